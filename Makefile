@@ -1,0 +1,88 @@
+# Everything a newcomer or CI needs: `make up` runs the system, `make test`
+# prepares everything and runs every test. Each target installs what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.installed
+GEN := gen
+GEN_STAMP := $(GEN)/.stamp
+PROTOS := $(shell find protos -name '*.proto' | sort)
+LAUNCHER_JAR := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
+LAUNCHER_SOURCES := deploy/neo4j/pom.xml $(shell find deploy/neo4j/src -name '*.java')
+PYTEST_ARGS ?=
+
+.PHONY: help setup venv gen neo4j-jars neo4j-start neo4j-stop up down test test-unit \
+        test-integration test-e2e lint typecheck bench bench-skills bench-matching clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+setup: venv gen neo4j-jars ## Virtual env, generated gRPC code and Neo4j's jars
+
+venv: $(VENV_STAMP)
+$(VENV_STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@# Generated code lives outside the source tree; put it on the venv's path.
+	echo "$(CURDIR)/$(GEN)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/lps-generated.pth"
+	touch $@
+
+# Generated code is rebuilt whenever a proto changes, so it is never stale.
+gen: $(GEN_STAMP)
+$(GEN_STAMP): $(PROTOS) $(VENV_STAMP)
+	rm -rf $(GEN) && mkdir -p $(GEN)
+	$(BIN)/python -m grpc_tools.protoc -I protos --python_out=$(GEN) \
+		--grpc_python_out=$(GEN) --pyi_out=$(GEN) $(PROTOS)
+	find $(GEN)/lps -type d -exec touch {}/__init__.py \;
+	touch $@
+
+neo4j-jars: $(LAUNCHER_JAR) ## Fetch Neo4j Community from Maven Central and build the launcher
+$(LAUNCHER_JAR): $(LAUNCHER_SOURCES)
+	cd deploy/neo4j && mvn --batch-mode --quiet --no-transfer-progress package
+	touch $@
+
+neo4j-start: neo4j-jars ## Start the local Neo4j (bolt://127.0.0.1:$${NEO4J_BOLT_PORT:-7687}) and wait for Bolt
+	$(PYTHON) deploy/local_neo4j.py start
+
+neo4j-stop: ## Stop the local Neo4j cleanly
+	$(PYTHON) deploy/local_neo4j.py stop
+
+up: setup ## Run Neo4j, the three services and the gateway with demo data
+	$(BIN)/python -m deploy.run_local up
+
+down: ## Stop what `make up` started
+	$(BIN)/python -m deploy.run_local down
+
+lint: setup ## ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup ## mypy (strict)
+	$(BIN)/mypy services deploy tests
+
+test: setup lint typecheck ## Prepare everything and run every test tier
+	CI=$${CI:-} $(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: setup ## Unit tests only
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: setup ## Integration tests against a real Neo4j
+	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: setup ## End-to-end tests through the gateway
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+bench: bench-skills bench-matching ## All benchmarks; writes BENCHMARKS.md
+
+bench-skills: setup
+	$(BIN)/python -m tests.bench.skills_bench
+
+bench-matching: setup
+	$(BIN)/python -m tests.bench.matching_bench
+
+clean: ## Remove generated code, the venv and build output
+	rm -rf $(GEN) $(VENV) deploy/neo4j/target .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,210 @@
+"""Building blocks every gRPC service shares: the interceptor that carries the
+request id and maps domain errors, health checking, reflection and graceful
+shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.common.errors import DomainError
+from services.common.grpc_errors import abort_with_error
+from services.common.logging import REQUEST_ID_HEADER, new_request_id, request_id_var
+
+logger = logging.getLogger(__name__)
+
+Handler = Any  # grpc.RpcMethodHandler; grpc ships no type information
+
+
+def _request_id_from(context: grpc.aio.ServicerContext) -> str:
+    for key, value in context.invocation_metadata() or ():
+        if key == REQUEST_ID_HEADER and value:
+            return str(value)
+    return new_request_id()
+
+
+class ServiceInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """Sets the request id for the call's logs and turns domain errors into statuses.
+
+    Servicers stay thin: they raise domain errors and never build statuses.
+    """
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> Handler:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        method = handler_call_details.method
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                _wrap_unary(handler.unary_unary, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(
+                _wrap_unary(handler.stream_unary, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                _wrap_stream(handler.unary_stream, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return grpc.stream_stream_rpc_method_handler(
+            _wrap_stream(handler.stream_stream, method),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+def _log_call(method: str, started: float, code: str) -> None:
+    logger.info(
+        "rpc finished",
+        extra={"rpc": method, "code": code, "ms": round((time.perf_counter() - started) * 1e3, 2)},
+    )
+
+
+def _wrap_unary(
+    behaviour: Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]], method: str
+) -> Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]:
+    async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        token = request_id_var.set(_request_id_from(context))
+        started = time.perf_counter()
+        code = "OK"
+        try:
+            return await behaviour(request, context)
+        except DomainError as error:
+            code = type(error).__name__
+            await abort_with_error(context, error)
+        finally:
+            _log_call(method, started, code)
+            request_id_var.reset(token)
+
+    return wrapped
+
+
+def _wrap_stream(
+    behaviour: Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]], method: str
+) -> Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]]:
+    async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        token = request_id_var.set(_request_id_from(context))
+        started = time.perf_counter()
+        code = "OK"
+        try:
+            async for response in behaviour(request, context):
+                yield response
+        except DomainError as error:
+            code = type(error).__name__
+            await abort_with_error(context, error)
+        finally:
+            _log_call(method, started, code)
+            request_id_var.reset(token)
+
+    return wrapped
+
+
+class RequestIdClientInterceptor(
+    grpc.aio.UnaryUnaryClientInterceptor,  # type: ignore[misc]
+    grpc.aio.UnaryStreamClientInterceptor,  # type: ignore[misc]
+    grpc.aio.StreamUnaryClientInterceptor,  # type: ignore[misc]
+):
+    """Forwards the current request id to the next service."""
+
+    def _with_request_id(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        request_id = request_id_var.get()
+        if not request_id:
+            return details
+        metadata = grpc.aio.Metadata(*(details.metadata or ()))
+        metadata[REQUEST_ID_HEADER] = request_id
+        return grpc.aio.ClientCallDetails(
+            details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
+        )
+
+    async def intercept_unary_unary(
+        self, continuation: Any, client_call_details: Any, request: Any
+    ) -> Any:
+        return await continuation(self._with_request_id(client_call_details), request)
+
+    async def intercept_unary_stream(
+        self, continuation: Any, client_call_details: Any, request: Any
+    ) -> Any:
+        return await continuation(self._with_request_id(client_call_details), request)
+
+    async def intercept_stream_unary(
+        self, continuation: Any, client_call_details: Any, request_iterator: Any
+    ) -> Any:
+        return await continuation(self._with_request_id(client_call_details), request_iterator)
+
+
+def insecure_channel(target: str) -> grpc.aio.Channel:
+    """A client channel that forwards request ids."""
+    return grpc.aio.insecure_channel(
+        target,
+        interceptors=[RequestIdClientInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+            ("grpc.max_send_message_length", 64 * 1024 * 1024),
+        ],
+    )
+
+
+class GrpcServer:
+    """A grpc.aio server with health checking and reflection, bound to a port."""
+
+    def __init__(self, service_names: Iterable[str], max_message_mb: int = 16) -> None:
+        self.service_names = list(service_names)
+        self.server = grpc.aio.server(
+            interceptors=[ServiceInterceptor()],
+            options=[
+                ("grpc.max_receive_message_length", max_message_mb * 1024 * 1024),
+                ("grpc.max_send_message_length", 64 * 1024 * 1024),
+            ],
+        )
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
+        )
+        self.port = 0
+
+    def bind(self, address: str) -> int:
+        self.port = self.server.add_insecure_port(address)
+        return self.port
+
+    async def start(self) -> None:
+        await self.server.start()
+
+    async def set_serving(self, serving: bool) -> None:
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in ["", *self.service_names]:
+            await self.health.set(name, status)
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Health goes NOT_SERVING, in-flight calls get `grace_s` to finish."""
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace_s)
+
+    async def wait_for_termination_signal(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
