@@ -1,0 +1,256 @@
+"""The demo data set of `make up`: Ashbridge, a fictional town of five wards,
+with a few hundred people across the four sectors, the four seeded roles and
+a handful of commissioned outcomes. Loaded through the gateway, the way HR
+and managers would, and only when the graph holds no people yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+TOWN_WARDS = ("ashbridge-north", "ashbridge-south", "riverside", "old-town", "hillcrest")
+ORGANISATIONS = {
+    "public": ("Ashbridge Borough Council", "Ashbridge NHS Trust", "Jobcentre Ashbridge"),
+    "private": ("Hillcrest Care Ltd", "Riverside Digital", "Northgate Consulting"),
+    "third_sector": ("Ashbridge Citizens Advice", "Riverside Food Bank", "Age Well Ashbridge"),
+    "community": ("Old Town Residents", "Hillcrest Tenants", "Volunteers of Ashbridge"),
+}
+SECTOR_WEIGHTS = {"public": 0.35, "private": 0.2, "third_sector": 0.25, "community": 0.2}
+FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jon",
+    "Kiran",
+    "Leah",
+    "Mo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vik",
+    "Wren",
+    "Yusuf",
+    "Zara",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Owen",
+    "Patel",
+    "Rahman",
+    "Singh",
+    "Taylor",
+    "Walsh",
+]
+PEOPLE = 300
+SEED = 2011
+
+PERSONAS = {"hr": ["hr"], "manager": ["manager"], "planner": ["planner"]}
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    id: str
+    name: str
+    sector: str
+    organisation: str
+    locality: str
+    capacity_fte: float
+    day_rate: float
+    clearances: str
+    levels: dict[str, int]
+
+
+def make_people(skill_ids: list[str], count: int = PEOPLE, seed: int = SEED) -> list[DemoPerson]:
+    rng = random.Random(seed)
+    sectors = list(SECTOR_WEIGHTS)
+    weights = list(SECTOR_WEIGHTS.values())
+    today = date.today()
+    people: list[DemoPerson] = []
+    for number in range(1, count + 1):
+        sector = rng.choices(sectors, weights)[0]
+        community = sector == "community"
+        expires = today + timedelta(days=rng.randint(-120, 900))
+        clearance = f"dbs-enhanced:{expires.isoformat()}" if rng.random() < 0.4 else ""
+        held = rng.sample(skill_ids, k=min(len(skill_ids), rng.randint(3, 8)))
+        people.append(
+            DemoPerson(
+                id=f"ash-{number:04d}",
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                sector=sector,
+                organisation=rng.choice(ORGANISATIONS[sector]),
+                locality=rng.choice(TOWN_WARDS),
+                capacity_fte=round(rng.uniform(0.05, 0.3), 2)
+                if community
+                else rng.choice([0.5, 0.8, 1.0]),
+                day_rate=0.0 if community else float(rng.randrange(180, 650, 10)),
+                clearances=clearance,
+                levels={skill: rng.choices([1, 2, 3, 4], [2, 4, 3, 1])[0] for skill in held},
+            )
+        )
+    return people
+
+
+def people_csv(people: list[DemoPerson]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "id",
+            "name",
+            "sector",
+            "organisation",
+            "locality",
+            "capacity_fte",
+            "day_rate",
+            "clearances",
+            "skill_id",
+            "level",
+            "evidence",
+            "source",
+            "valid_until",
+        ]
+    )
+    for person in people:
+        for skill_id, level in sorted(person.levels.items()):
+            writer.writerow(
+                [
+                    person.id,
+                    person.name,
+                    person.sector,
+                    person.organisation,
+                    person.locality,
+                    person.capacity_fte,
+                    person.day_rate,
+                    person.clearances,
+                    skill_id,
+                    level,
+                    "demo data",
+                    "manager" if level >= 3 else "self",
+                    "",
+                ]
+            )
+    return buffer.getvalue()
+
+
+def make_outcomes() -> list[dict[str, Any]]:
+    start = date.today() + timedelta(days=14)
+    end = start + timedelta(days=120)
+
+    def outcome(
+        id_: str, title: str, ward: str, priority: int, budget: float, slots: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        return {
+            "id": id_,
+            "title": title,
+            "locality": ward,
+            "priority": priority,
+            "budget": budget,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "days": 40,
+            "slots": slots,
+            "skill_coverage": [],
+            "rules": {
+                "min_sectors": 3,
+                "max_sector_share": 0.6,
+                "min_community_members": 1,
+                "locality": "prefer_local",
+            },
+        }
+
+    def slot(role: str, count: int = 1, fte: float = 0.2) -> dict[str, Any]:
+        return {"role_id": role, "count": count, "fte": fte, "min_fit": 0.4}
+
+    return [
+        outcome(
+            "isolation-riverside",
+            "Fewer older people isolated in Riverside",
+            "riverside",
+            5,
+            60000,
+            [slot("architect"), slot("navigator", 2), slot("storyteller"), slot("weaver")],
+        ),
+        outcome(
+            "warm-homes-hillcrest",
+            "Warm, safe homes in Hillcrest this winter",
+            "hillcrest",
+            4,
+            45000,
+            [slot("navigator", 2), slot("weaver"), slot("architect", fte=0.1)],
+        ),
+        outcome(
+            "youth-work-old-town",
+            "Young people in Old Town into work or training",
+            "old-town",
+            3,
+            50000,
+            [slot("storyteller"), slot("weaver", 2), slot("navigator")],
+        ),
+        outcome(
+            "food-north",
+            "No family in Ashbridge North goes hungry",
+            "ashbridge-north",
+            4,
+            30000,
+            [slot("weaver"), slot("navigator"), slot("storyteller", fte=0.1)],
+        ),
+    ]
+
+
+def load_demo_data(gateway_url: str, admin_key: str) -> dict[str, str]:
+    """Loads the data set unless people exist; returns a fresh key per persona."""
+    admin = {"Authorization": f"Bearer {admin_key}"}
+    with httpx.Client(base_url=gateway_url, headers=admin, timeout=120) as client:
+        existing = client.get("/v1/people", params={"page_size": 1})
+        existing.raise_for_status()
+        if not existing.json()["items"]:
+            roles = client.get("/v1/roles").raise_for_status().json()["items"]
+            skill_ids = sorted({req["skill_id"] for role in roles for req in role["requirements"]})
+            people = make_people(skill_ids)
+            client.post(
+                "/v1/imports/people",
+                content=people_csv(people).encode(),
+                headers={"Content-Type": "text/csv"},
+            ).raise_for_status()
+            for outcome in make_outcomes():
+                client.post("/v1/outcomes", json=outcome).raise_for_status()
+            print(f"loaded {len(people)} people and {len(make_outcomes())} outcomes of Ashbridge")
+        else:
+            print("data exists; demo data not loaded")
+        keys: dict[str, str] = {}
+        for persona, scopes in PERSONAS.items():
+            answer = client.post("/v1/keys", json={"name": f"demo {persona}", "scopes": scopes})
+            answer.raise_for_status()
+            keys[persona] = answer.json()["key"]
+        return keys
