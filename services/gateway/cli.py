@@ -1,0 +1,334 @@
+"""`lps`: the command-line client of the gateway, for each persona's common tasks.
+
+Talks HTTP to a running gateway only. Set LPS_URL (default http://127.0.0.1:8080)
+and LPS_KEY (an API key; `make up` prints one per persona).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import OrderedDict
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+app = typer.Typer(help=__doc__, no_args_is_help=True)
+people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=True)
+outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
+app.add_typer(people_app, name="people")
+app.add_typer(outcomes_app, name="outcomes")
+console = Console()
+
+UrlOption = Annotated[str, typer.Option(envvar="LPS_URL", help="Gateway address")]
+KeyOption = Annotated[str, typer.Option(envvar="LPS_KEY", help="API key")]
+DEFAULT_URL = "http://127.0.0.1:8080"
+PEOPLE_PER_REQUEST = 200
+
+
+class GatewayError(Exception):
+    def __init__(self, problem: dict[str, Any]) -> None:
+        self.problem = problem
+        super().__init__(problem.get("detail") or problem.get("title") or "request failed")
+
+
+def _client(url: str, key: str) -> httpx.Client:
+    if not key:
+        raise typer.BadParameter("set LPS_KEY or pass --key", param_hint="--key")
+    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120.0)
+
+
+def _answer(response: httpx.Response) -> Any:
+    if response.is_success:
+        return response.json() if response.content else None
+    try:
+        problem = response.json()
+    except ValueError:
+        problem = {"title": response.reason_phrase, "status": response.status_code}
+    raise GatewayError(problem)
+
+
+def _fail(error: GatewayError) -> typer.Exit:
+    problem = error.problem
+    console.print(f"[red]{problem.get('status', '')} {problem.get('title', 'error')}[/red]")
+    if problem.get("detail"):
+        console.print(problem["detail"])
+    for item in problem.get("errors", []):
+        console.print(f"  {item.get('field', '')}: {item.get('message', '')}")
+    return typer.Exit(code=1)
+
+
+def split_people_csv(text: str, people_per_batch: int) -> list[tuple[str, list[int]]]:
+    """Splits an import file into CSV batches of whole people.
+
+    Each batch keeps the header; alongside it, the original file line of each
+    batch line so that errors the gateway reports point into the user's file.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return []
+    rows_by_person: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
+    previous_end = reader.line_num
+    for row in reader:
+        # A quoted cell can span lines: a row starts after the previous one ends.
+        line, previous_end = previous_end + 1, reader.line_num
+        person_id = row[0] if row else ""
+        rows_by_person.setdefault(person_id, []).append((line, row))
+    batches: list[tuple[str, list[int]]] = []
+    people = list(rows_by_person.values())
+    for start in range(0, len(people), people_per_batch):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        lines = [1]
+        for rows in people[start : start + people_per_batch]:
+            for line, row in rows:
+                writer.writerow(row)
+                lines.append(line)
+        batches.append((buffer.getvalue(), lines))
+    return batches
+
+
+@people_app.command("import")
+def import_people(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="People CSV")],
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Import people and their levels from a CSV (one row per person and skill)."""
+    batches = split_people_csv(file.read_text(encoding="utf-8-sig"), PEOPLE_PER_REQUEST)
+    accepted = 0
+    errors: list[tuple[int, str]] = []
+    with (
+        _client(url, key) as client,
+        Progress(
+            TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as progress,
+    ):
+        task = progress.add_task("import", total=len(batches))
+        for body, lines in batches:
+            try:
+                report = _answer(
+                    client.post(
+                        "/v1/imports/people",
+                        content=body.encode(),
+                        headers={"Content-Type": "text/csv"},
+                    )
+                )
+            except GatewayError as error:
+                raise _fail(error) from error
+            accepted += int(report.get("accepted", 0))
+            for item in report.get("errors", []):
+                batch_line = int(item.get("line", 0))
+                original = lines[batch_line - 1] if 0 < batch_line <= len(lines) else batch_line
+                errors.append((original, str(item.get("reason") or item.get("message", ""))))
+            progress.advance(task)
+    console.print(f"[green]{accepted} rows imported[/green], {len(errors)} rejected")
+    if errors:
+        table = Table("line", "reason", title="Rejected rows")
+        for line, reason in sorted(errors):
+            table.add_row(str(line), reason)
+        console.print(table)
+
+
+@people_app.command("show")
+def show_person(person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """A person with their levels."""
+    with _client(url, key) as client:
+        try:
+            person = _answer(client.get(f"/v1/people/{person_id}"))
+        except GatewayError as error:
+            raise _fail(error) from error
+    console.print(
+        f"[bold]{person['name']}[/bold] ({person['id']}), {person['sector']}, "
+        f"{person.get('organisation', '')}, {person.get('locality', '')}"
+    )
+    table = Table("skill", "level", "source", "evidence")
+    for skill in person.get("skills", []):
+        table.add_row(
+            skill["skill_id"],
+            str(skill["level"]),
+            skill.get("source", ""),
+            skill.get("evidence", ""),
+        )
+    console.print(table)
+
+
+@app.command("fit")
+def show_fit(
+    person_id: str, role_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = ""
+) -> None:
+    """How well a person fits a role, requirement by requirement."""
+    with _client(url, key) as client:
+        try:
+            fit = _answer(client.get(f"/v1/people/{person_id}/fit", params={"role": role_id}))
+        except GatewayError as error:
+            raise _fail(error) from error
+    console.print(f"[bold]{person_id}[/bold] as {role_id}: fit [bold]{fit['fit']:.2f}[/bold]")
+    table = Table("skill", "needs", "has", "credit", "status", "via")
+    for req in fit["requirements"]:
+        table.add_row(
+            req["skill_id"],
+            str(req["min_level"]),
+            str(req.get("level", 0)),
+            f"{req['credit']:.2f}",
+            req["status"],
+            req.get("via_skill_id") or "",
+        )
+    console.print(table)
+
+
+def _load_document(file: Path) -> Any:
+    text = file.read_text(encoding="utf-8")
+    return json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
+
+
+@outcomes_app.command("create")
+def create_outcome(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="YAML or JSON")],
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Create an outcome from a YAML or JSON file."""
+    with _client(url, key) as client:
+        try:
+            outcome = _answer(client.post("/v1/outcomes", json=_load_document(file)))
+        except GatewayError as error:
+            raise _fail(error) from error
+    console.print(f"[green]created outcome {outcome['id']}[/green]: {outcome['title']}")
+
+
+@outcomes_app.command("list")
+def list_outcomes(url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Outcomes with their slots."""
+    with _client(url, key) as client:
+        try:
+            page = _answer(client.get("/v1/outcomes", params={"page_size": 100}))
+        except GatewayError as error:
+            raise _fail(error) from error
+    table = Table("id", "title", "locality", "priority", "slots")
+    for outcome in page["items"]:
+        slots = ", ".join(f"{s['count']}x {s['role_id']}" for s in outcome["slots"])
+        table.add_row(
+            outcome["id"], outcome["title"], outcome["locality"], str(outcome["priority"]), slots
+        )
+    console.print(table)
+
+
+def _parse_pin(text: str) -> dict[str, str]:
+    parts = text.split(":")
+    if len(parts) != 3 or not all(parts):
+        raise typer.BadParameter("a pin is PERSON:OUTCOME:ROLE", param_hint="--pin")
+    return {"person_id": parts[0], "outcome_id": parts[1], "role_id": parts[2]}
+
+
+def print_proposal(proposal: dict[str, Any]) -> None:
+    console.print(
+        f"proposal [bold]{proposal.get('id') or '(what-if)'}[/bold]: {proposal['status']}, "
+        f"objective {proposal.get('objective', 0):.1f}, gap {proposal.get('gap', 0):.2%}"
+    )
+    for team in proposal.get("teams", []):
+        table = Table("person", "role", "fte", "fit", "reasons", title=team["outcome_id"])
+        for item in team["assignments"]:
+            table.add_row(
+                item["person_id"],
+                item["role_id"],
+                f"{item['fte']:.2f}",
+                f"{item['fit']:.2f}",
+                "; ".join(item.get("reasons", [])),
+            )
+        console.print(table)
+        for unfilled in team.get("unfilled", []):
+            console.print(
+                f"  [yellow]unfilled[/yellow] {unfilled['count']}x {unfilled['role_id']}: "
+                f"{unfilled['reason']}"
+            )
+    for conflict in proposal.get("conflicts", []):
+        console.print(f"  [red]conflict[/red] {conflict['rule']}: {conflict['detail']}")
+
+
+@app.command("propose")
+def propose(
+    outcome_ids: Annotated[list[str], typer.Argument(help="Outcomes to staff together")],
+    pin: Annotated[list[str], typer.Option(help="PERSON:OUTCOME:ROLE")] = [],  # noqa: B006
+    exclude: Annotated[list[str], typer.Option(help="A person not to staff")] = [],  # noqa: B006
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 10.0,
+    strict: Annotated[bool, typer.Option(help="All slots or nothing, explained")] = False,
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Propose teams for one or more outcomes."""
+    body = {
+        "outcome_ids": outcome_ids,
+        "pins": [_parse_pin(p) for p in pin],
+        "exclusions": exclude,
+        "time_limit_s": time_limit,
+        "mode": "strict" if strict else "soft",
+    }
+    with _client(url, key) as client:
+        try:
+            proposal = _answer(client.post("/v1/staffing/proposals", json=body))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_proposal(proposal)
+
+
+@app.command("commit")
+def commit(proposal_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Commit a proposal: its people are staffed."""
+    with _client(url, key) as client:
+        try:
+            proposal = _answer(client.post(f"/v1/staffing/proposals/{proposal_id}/commit"))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_proposal(proposal)
+    console.print("[green]committed[/green]")
+
+
+@app.command("gaps")
+def gaps(
+    locality: Annotated[str, typer.Option(help="Ward or town")] = "",
+    role: Annotated[str, typer.Option(help="One role only")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Training planners: demand against supply for the open outcomes."""
+    params = {name: value for name, value in (("locality", locality), ("role", role)) if value}
+    with _client(url, key) as client:
+        try:
+            report = _answer(client.get("/v1/gaps", params=params))
+        except GatewayError as error:
+            raise _fail(error) from error
+    roles = Table("role", "demanded", "supply", "unfilled", title="Roles")
+    for item in report.get("roles", []):
+        roles.add_row(
+            item["role_id"], str(item["demanded"]), str(item["supply"]), str(item["unfilled"])
+        )
+    console.print(roles)
+    blocked = Table("outcome", "role", "count", "reason", "blocking skills", title="Blocked slots")
+    for item in report.get("blocked_slots", []):
+        blocked.add_row(
+            item["outcome_id"],
+            item["role_id"],
+            str(item["count"]),
+            item["reason"],
+            ", ".join(item.get("blocking_skill_ids", [])),
+        )
+    console.print(blocked)
+    closest = Table("person", "role", "fit", "to learn", title="Closest people")
+    for item in report.get("closest", []):
+        steps = ", ".join(f"{s['skill_id']}→{s['to_level']}" for s in item.get("steps", []))
+        closest.add_row(item["person_id"], item["role_id"], f"{item['fit']:.2f}", steps)
+    console.print(closest)
+
+
+def main() -> None:
+    app()
