@@ -1,0 +1,108 @@
+"""Pure assignment: one outcome, no team rules, no pins, a budget that cannot bind.
+
+Then nobody can take two places (one role per outcome) and every place is
+independent, so the soft-mode CP-SAT optimum is a maximum-value assignment
+of people to places (a slot of count c is c identical places). Each place
+is worth the pair's objective value plus the unfilled penalty it avoids; a
+pair that is not eligible is worth nothing and means the place stays empty.
+Keeping each slot's best `places` candidates loses nothing: at most
+places - 1 of them can be taken elsewhere.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+import numpy as np
+
+from services.matching.domain.assignment import max_value_assignment
+from services.matching.domain.eligibility import CandidatePool, money_units, pair_cost
+from services.matching.domain.model import Mode, SolveStatus, StaffingRequest, StaffingResult
+from services.matching.domain.objective import ObjectiveTerms, to_reported
+from services.matching.domain.reasons import assignments_with_reasons, unfilled_with_reasons
+from services.matching.domain.staffing_model import max_pair_cost
+
+
+def is_pure_assignment(request: StaffingRequest, pool: CandidatePool) -> bool:
+    if request.mode is not Mode.SOFT or len(request.outcomes) != 1 or request.pins:
+        return False
+    outcome = request.outcomes[0]
+    rules = outcome.rules
+    share = rules.max_sector_share
+    if rules.min_sectors > 0 or rules.min_community_members > 0 or outcome.skill_coverage:
+        return False
+    if share is not None and share < 1:
+        return False
+    table = pool.table
+    worst_cost = 0
+    for slot_pool in pool.slots:
+        slot = outcome.slots[slot_pool.ref.slot_index]
+        costs = [
+            money_units(pair_cost(table.candidates[int(p)], outcome, slot))
+            for p in slot_pool.eligible
+        ]
+        worst_cost += slot.count * max(costs, default=0)
+    return worst_cost <= money_units(outcome.budget)
+
+
+def solve_pure_assignment(
+    request: StaffingRequest, pool: CandidatePool, started: float
+) -> StaffingResult:
+    outcome = request.outcomes[0]
+    table = pool.table
+    terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
+    penalty = terms.shortfall_penalty(outcome)
+    places: list[int] = [s for s, slot in enumerate(outcome.slots) for _ in range(slot.count)]
+    slot_values: list[dict[int, int]] = []
+    rows: set[int] = set()
+    for slot_pool in pool.slots:
+        slot = outcome.slots[slot_pool.ref.slot_index]
+        values = {
+            int(p): terms.assignment_value(
+                table.candidates[int(p)],
+                outcome,
+                slot,
+                pair_cost(table.candidates[int(p)], outcome, slot),
+            )
+            + penalty
+            for p in slot_pool.eligible
+        }
+        best = sorted(values, key=lambda p: -values[p])[: len(places)]
+        slot_values.append({p: values[p] for p in best if values[p] > 0})
+        rows.update(slot_values[-1])
+    people = sorted(rows)
+    matrix = np.zeros((len(people), len(places)), dtype=np.int64)
+    for column, s_index in enumerate(places):
+        for row, person in enumerate(people):
+            matrix[row, column] = slot_values[s_index].get(person, 0)
+    mate = max_value_assignment(matrix)
+
+    chosen = []
+    filled = [0] * len(outcome.slots)
+    total = 0
+    for row, column in enumerate(mate.tolist()):
+        if column < 0 or matrix[row, column] <= 0:
+            continue
+        s_index = places[column]
+        chosen.append(
+            (table.candidates[people[row]].person_id, outcome.id, outcome.slots[s_index].role_id)
+        )
+        filled[s_index] += 1
+        total += int(matrix[row, column]) - penalty
+    unfilled = {
+        (outcome.id, slot.role_id): slot.count - filled[s] for s, slot in enumerate(outcome.slots)
+    }
+    total -= penalty * sum(unfilled.values())
+    objective = to_reported(total)
+    return StaffingResult(
+        status=SolveStatus.OPTIMAL,
+        objective=objective,
+        bound=objective,
+        gap=0.0,
+        solve_seconds=perf_counter() - started,
+        assignments=tuple(assignments_with_reasons(request, pool, chosen)),
+        unfilled=tuple(unfilled_with_reasons(request, pool, chosen, unfilled)),
+        solver="linear-assignment",
+        pruned=False,
+        optimality_proven=True,
+    )

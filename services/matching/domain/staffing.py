@@ -1,0 +1,130 @@
+"""Solve a staffing request: build the CP-SAT model, solve it, read and explain the result.
+
+Status rule: OPTIMAL when CP-SAT proves it (or the pure-assignment fast
+path answers, which is exact); TIMED_OUT when the time limit stopped the
+search, with the best solution found, or with none (then every slot is
+reported unfilled); FEASIBLE when a solution was found but the search
+stopped short of the limit for another reason; INFEASIBLE only when proven,
+or when a pin is impossible on its face, always with the minimal set of
+conflicting rules. `solve_seconds` is the wall time of the whole call,
+model building included.
+
+Optimality: `optimality_proven` is True only for an optimal answer over the
+full candidate set; after pruning it holds over the kept candidates only.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from ortools.sat.python import cp_model
+
+from services.matching.domain import explanation, reasons
+from services.matching.domain.assignment import solve_assignment
+from services.matching.domain.eligibility import build_pool
+from services.matching.domain.fast_path import is_pure_assignment, solve_pure_assignment
+from services.matching.domain.model import (
+    Mode,
+    SolveStatus,
+    StaffingRequest,
+    StaffingResult,
+    Unfilled,
+)
+from services.matching.domain.objective import to_reported
+from services.matching.domain.staffing_model import StaffingVariables, build_model
+
+TIMED_OUT_SHARE = 0.95
+EXPLAIN_TIME_SHARE = 0.5
+NUM_WORKERS = 2
+
+__all__ = ["StaffingVariables", "build_model", "relative_gap", "solve", "solve_assignment"]
+
+
+def _solver(time_limit_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
+    solver.parameters.num_workers = NUM_WORKERS
+    return solver
+
+
+def _empty_result(status: SolveStatus, started: float, **extra: object) -> StaffingResult:
+    return StaffingResult(
+        status=status,
+        objective=0.0,
+        bound=0.0,
+        gap=0.0,
+        solve_seconds=perf_counter() - started,
+        assignments=(),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def solve(request: StaffingRequest) -> StaffingResult:
+    """Propose staffing for every outcome of the request at once."""
+    started = perf_counter()
+    pool = build_pool(request)
+    if pool.impossible_pins and request.mode is Mode.STRICT:
+        return _empty_result(
+            SolveStatus.INFEASIBLE,
+            started,
+            conflicts=tuple(explanation.impossible_pin_conflicts(request, pool)),
+            pruned=pool.pruned,
+        )
+    pin_conflicts = tuple(explanation.impossible_pin_conflicts(request, pool))
+    if is_pure_assignment(request, pool):
+        return solve_pure_assignment(request, pool, started)
+
+    model, variables = build_model(request, pool=pool)
+    remaining = request.time_limit_s - (perf_counter() - started)
+    solver = _solver(remaining)
+    status = solver.solve(model)
+
+    if status == cp_model.INFEASIBLE:
+        deadline = started + request.time_limit_s * (1 + EXPLAIN_TIME_SHARE)
+        conflicts = explanation.explain_infeasible(request, pool, deadline)
+        return _empty_result(
+            SolveStatus.INFEASIBLE,
+            started,
+            conflicts=pin_conflicts + tuple(conflicts),
+            pruned=pool.pruned,
+        )
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"staffing model invalid: {model.validate()}")
+
+    timed_out = solver.wall_time >= TIMED_OUT_SHARE * max(remaining, 0.01)
+    if status == cp_model.UNKNOWN:
+        unfilled = tuple(
+            Unfilled(o.id, s.role_id, s.count, "no solution found within the time limit")
+            for o in request.outcomes
+            for s in o.slots
+        )
+        return _empty_result(SolveStatus.TIMED_OUT, started, unfilled=unfilled, pruned=pool.pruned)
+
+    chosen = [key for key, var in variables.assign.items() if solver.boolean_value(var)]
+    objective = solver.objective_value
+    bound = solver.best_objective_bound
+    if status == cp_model.OPTIMAL:
+        result_status = SolveStatus.OPTIMAL
+    elif timed_out:
+        result_status = SolveStatus.TIMED_OUT
+    else:
+        result_status = SolveStatus.FEASIBLE
+    unfilled_counts = {key: int(solver.value(var)) for key, var in variables.unfilled.items()}
+    shortfalls = {name: int(solver.value(var)) for name, var in variables.shortfalls.items()}
+    return StaffingResult(
+        status=result_status,
+        objective=to_reported(objective),
+        bound=to_reported(bound),
+        gap=relative_gap(objective, bound),
+        solve_seconds=perf_counter() - started,
+        assignments=tuple(reasons.assignments_with_reasons(request, pool, chosen)),
+        unfilled=tuple(reasons.unfilled_with_reasons(request, pool, chosen, unfilled_counts)),
+        conflicts=pin_conflicts + tuple(explanation.shortfall_conflicts(request, pool, shortfalls)),
+        solver="cp-sat",
+        pruned=pool.pruned,
+        optimality_proven=status == cp_model.OPTIMAL and not pool.pruned,
+    )
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    return abs(bound - objective) / max(1.0, abs(objective))
