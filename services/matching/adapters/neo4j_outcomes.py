@@ -1,0 +1,219 @@
+"""Outcomes in Neo4j: one data-access class, named transaction functions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.matching.domain.model import (
+    LocalityRule,
+    Outcome,
+    SkillCoverage,
+    Slot,
+    TeamRules,
+)
+from services.matching.service.ports import OutcomePage
+
+
+def outcome_properties(outcome: Outcome) -> dict[str, Any]:
+    rules = outcome.rules
+    return {
+        "id": outcome.id,
+        "title": outcome.title,
+        "description": outcome.description,
+        "locality": outcome.locality,
+        "priority": outcome.priority,
+        "budget": outcome.budget,
+        "start": outcome.start,
+        "end": outcome.end,
+        "days": outcome.days,
+        "commissioned_organisation": outcome.commissioned_organisation,
+        "role_ids": sorted({slot.role_id for slot in outcome.slots}),
+        "slots_json": json.dumps(
+            [
+                {
+                    "role_id": slot.role_id,
+                    "count": slot.count,
+                    "fte": slot.fte,
+                    "min_fit": slot.min_fit,
+                    "clearance": slot.clearance,
+                }
+                for slot in outcome.slots
+            ]
+        ),
+        "skill_coverage_json": json.dumps(
+            [
+                {"skill_id": c.skill_id, "min_level": c.min_level, "min_people": c.min_people}
+                for c in outcome.skill_coverage
+            ]
+        ),
+        "rules_json": json.dumps(
+            {
+                "min_sectors": rules.min_sectors,
+                "max_sector_share": rules.max_sector_share,
+                "min_community_members": rules.min_community_members,
+                "locality": rules.locality.value,
+                "exclude_commissioned_organisation": rules.exclude_commissioned_organisation,
+            }
+        ),
+    }
+
+
+def _native_date(value: Any) -> date:
+    return value.to_native() if hasattr(value, "to_native") else date.fromisoformat(str(value))
+
+
+def outcome_from_node(node: Any) -> Outcome:
+    rules = json.loads(node["rules_json"])
+    return Outcome(
+        id=node["id"],
+        title=node["title"],
+        description=node.get("description", ""),
+        locality=node.get("locality", ""),
+        priority=node["priority"],
+        budget=node["budget"],
+        start=_native_date(node["start"]),
+        end=_native_date(node["end"]),
+        days=node["days"],
+        commissioned_organisation=node.get("commissioned_organisation", ""),
+        slots=tuple(Slot(**slot) for slot in json.loads(node["slots_json"])),
+        skill_coverage=tuple(
+            SkillCoverage(**item) for item in json.loads(node["skill_coverage_json"])
+        ),
+        rules=TeamRules(
+            min_sectors=rules["min_sectors"],
+            max_sector_share=rules["max_sector_share"],
+            min_community_members=rules["min_community_members"],
+            locality=LocalityRule(rules["locality"]),
+            exclude_commissioned_organisation=rules["exclude_commissioned_organisation"],
+        ),
+    )
+
+
+async def _create(tx: AsyncManagedTransaction, props: dict[str, Any]) -> None:
+    result = await tx.run("CREATE (o:Outcome) SET o = $props", props=props)
+    await result.consume()
+
+
+async def _replace(tx: AsyncManagedTransaction, props: dict[str, Any]) -> None:
+    result = await tx.run(
+        "MATCH (o:Outcome {id: $props.id}) SET o = $props RETURN o.id AS id", props=props
+    )
+    if await result.single() is None:
+        raise NotFound.of("outcome", props["id"])
+    await _mark_proposals_stale(tx, props["id"], f"outcome {props['id']} changed after it")
+
+
+async def _mark_proposals_stale(tx: AsyncManagedTransaction, outcome_id: str, reason: str) -> None:
+    result = await tx.run(
+        "MATCH (p:Proposal) WHERE $outcome_id IN p.outcome_ids AND NOT p.committed "
+        "SET p.stale_reason = $reason",
+        outcome_id=outcome_id,
+        reason=reason,
+    )
+    await result.consume()
+
+
+async def _get_many(tx: AsyncManagedTransaction, ids: list[str]) -> list[Any]:
+    result = await tx.run("MATCH (o:Outcome) WHERE o.id IN $ids RETURN o", ids=ids)
+    return [record["o"] async for record in result]
+
+
+async def _page(tx: AsyncManagedTransaction, locality: str, after_id: str, limit: int) -> list[Any]:
+    result = await tx.run(
+        "MATCH (o:Outcome) WHERE ($locality = '' OR o.locality = $locality) AND o.id > $after "
+        "RETURN o ORDER BY o.id LIMIT $limit",
+        locality=locality,
+        after=after_id,
+        limit=limit,
+    )
+    return [record["o"] async for record in result]
+
+
+async def _open(tx: AsyncManagedTransaction, locality: str, role_id: str, on: date) -> list[Any]:
+    result = await tx.run(
+        "MATCH (o:Outcome) WHERE o.end >= $on "
+        "AND ($locality = '' OR o.locality = $locality) "
+        "AND ($role_id = '' OR $role_id IN o.role_ids) "
+        "RETURN o ORDER BY o.id",
+        on=on,
+        locality=locality,
+        role_id=role_id,
+    )
+    return [record["o"] async for record in result]
+
+
+async def _delete(tx: AsyncManagedTransaction, outcome_id: str) -> None:
+    found = await tx.run(
+        "MATCH (o:Outcome {id: $id}) "
+        "OPTIONAL MATCH (a:Assignment {outcome_id: $id, state: 'committed'}) "
+        "RETURN count(a) AS committed",
+        id=outcome_id,
+    )
+    record = await found.single()
+    if record is None:
+        raise NotFound.of("outcome", outcome_id)
+    if record["committed"]:
+        raise FailedPrecondition(
+            f"outcome {outcome_id} has {record['committed']} committed assignment(s); "
+            "release them before deleting it"
+        )
+    await _mark_proposals_stale(tx, outcome_id, f"outcome {outcome_id} was deleted")
+    removed = await tx.run(
+        "MATCH (o:Outcome {id: $id}) "
+        "OPTIONAL MATCH (a:Assignment {outcome_id: $id}) "
+        "DETACH DELETE a, o",
+        id=outcome_id,
+    )
+    await removed.consume()
+
+
+class Neo4jOutcomeRepository:
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    async def add(self, outcome: Outcome) -> None:
+        async with self.driver.session(database=self.database) as session:
+            try:
+                await session.execute_write(_create, outcome_properties(outcome))
+            except ConstraintError as error:
+                raise AlreadyExists(f"outcome {outcome.id!r} already exists") from error
+
+    async def replace(self, outcome: Outcome) -> None:
+        async with self.driver.session(database=self.database) as session:
+            await session.execute_write(_replace, outcome_properties(outcome))
+
+    async def get(self, outcome_id: str) -> Outcome:
+        return (await self.get_many([outcome_id]))[0]
+
+    async def get_many(self, outcome_ids: Sequence[str]) -> list[Outcome]:
+        async with self.driver.session(database=self.database) as session:
+            nodes = await session.execute_read(_get_many, list(outcome_ids))
+        by_id = {node["id"]: outcome_from_node(node) for node in nodes}
+        for outcome_id in outcome_ids:
+            if outcome_id not in by_id:
+                raise NotFound.of("outcome", outcome_id)
+        return [by_id[outcome_id] for outcome_id in outcome_ids]
+
+    async def page(self, locality: str, page_size: int, after_id: str) -> OutcomePage:
+        async with self.driver.session(database=self.database) as session:
+            nodes = await session.execute_read(_page, locality, after_id, page_size + 1)
+        outcomes = [outcome_from_node(node) for node in nodes[:page_size]]
+        more = len(nodes) > page_size
+        return OutcomePage(outcomes, outcomes[-1].id if more and outcomes else "")
+
+    async def open_outcomes(self, locality: str, role_id: str, on: date) -> list[Outcome]:
+        async with self.driver.session(database=self.database) as session:
+            nodes = await session.execute_read(_open, locality, role_id, on)
+        return [outcome_from_node(node) for node in nodes]
+
+    async def delete(self, outcome_id: str) -> None:
+        async with self.driver.session(database=self.database) as session:
+            await session.execute_write(_delete, outcome_id)

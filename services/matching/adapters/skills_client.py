@@ -1,0 +1,166 @@
+"""The skills service as matching calls it: generated stub behind the
+`SkillsPort` interface, a deadline on every call, errors turned back into
+domain errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+import grpc
+
+from lps.common.v1 import common_pb2
+from lps.skills.v1 import skills_pb2, skills_pb2_grpc
+from services.common.errors import NotFound
+from services.common.grpc_errors import domain_error_from_rpc
+from services.common.grpc_server import insecure_channel
+from services.matching.domain.gaps import GapStep
+from services.matching.domain.model import Candidate, Clearance, Sector
+from services.matching.service.ports import LevelOverride, RankedPerson
+
+T = TypeVar("T")
+
+SECTOR_OF_PROTO: dict[int, Sector] = {
+    common_pb2.SECTOR_PUBLIC: Sector.PUBLIC,
+    common_pb2.SECTOR_PRIVATE: Sector.PRIVATE,
+    common_pb2.SECTOR_THIRD_SECTOR: Sector.THIRD_SECTOR,
+    common_pb2.SECTOR_COMMUNITY: Sector.COMMUNITY,
+}
+# Calls made side by side when asking about many people at once.
+MAX_CONCURRENT_CALLS = 16
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def candidate_from_row(row: skills_pb2.CandidateRow) -> Candidate:
+    return Candidate(
+        person_id=row.person_id,
+        name=row.name,
+        # Skills requires a sector on every person; an unset one is staffed as public.
+        sector=SECTOR_OF_PROTO.get(row.sector, Sector.PUBLIC),
+        organisation=row.organisation,
+        locality=row.locality,
+        capacity_fte=row.capacity_fte,
+        day_rate=row.day_rate,
+        clearances=tuple(
+            Clearance(kind=clearance.kind, expires=_date_or_none(clearance.expires))
+            for clearance in row.clearances
+        ),
+        fits=dict(row.fits),
+        levels=dict(row.levels),
+        available_from=_date_or_none(row.available_from),
+        available_until=_date_or_none(row.available_until),
+    )
+
+
+class SkillsClient:
+    def __init__(
+        self, channel: grpc.aio.Channel, timeout_s: float = 10.0, matrix_timeout_s: float = 60.0
+    ) -> None:
+        self.channel = channel
+        self.stub = skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]
+        self.timeout_s = timeout_s
+        self.matrix_timeout_s = matrix_timeout_s
+
+    @classmethod
+    def connect(
+        cls, address: str, timeout_s: float = 10.0, matrix_timeout_s: float = 60.0
+    ) -> SkillsClient:
+        return cls(insecure_channel(address), timeout_s, matrix_timeout_s)
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except grpc.aio.AioRpcError as error:
+            raise domain_error_from_rpc(error) from error
+
+    async def role_ids(self) -> set[str]:
+        response = await self._call(
+            lambda: self.stub.ListRoles(skills_pb2.ListRolesRequest(), timeout=self.timeout_s)
+        )
+        return {role.id for role in response.roles}
+
+    async def candidate_matrix(
+        self,
+        role_ids: Sequence[str],
+        skill_ids: Sequence[str],
+        min_fit: float,
+        level_overrides: Sequence[LevelOverride] = (),
+    ) -> list[Candidate]:
+        request = skills_pb2.CandidateMatrixRequest(
+            role_ids=list(role_ids),
+            skill_ids=list(skill_ids),
+            min_fit=min_fit,
+            level_overrides=[
+                skills_pb2.LevelOverride(
+                    person_id=change.person_id, skill_id=change.skill_id, level=change.level
+                )
+                for change in level_overrides
+            ],
+        )
+
+        async def stream() -> list[Candidate]:
+            rows = self.stub.StreamCandidateMatrix(request, timeout=self.matrix_timeout_s)
+            return [candidate_from_row(row) async for row in rows]
+
+        return await self._call(stream)
+
+    async def capacities(self, person_ids: Sequence[str]) -> dict[str, float | None]:
+        """Each person's capacity now; None for someone skills no longer knows."""
+        gate = asyncio.Semaphore(MAX_CONCURRENT_CALLS)
+
+        async def capacity_of(person_id: str) -> float | None:
+            async with gate:
+                try:
+                    person = await self._call(
+                        lambda: self.stub.GetPerson(
+                            skills_pb2.GetPersonRequest(id=person_id), timeout=self.timeout_s
+                        )
+                    )
+                except NotFound:
+                    return None
+                return float(person.capacity_fte)
+
+        values = await asyncio.gather(*(capacity_of(person_id) for person_id in person_ids))
+        return dict(zip(person_ids, values, strict=True))
+
+    async def rank(self, role_id: str, limit: int) -> list[RankedPerson]:
+        response = await self._call(
+            lambda: self.stub.RankCandidates(
+                skills_pb2.RankCandidatesRequest(role_id=role_id, limit=limit),
+                timeout=self.timeout_s,
+            )
+        )
+        return [
+            RankedPerson(candidate.person.id, candidate.person.name, candidate.fit.fit)
+            for candidate in response.candidates
+        ]
+
+    async def gap_steps(self, person_id: str, role_id: str) -> list[GapStep]:
+        report = await self._call(
+            lambda: self.stub.GetGaps(
+                skills_pb2.GetGapsRequest(person_id=person_id, role_id=role_id),
+                timeout=self.timeout_s,
+            )
+        )
+        return [
+            GapStep(
+                skill_id=step.skill_id,
+                from_level=step.from_level,
+                to_level=step.to_level,
+                fit_gain=step.fit_gain,
+                fit_after=step.fit_after,
+                essential=step.essential,
+            )
+            for step in report.steps
+        ]

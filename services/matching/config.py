@@ -1,0 +1,31 @@
+"""Settings of the matching service, from MATCHING_* (and NEO4J_*) environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.settings import Neo4jSettings
+
+
+class MatchingSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
+
+    grpc_address: str = "127.0.0.1:50052"
+    skills_address: str = "127.0.0.1:50051"
+    # Deadlines of calls to skills; the candidate matrix streams every person, so it gets longer.
+    skills_timeout_s: float = Field(default=10.0, gt=0)
+    matrix_timeout_s: float = Field(default=60.0, gt=0)
+    # A proposal's solver time limit: the default when none is asked, and the cap.
+    default_time_limit_s: float = Field(default=10.0, gt=0)
+    max_time_limit_s: float = Field(default=60.0, gt=0)
+    # Candidates kept per slot before solving; 0 keeps everyone.
+    max_candidates_per_slot: int = Field(default=0, ge=0)
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+
+    @model_validator(mode="after")
+    def _default_within_cap(self) -> MatchingSettings:
+        if self.default_time_limit_s > self.max_time_limit_s:
+            raise ValueError("default_time_limit_s must not exceed max_time_limit_s")
+        return self

@@ -1,0 +1,94 @@
+"""What the use cases need from the outside world, in the domain's terms.
+The Neo4j repositories and the skills gRPC client implement these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from services.matching.domain.gaps import GapStep
+from services.matching.domain.model import Candidate, CommittedWork, Outcome
+from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
+
+
+@dataclass(frozen=True)
+class LevelOverride:
+    person_id: str
+    skill_id: str
+    level: int
+
+
+@dataclass(frozen=True)
+class RankedPerson:
+    person_id: str
+    name: str
+    fit: float
+
+
+@dataclass(frozen=True)
+class OutcomePage:
+    outcomes: list[Outcome]
+    # Empty on the last page.
+    next_after_id: str
+
+
+class OutcomeRepository(Protocol):
+    async def add(self, outcome: Outcome) -> None: ...
+
+    async def replace(self, outcome: Outcome) -> None: ...
+
+    async def get(self, outcome_id: str) -> Outcome: ...
+
+    async def get_many(self, outcome_ids: Sequence[str]) -> list[Outcome]: ...
+
+    async def page(self, locality: str, page_size: int, after_id: str) -> OutcomePage: ...
+
+    async def open_outcomes(self, locality: str, role_id: str, on: date) -> list[Outcome]: ...
+
+    async def delete(self, outcome_id: str) -> None: ...
+
+
+class StaffingRepository(Protocol):
+    async def committed_work(self) -> list[CommittedWork]: ...
+
+    async def commit_sequence(self) -> int: ...
+
+    async def add_proposal(self, proposal: ProposalRecord) -> None: ...
+
+    async def get_proposal(self, proposal_id: str) -> ProposalRecord: ...
+
+    async def latest_proposal_for(self, outcome_ids: Sequence[str]) -> ProposalRecord | None: ...
+
+    async def commit(
+        self,
+        proposal_id: str,
+        actor: str,
+        current_capacity: Mapping[str, float | None],
+        at: datetime,
+    ) -> ProposalRecord: ...
+
+    async def assignments(self, outcome_id: str, person_id: str) -> list[AssignmentRecord]: ...
+
+    async def release(self, outcome_id: str, person_id: str, actor: str, at: datetime) -> None: ...
+
+    async def forget_person(self, person_id: str) -> None: ...
+
+
+class SkillsPort(Protocol):
+    async def role_ids(self) -> set[str]: ...
+
+    async def candidate_matrix(
+        self,
+        role_ids: Sequence[str],
+        skill_ids: Sequence[str],
+        min_fit: float,
+        level_overrides: Sequence[LevelOverride] = (),
+    ) -> list[Candidate]: ...
+
+    async def capacities(self, person_ids: Sequence[str]) -> dict[str, float | None]: ...
+
+    async def rank(self, role_id: str, limit: int) -> list[RankedPerson]: ...
+
+    async def gap_steps(self, person_id: str, role_id: str) -> list[GapStep]: ...
