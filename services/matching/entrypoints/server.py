@@ -1,0 +1,80 @@
+"""Builds the matching gRPC server from objects made in main() (or a test)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from neo4j import AsyncDriver
+
+from lps.matching.v1 import matching_pb2, matching_pb2_grpc
+from services.common.graph import GRAPH_ERRORS, watch_graph
+from services.common.grpc_server import GrpcServer
+from services.matching.adapters.neo4j_outcomes import Neo4jOutcomeRepository
+from services.matching.adapters.neo4j_staffing import Neo4jStaffingRepository
+from services.matching.adapters.schema import create_schema
+from services.matching.config import MatchingSettings
+from services.matching.domain.staffing import solve
+from services.matching.entrypoints.servicer import MatchingServicer
+from services.matching.service.gaps import GapService
+from services.matching.service.outcomes import OutcomeService
+from services.matching.service.ports import SkillsPort
+from services.matching.service.staffing import StaffingLimits, StaffingService
+
+logger = logging.getLogger(__name__)
+
+SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
+
+
+class MatchingGrpcServer(GrpcServer):
+    """The shared server plus the task that ties health to the graph."""
+
+    graph_watch: asyncio.Task[None] | None = None
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        if self.graph_watch is not None:
+            self.graph_watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.graph_watch
+        await super().stop(grace_s)
+
+
+async def create_server(
+    settings: MatchingSettings, driver: AsyncDriver, skills: SkillsPort, address: str
+) -> tuple[GrpcServer, int]:
+    """Binds, starts and returns the server with its bound port. Health turns
+    SERVING once the graph answers and matching's schema exists."""
+    database = settings.neo4j.database
+    outcomes = Neo4jOutcomeRepository(driver, database)
+    staffing = Neo4jStaffingRepository(driver, database)
+    limits = StaffingLimits(
+        default_time_limit_s=settings.default_time_limit_s,
+        max_time_limit_s=settings.max_time_limit_s,
+        max_candidates_per_slot=settings.max_candidates_per_slot,
+    )
+    servicer = MatchingServicer(
+        OutcomeService(outcomes, skills),
+        StaffingService(outcomes, staffing, skills, solve, limits),
+        GapService(outcomes, staffing, skills, solve, limits),
+    )
+    server = MatchingGrpcServer([SERVICE_NAME])
+    register = matching_pb2_grpc.add_MatchingServiceServicer_to_server
+    register(servicer, server.server)  # type: ignore[no-untyped-call]
+    port = server.bind(address)
+    await server.set_serving(False)
+    await server.start()
+
+    async def prepare_graph() -> None:
+        await create_schema(driver, database)
+
+    try:
+        await prepare_graph()
+    except GRAPH_ERRORS as error:
+        logger.warning(
+            "schema not created yet; the graph watch retries", extra={"error": str(error)}
+        )
+    server.graph_watch = asyncio.create_task(
+        watch_graph(driver, server.set_serving, on_first_up=prepare_graph)
+    )
+    return server, port
