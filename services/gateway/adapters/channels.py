@@ -1,0 +1,52 @@
+"""Client channels to the services: request ids forwarded, and UNAVAILABLE
+retried with exponential backoff by grpc itself, for idempotent methods only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import grpc
+
+from services.common.grpc_server import RequestIdClientInterceptor
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
+
+def retry_service_config(service: str, idempotent_methods: Iterable[str]) -> str:
+    """A gRPC service config retrying UNAVAILABLE on the given methods.
+
+    The call's deadline bounds every attempt together, so retries never
+    outlive the deadline the gateway set.
+    """
+    return json.dumps(
+        {
+            "methodConfig": [
+                {
+                    "name": [{"service": service, "method": m} for m in sorted(idempotent_methods)],
+                    "retryPolicy": {
+                        "maxAttempts": 4,
+                        "initialBackoff": "0.1s",
+                        "maxBackoff": "2s",
+                        "backoffMultiplier": 2,
+                        "retryableStatusCodes": ["UNAVAILABLE"],
+                    },
+                }
+            ]
+        }
+    )
+
+
+def service_channel(
+    target: str, service: str, idempotent_methods: Iterable[str]
+) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(
+        target,
+        interceptors=[RequestIdClientInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.enable_retries", 1),
+            ("grpc.service_config", retry_service_config(service, idempotent_methods)),
+        ],
+    )

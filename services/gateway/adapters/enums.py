@@ -1,0 +1,67 @@
+"""The API's words against the protos' enumerations, both ways."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from lps.common.v1 import common_pb2
+from lps.matching.v1 import matching_pb2
+from lps.skills.v1 import skills_pb2
+from services.gateway.domain.vocabulary import (
+    AssignmentState,
+    LevelSource,
+    LocalityRule,
+    ProposalStatus,
+    RequirementStatus,
+    Sector,
+    StaffingMode,
+)
+
+E = TypeVar("E")
+
+SECTOR_TO_PROTO: dict[Sector, int] = {
+    Sector.PUBLIC: common_pb2.SECTOR_PUBLIC,
+    Sector.PRIVATE: common_pb2.SECTOR_PRIVATE,
+    Sector.THIRD_SECTOR: common_pb2.SECTOR_THIRD_SECTOR,
+    Sector.COMMUNITY: common_pb2.SECTOR_COMMUNITY,
+}
+SOURCE_TO_PROTO: dict[LevelSource, int] = {
+    LevelSource.SELF: skills_pb2.LEVEL_SOURCE_SELF,
+    LevelSource.MANAGER: skills_pb2.LEVEL_SOURCE_MANAGER,
+    LevelSource.TRAINING: skills_pb2.LEVEL_SOURCE_TRAINING,
+    LevelSource.ASSESSMENT: skills_pb2.LEVEL_SOURCE_ASSESSMENT,
+    LevelSource.CERTIFICATE: skills_pb2.LEVEL_SOURCE_CERTIFICATE,
+}
+REQUIREMENT_STATUS_TO_PROTO: dict[RequirementStatus, int] = {
+    RequirementStatus.MET: skills_pb2.REQUIREMENT_STATUS_MET,
+    RequirementStatus.PARTIAL: skills_pb2.REQUIREMENT_STATUS_PARTIAL,
+    RequirementStatus.MISSING: skills_pb2.REQUIREMENT_STATUS_MISSING,
+}
+LOCALITY_RULE_TO_PROTO: dict[LocalityRule, int] = {
+    LocalityRule.ANY: matching_pb2.LOCALITY_RULE_ANY,
+    LocalityRule.PREFER_LOCAL: matching_pb2.LOCALITY_RULE_PREFER_LOCAL,
+    LocalityRule.LOCAL_ONLY: matching_pb2.LOCALITY_RULE_LOCAL_ONLY,
+}
+MODE_TO_PROTO: dict[StaffingMode, int] = {
+    StaffingMode.SOFT: matching_pb2.STAFFING_MODE_SOFT,
+    StaffingMode.STRICT: matching_pb2.STAFFING_MODE_STRICT,
+}
+PROPOSAL_STATUS_TO_PROTO: dict[ProposalStatus, int] = {
+    ProposalStatus.OPTIMAL: matching_pb2.PROPOSAL_STATUS_OPTIMAL,
+    ProposalStatus.FEASIBLE: matching_pb2.PROPOSAL_STATUS_FEASIBLE,
+    ProposalStatus.INFEASIBLE: matching_pb2.PROPOSAL_STATUS_INFEASIBLE,
+    ProposalStatus.TIMED_OUT: matching_pb2.PROPOSAL_STATUS_TIMED_OUT,
+}
+ASSIGNMENT_STATE_TO_PROTO: dict[AssignmentState, int] = {
+    AssignmentState.PROPOSED: matching_pb2.ASSIGNMENT_STATE_PROPOSED,
+    AssignmentState.COMMITTED: matching_pb2.ASSIGNMENT_STATE_COMMITTED,
+    AssignmentState.RELEASED: matching_pb2.ASSIGNMENT_STATE_RELEASED,
+}
+
+
+def from_proto(table: dict[E, int], value: int) -> E | None:
+    """The API word for a proto value; None for UNSPECIFIED or a value this gateway predates."""
+    for word, number in table.items():
+        if number == value:
+            return word
+    return None

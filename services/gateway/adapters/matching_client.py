@@ -1,0 +1,102 @@
+"""The matching service as the gateway calls it: one method per RPC, each with a deadline."""
+
+from __future__ import annotations
+
+import grpc
+
+from lps.matching.v1 import matching_pb2, matching_pb2_grpc
+from services.gateway.adapters.channels import service_channel
+from services.gateway.adapters.deadlines import Deadlines
+from services.gateway.adapters.health import is_serving
+
+SERVICE = "lps.matching.v1.MatchingService"
+IDEMPOTENT_METHODS = (
+    "GetOutcome",
+    "ListOutcomes",
+    "GetProposal",
+    "ListAssignments",
+    "ReportGaps",
+    "UpdateOutcome",
+)
+DEFAULT_TIME_LIMIT_S = 10.0
+
+
+class MatchingClient:
+    def __init__(self, channel: grpc.aio.Channel, deadlines: Deadlines) -> None:
+        self.channel = channel
+        self.stub = matching_pb2_grpc.MatchingServiceStub(channel)  # type: ignore[no-untyped-call]
+        self.deadlines = deadlines
+
+    @classmethod
+    def connect(cls, target: str, deadlines: Deadlines) -> MatchingClient:
+        return cls(service_channel(target, SERVICE, IDEMPOTENT_METHODS), deadlines)
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+    async def serving(self) -> bool:
+        return await is_serving(self.channel, SERVICE, self.deadlines.health_s)
+
+    async def create_outcome(self, outcome: matching_pb2.Outcome) -> matching_pb2.Outcome:
+        request = matching_pb2.CreateOutcomeRequest(outcome=outcome)
+        response: matching_pb2.Outcome = await self.stub.CreateOutcome(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def update_outcome(self, outcome: matching_pb2.Outcome) -> matching_pb2.Outcome:
+        request = matching_pb2.UpdateOutcomeRequest(outcome=outcome)
+        response: matching_pb2.Outcome = await self.stub.UpdateOutcome(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def get_outcome(self, outcome_id: str) -> matching_pb2.Outcome:
+        request = matching_pb2.GetOutcomeRequest(id=outcome_id)
+        response: matching_pb2.Outcome = await self.stub.GetOutcome(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def list_outcomes(
+        self, request: matching_pb2.ListOutcomesRequest
+    ) -> matching_pb2.ListOutcomesResponse:
+        response: matching_pb2.ListOutcomesResponse = await self.stub.ListOutcomes(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def delete_outcome(self, outcome_id: str) -> None:
+        request = matching_pb2.DeleteOutcomeRequest(id=outcome_id)
+        await self.stub.DeleteOutcome(request, timeout=self.deadlines.call_s)
+
+    async def propose_staffing(
+        self, request: matching_pb2.ProposeStaffingRequest
+    ) -> matching_pb2.Proposal:
+        time_limit = request.time_limit_s or DEFAULT_TIME_LIMIT_S
+        deadline = time_limit + self.deadlines.staffing_margin_s
+        response: matching_pb2.Proposal = await self.stub.ProposeStaffing(request, timeout=deadline)
+        return response
+
+    async def get_proposal(self, proposal_id: str) -> matching_pb2.Proposal:
+        request = matching_pb2.GetProposalRequest(id=proposal_id)
+        response: matching_pb2.Proposal = await self.stub.GetProposal(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def commit_proposal(self, proposal_id: str, actor: str) -> matching_pb2.Proposal:
+        request = matching_pb2.CommitProposalRequest(id=proposal_id, actor=actor)
+        response: matching_pb2.Proposal = await self.stub.CommitProposal(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def forget_person(self, person_id: str, actor: str) -> None:
+        request = matching_pb2.ForgetPersonRequest(person_id=person_id, actor=actor)
+        await self.stub.ForgetPerson(request, timeout=self.deadlines.call_s)
+
+    async def report_gaps(self, request: matching_pb2.ReportGapsRequest) -> matching_pb2.GapsReport:
+        deadline = self.deadlines.call_s + self.deadlines.staffing_margin_s
+        response: matching_pb2.GapsReport = await self.stub.ReportGaps(request, timeout=deadline)
+        return response

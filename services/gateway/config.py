@@ -1,0 +1,50 @@
+"""The gateway's configuration, read from the environment (prefix GATEWAY_)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.gateway.domain.auth import placeholder_reason
+
+MEGABYTE = 1024 * 1024
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    skills_address: str = "127.0.0.1:50051"
+    matching_address: str = "127.0.0.1:50052"
+
+    # Deadlines of the calls to the services, in seconds.
+    call_deadline_s: float = Field(default=5.0, gt=0)
+    import_deadline_s: float = Field(default=300.0, gt=0)
+    # A proposal's deadline is its solver time limit plus this margin.
+    staffing_margin_s: float = Field(default=15.0, gt=0)
+    health_deadline_s: float = Field(default=2.0, gt=0)
+
+    max_json_bytes: int = Field(default=1 * MEGABYTE, gt=0)
+    max_csv_bytes: int = Field(default=20 * MEGABYTE, gt=0)
+    max_page_size: int = Field(default=500, ge=1)
+
+    # A completed Idempotency-Key is replayed for this long; a pending one
+    # (its request still running, or its process gone) is taken over after the other.
+    idempotency_ttl_s: float = Field(default=24 * 3600.0, gt=0)
+    idempotency_pending_s: float = Field(default=600.0, gt=0)
+
+    # The admin key seeded at start; read from LPS_ADMIN_KEY (the product-wide name).
+    admin_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LPS_ADMIN_KEY", "GATEWAY_ADMIN_KEY")
+    )
+
+    @field_validator("admin_key")
+    @classmethod
+    def refuse_placeholder_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        reason = placeholder_reason(value.get_secret_value())
+        if reason is not None:
+            raise ValueError(f"LPS_ADMIN_KEY {reason}; generate one, e.g. `openssl rand -hex 32`")
+        return value

@@ -1,0 +1,46 @@
+"""What a bulk import reports: each bad row by its line in the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    """A row the skills service refused, by its 1-based position in the stream."""
+
+    position: int
+    id: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StreamSummary:
+    accepted: int
+    rejected: int
+    levels_written: int = 0
+    relations_written: int = 0
+    failures: list[RowFailure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    id: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    rows_read: int
+    accepted: int
+    levels_written: int
+    relations_written: int
+    problems: list[LineProblem]
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({problem.line for problem in self.problems})

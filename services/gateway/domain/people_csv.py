@@ -1,0 +1,304 @@
+"""The people CSV that HR teams keep: one row per person and skill.
+
+Rows are grouped by person id (in order of first appearance). A bad row is
+reported by its line in the file and left out; the person's other rows are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from services.common.errors import InvalidArgument
+from services.gateway.domain.vocabulary import MAX_LEVEL, MIN_LEVEL, LevelSource, Sector
+
+PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "sector",
+    "organisation",
+    "locality",
+    "capacity_fte",
+    "day_rate",
+    "clearances",
+    "skill_id",
+    "level",
+    "evidence",
+    "source",
+    "valid_until",
+)
+REQUIRED_COLUMNS = ("id", "name", "sector", "skill_id", "level")
+PERSON_COLUMNS = PEOPLE_COLUMNS[:8]
+MAX_ID_LENGTH = 128
+DEFAULT_CAPACITY_FTE = 1.0
+
+
+@dataclass(frozen=True)
+class Clearance:
+    kind: str
+    expires: date
+
+
+@dataclass(frozen=True)
+class PersonFields:
+    id: str
+    name: str
+    sector: Sector
+    organisation: str
+    locality: str
+    capacity_fte: float
+    day_rate: float
+    clearances: tuple[Clearance, ...]
+
+
+@dataclass(frozen=True)
+class LevelFields:
+    skill_id: str
+    level: int
+    evidence: str
+    source: LevelSource
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    id: str
+    field: str
+    reason: str
+
+
+@dataclass
+class PersonGroup:
+    person: PersonFields
+    line: int
+    levels: list[tuple[int, LevelFields]] = field(default_factory=list)
+
+    def line_of_level(self, index: int) -> int:
+        return self.levels[index][0] if 0 <= index < len(self.levels) else self.line
+
+
+@dataclass
+class PeopleImport:
+    people: list[PersonGroup]
+    problems: list[RowProblem]
+
+
+def format_clearances(clearances: Iterable[Clearance]) -> str:
+    return ";".join(f"{c.kind}:{c.expires.isoformat()}" for c in clearances)
+
+
+def parse_people_csv(text: str) -> PeopleImport:
+    records = _records(text)
+    _, header = next(records, (1, []))
+    columns = _column_positions(header)
+    width = len(header)
+    groups: dict[str, PersonGroup] = {}
+    seen_levels: dict[tuple[str, str, LevelSource], int] = {}
+    problems: list[RowProblem] = []
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = RowReader(line, cells, columns)
+        if len(cells) > width:
+            row.fail("", f"has {len(cells)} cells but the header has {width} columns")
+        problems.extend(_read_row(row, groups, seen_levels))
+    return PeopleImport(people=list(groups.values()), problems=problems)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next_line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InvalidArgument.of("body", f"line {next_line}: not valid CSV ({error})") from None
+        yield next_line, cells
+        next_line = reader.line_num + 1
+
+
+def _column_positions(header: list[str]) -> dict[str, int]:
+    positions = {name.strip().lower(): index for index, name in enumerate(header)}
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise InvalidArgument.of(
+            "body",
+            "the header lacks the column(s) "
+            + ", ".join(missing)
+            + "; expected "
+            + ",".join(PEOPLE_COLUMNS),
+        )
+    return {name: positions[name] for name in PEOPLE_COLUMNS if name in positions}
+
+
+class RowReader:
+    """One CSV record, read by column name, collecting what is wrong with it."""
+
+    def __init__(self, line: int, cells: list[str], columns: dict[str, int]) -> None:
+        self.line = line
+        self.cells = cells
+        self.columns = columns
+        self.problems: list[tuple[str, str]] = []
+
+    def text(self, column: str) -> str:
+        position = self.columns.get(column)
+        if position is None or position >= len(self.cells):
+            return ""
+        return self.cells[position].strip()
+
+    def fail(self, column: str, reason: str) -> None:
+        self.problems.append((column, reason))
+
+    def number(self, column: str, default: float, low: float, high: float | None) -> float:
+        raw = self.text(column)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            self.fail(column, f"{raw!r} is not a number")
+            return default
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            self.fail(column, f"must be {bound}")
+            return default
+        return value
+
+    def day(self, column: str, raw: str | None = None) -> date | None:
+        raw = self.text(column) if raw is None else raw
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.fail(column, f"{raw!r} is not a date (YYYY-MM-DD)")
+            return None
+
+    def person_columns_blank(self) -> bool:
+        return not any(self.text(column) for column in PERSON_COLUMNS if column != "id")
+
+
+def _read_row(
+    row: RowReader,
+    groups: dict[str, PersonGroup],
+    seen_levels: dict[tuple[str, str, LevelSource], int],
+) -> list[RowProblem]:
+    person_id = row.text("id")
+    if not person_id:
+        row.fail("id", "is required")
+    elif len(person_id) > MAX_ID_LENGTH:
+        row.fail("id", f"is longer than {MAX_ID_LENGTH} characters")
+    group = groups.get(person_id)
+    person: PersonFields | None = None
+    if group is None or not row.person_columns_blank():
+        person = _read_person(row, person_id)
+        if group is not None and person is not None and person != group.person:
+            row.fail("", f"person fields differ from line {group.line} for the same id")
+    level = _read_level(row)
+    if level is not None and person_id:
+        key = (person_id, level.skill_id, level.source)
+        earlier = seen_levels.get(key)
+        if earlier is not None:
+            row.fail("skill_id", f"repeats the level given on line {earlier}")
+    if row.problems:
+        return [RowProblem(row.line, person_id, column, reason) for column, reason in row.problems]
+    if group is None and person is not None:
+        group = groups[person_id] = PersonGroup(person=person, line=row.line)
+    if group is None:
+        return []
+    if level is not None:
+        seen_levels[(person_id, level.skill_id, level.source)] = row.line
+        group.levels.append((row.line, level))
+    return []
+
+
+def _read_person(row: RowReader, person_id: str) -> PersonFields | None:
+    name = row.text("name")
+    if not name:
+        row.fail("name", "is required")
+    sector_text = row.text("sector").lower()
+    sector = _sector(sector_text)
+    if sector is None:
+        allowed = ", ".join(s.value for s in Sector)
+        row.fail("sector", f"{row.text('sector')!r} is not one of {allowed}")
+    capacity = row.number("capacity_fte", DEFAULT_CAPACITY_FTE, 0.0, 1.0)
+    day_rate = row.number("day_rate", 0.0, 0.0, None)
+    clearances = _clearances(row)
+    if sector is None or not name:
+        return None
+    return PersonFields(
+        id=person_id,
+        name=name,
+        sector=sector,
+        organisation=row.text("organisation"),
+        locality=row.text("locality"),
+        capacity_fte=capacity,
+        day_rate=day_rate,
+        clearances=clearances,
+    )
+
+
+def _sector(text: str) -> Sector | None:
+    try:
+        return Sector(text.replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        return None
+
+
+def _clearances(row: RowReader) -> tuple[Clearance, ...]:
+    raw = row.text("clearances")
+    clearances: list[Clearance] = []
+    for part in filter(None, (piece.strip() for piece in raw.split(";"))):
+        kind, separator, expires_text = part.partition(":")
+        if not separator or not kind.strip():
+            row.fail("clearances", f"{part!r} is not kind:YYYY-MM-DD")
+            continue
+        expires = row.day("clearances", expires_text.strip())
+        if expires is not None:
+            clearances.append(Clearance(kind=kind.strip(), expires=expires))
+        elif not expires_text.strip():
+            row.fail("clearances", f"{part!r} lacks its expiry date")
+    return tuple(clearances)
+
+
+def _read_level(row: RowReader) -> LevelFields | None:
+    skill_id = row.text("skill_id")
+    level_text = row.text("level")
+    if not skill_id:
+        if level_text:
+            row.fail("skill_id", "is required when a level is given")
+        return None
+    level = 0
+    if not level_text:
+        row.fail("level", "is required when a skill is given")
+    else:
+        try:
+            level = int(level_text)
+        except ValueError:
+            row.fail("level", f"{level_text!r} is not a whole number")
+        else:
+            if not MIN_LEVEL <= level <= MAX_LEVEL:
+                row.fail("level", f"must be between {MIN_LEVEL} and {MAX_LEVEL}")
+    source_text = row.text("source").lower() or LevelSource.SELF.value
+    try:
+        source = LevelSource(source_text)
+    except ValueError:
+        allowed = ", ".join(s.value for s in LevelSource)
+        row.fail("source", f"{source_text!r} is not one of {allowed}")
+        source = LevelSource.SELF
+    valid_until = row.day("valid_until")
+    return LevelFields(
+        skill_id=skill_id,
+        level=level,
+        evidence=row.text("evidence"),
+        source=source,
+        valid_until=valid_until,
+    )

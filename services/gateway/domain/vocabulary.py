@@ -1,0 +1,54 @@
+"""The words of the public API, as plain enumerations."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sector(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+    THIRD_SECTOR = "third_sector"
+    COMMUNITY = "community"
+
+
+class LevelSource(StrEnum):
+    SELF = "self"
+    MANAGER = "manager"
+    TRAINING = "training"
+    ASSESSMENT = "assessment"
+    CERTIFICATE = "certificate"
+
+
+class RequirementStatus(StrEnum):
+    MET = "met"
+    PARTIAL = "partial"
+    MISSING = "missing"
+
+
+class LocalityRule(StrEnum):
+    ANY = "any"
+    PREFER_LOCAL = "prefer_local"
+    LOCAL_ONLY = "local_only"
+
+
+class StaffingMode(StrEnum):
+    SOFT = "soft"
+    STRICT = "strict"
+
+
+class ProposalStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    TIMED_OUT = "timed_out"
+
+
+class AssignmentState(StrEnum):
+    PROPOSED = "proposed"
+    COMMITTED = "committed"
+    RELEASED = "released"
+
+
+MIN_LEVEL = 1
+MAX_LEVEL = 4

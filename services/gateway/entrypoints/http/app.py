@@ -1,0 +1,115 @@
+"""The FastAPI application: routers, problem handlers and middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+
+from services.common.graph import GRAPH_ERRORS
+from services.gateway.entrypoints.http.deps import Gateway
+from services.gateway.entrypoints.http.middleware import (
+    AuditMiddleware,
+    AuthenticationMiddleware,
+    BodyLimitMiddleware,
+    IdempotencyMiddleware,
+    RequestContextMiddleware,
+)
+from services.gateway.entrypoints.http.problems import install_problem_handlers
+from services.gateway.entrypoints.http.routes import (
+    audit,
+    exports,
+    gaps,
+    health,
+    imports,
+    keys,
+    outcomes,
+    people,
+    roles,
+    skills,
+    staffing,
+)
+from services.gateway.service.keys import seed_admin_key
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+The HTTP API of Local Public Support: people and their skills, role fit,
+commissioned outcomes, team staffing and skill gaps.
+
+Send `Authorization: Bearer <key>` on every path but `/healthz` and `/readyz`.
+Scopes: `hr` writes people, levels, skills, roles and imports; `manager` writes
+outcomes and staffs them; `planner` reads gaps, fit and outcomes; `admin` does all.
+Every scope reads people, skills, roles, fit and candidates.
+Errors are `application/problem+json` (RFC 9457) naming the fields at fault.
+A POST with an `Idempotency-Key` header is answered once and replayed on retries.
+"""
+
+
+async def prepare_store(gateway: Gateway, retry_s: float = 1.0) -> None:
+    """Creates the gateway's schema and seeds the admin key, retrying until the graph answers."""
+    while True:
+        try:
+            await gateway.store.prepare()
+            admin_key = gateway.settings.admin_key
+            if admin_key is not None:
+                seeded = await seed_admin_key(
+                    gateway.store, admin_key.get_secret_value(), datetime.now(UTC)
+                )
+                logger.info("admin key seeded", extra={"key_id": seeded.id})
+            return
+        except GRAPH_ERRORS as error:
+            logger.warning("key store not ready; retrying", extra={"error": str(error)})
+            await asyncio.sleep(retry_s)
+
+
+def create_app(gateway: Gateway) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await prepare_store(gateway)
+        yield
+
+    app = FastAPI(
+        title="Local Public Support",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    install_problem_handlers(app)
+    for router in (
+        health.router,
+        people.router,
+        skills.router,
+        roles.router,
+        outcomes.router,
+        staffing.router,
+        gaps.router,
+        imports.router,
+        exports.router,
+        keys.router,
+        audit.router,
+    ):
+        app.include_router(router)
+
+    settings = gateway.settings
+    # Added innermost first: each add_middleware wraps what is there.
+    app.add_middleware(
+        IdempotencyMiddleware,
+        store=gateway.store,
+        ttl=timedelta(seconds=settings.idempotency_ttl_s),
+        pending_ttl=timedelta(seconds=settings.idempotency_pending_s),
+    )
+    app.add_middleware(AuditMiddleware, audit=gateway.store)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_limit=settings.max_json_bytes,
+        csv_limit=settings.max_csv_bytes,
+    )
+    app.add_middleware(AuthenticationMiddleware, keys=gateway.store)
+    app.add_middleware(RequestContextMiddleware)
+    return app

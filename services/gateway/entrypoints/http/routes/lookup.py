@@ -1,0 +1,18 @@
+"""Small helpers the routers share."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+import grpc
+
+
+async def exists(lookup: Awaitable[object]) -> bool:
+    """Whether a Get call finds its object; other errors propagate."""
+    try:
+        await lookup
+    except grpc.aio.AioRpcError as error:
+        if error.code() == grpc.StatusCode.NOT_FOUND:
+            return False
+        raise
+    return True

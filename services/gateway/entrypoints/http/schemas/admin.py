@@ -1,0 +1,96 @@
+"""API keys, the audit trail and import reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from services.gateway.domain.audit import AuditEntry as AuditEntryRecord
+from services.gateway.domain.auth import ApiKey as ApiKeyRecord
+from services.gateway.domain.auth import Scope
+from services.gateway.domain.imports import ImportReport as ImportReportRecord
+from services.gateway.entrypoints.http.schemas.common import Name, RequestModel
+
+
+class KeyCreate(RequestModel):
+    name: Name
+    scopes: list[Scope] = Field(min_length=1, max_length=4)
+
+
+class ApiKey(BaseModel):
+    id: str
+    name: str
+    scopes: list[Scope]
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKeyRecord) -> ApiKey:
+        return cls(
+            id=key.id,
+            name=key.name,
+            scopes=sorted(key.scopes),
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+        )
+
+
+class IssuedKey(ApiKey):
+    # The only time the key is shown; store it now.
+    key: str
+
+
+class AuditEntry(BaseModel):
+    id: str
+    key_id: str
+    action: str
+    target: str
+    at: datetime
+    request_id: str
+    status: int
+
+    @classmethod
+    def of(cls, entry: AuditEntryRecord) -> AuditEntry:
+        return cls(
+            id=entry.id,
+            key_id=entry.key_id,
+            action=entry.action,
+            target=entry.target,
+            at=entry.at,
+            request_id=entry.request_id,
+            status=entry.status,
+        )
+
+
+class RowError(BaseModel):
+    # 1-based line in the file; 0 when the service did not say which row.
+    line: int
+    id: str
+    field: str
+    reason: str
+
+
+class ImportReport(BaseModel):
+    kind: str
+    rows_read: int
+    accepted: int
+    rejected_rows: int
+    levels_written: int
+    relations_written: int
+    errors: list[RowError]
+
+    @classmethod
+    def of(cls, report: ImportReportRecord) -> ImportReport:
+        return cls(
+            kind=report.kind,
+            rows_read=report.rows_read,
+            accepted=report.accepted,
+            rejected_rows=report.rejected_rows,
+            levels_written=report.levels_written,
+            relations_written=report.relations_written,
+            errors=[
+                RowError(line=p.line, id=p.id, field=p.field, reason=p.reason)
+                for p in report.problems
+            ],
+        )

@@ -1,0 +1,464 @@
+"""Commissioned outcomes, staffing proposals and gap reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field, model_validator
+
+from lps.matching.v1 import matching_pb2
+from services.gateway.adapters.enums import (
+    ASSIGNMENT_STATE_TO_PROTO,
+    LOCALITY_RULE_TO_PROTO,
+    MODE_TO_PROTO,
+    PROPOSAL_STATUS_TO_PROTO,
+    SECTOR_TO_PROTO,
+    from_proto,
+)
+from services.gateway.domain.vocabulary import (
+    AssignmentState,
+    LocalityRule,
+    ProposalStatus,
+    Sector,
+    StaffingMode,
+)
+from services.gateway.entrypoints.http.schemas.common import (
+    Fraction,
+    Identifier,
+    Level,
+    LongText,
+    Name,
+    RequestModel,
+    ShortText,
+    date_or_none,
+    date_text,
+    text_or_none,
+)
+from services.gateway.entrypoints.http.schemas.people import LearningStep
+
+MAX_TIME_LIMIT_S = 300.0
+
+
+class Slot(RequestModel):
+    role_id: Identifier
+    count: int = Field(ge=1, le=1000)
+    fte: float = Field(default=1.0, gt=0.0, le=1.0)
+    min_fit: Fraction = 0.0
+    clearance: ShortText = ""
+
+
+class SkillCoverage(RequestModel):
+    skill_id: Identifier
+    min_level: Level
+    min_people: int = Field(ge=1, le=1000)
+
+
+class TeamRules(RequestModel):
+    min_sectors: int = Field(default=0, ge=0, le=4)
+    max_sector_share: Fraction = 0.0
+    min_community_members: int = Field(default=0, ge=0, le=1000)
+    locality: LocalityRule = LocalityRule.ANY
+    exclude_commissioned_organisation: bool = False
+
+    def to_proto(self) -> matching_pb2.TeamRules:
+        return matching_pb2.TeamRules(
+            min_sectors=self.min_sectors,
+            max_sector_share=self.max_sector_share,
+            min_community_members=self.min_community_members,
+            locality=LOCALITY_RULE_TO_PROTO[self.locality],  # type: ignore[arg-type]
+            exclude_commissioned_organisation=self.exclude_commissioned_organisation,
+        )
+
+
+class OutcomeFields(RequestModel):
+    title: Name
+    description: LongText = ""
+    locality: ShortText = ""
+    priority: int = Field(default=3, ge=1, le=5)
+    budget: float = Field(default=0.0, ge=0.0)
+    start: date | None = None
+    end: date | None = None
+    days: float = Field(default=0.0, ge=0.0, le=10_000.0)
+    slots: list[Slot] = Field(min_length=1, max_length=200)
+    skill_coverage: list[SkillCoverage] = Field(default_factory=list, max_length=200)
+    rules: TeamRules = Field(default_factory=TeamRules)
+    commissioned_organisation: ShortText = ""
+
+    @model_validator(mode="after")
+    def end_after_start(self) -> OutcomeFields:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+    def to_proto(self, outcome_id: str) -> matching_pb2.Outcome:
+        return matching_pb2.Outcome(
+            id=outcome_id,
+            title=self.title,
+            description=self.description,
+            locality=self.locality,
+            priority=self.priority,
+            budget=self.budget,
+            start=date_text(self.start),
+            end=date_text(self.end),
+            days=self.days,
+            slots=[
+                matching_pb2.Slot(
+                    role_id=s.role_id,
+                    count=s.count,
+                    fte=s.fte,
+                    min_fit=s.min_fit,
+                    clearance=s.clearance,
+                )
+                for s in self.slots
+            ],
+            skill_coverage=[
+                matching_pb2.SkillCoverage(
+                    skill_id=c.skill_id, min_level=c.min_level, min_people=c.min_people
+                )
+                for c in self.skill_coverage
+            ],
+            rules=self.rules.to_proto(),
+            commissioned_organisation=self.commissioned_organisation,
+        )
+
+
+class OutcomeCreate(OutcomeFields):
+    # Made up by the gateway when absent.
+    id: Identifier | None = None
+
+
+class OutcomeReplace(OutcomeFields):
+    id: Identifier | None = None
+
+
+class SlotOut(BaseModel):
+    role_id: str
+    count: int
+    fte: float
+    min_fit: float
+    clearance: str
+
+
+class SkillCoverageOut(BaseModel):
+    skill_id: str
+    min_level: int
+    min_people: int
+
+
+class TeamRulesOut(BaseModel):
+    min_sectors: int
+    max_sector_share: float
+    min_community_members: int
+    locality: LocalityRule | None
+    exclude_commissioned_organisation: bool
+
+
+class Outcome(BaseModel):
+    id: str
+    title: str
+    description: str
+    locality: str
+    priority: int
+    budget: float
+    start: date | None
+    end: date | None
+    days: float
+    slots: list[SlotOut]
+    skill_coverage: list[SkillCoverageOut]
+    rules: TeamRulesOut
+    commissioned_organisation: str
+
+    @classmethod
+    def of(cls, message: matching_pb2.Outcome) -> Outcome:
+        rules = message.rules
+        return cls(
+            id=message.id,
+            title=message.title,
+            description=message.description,
+            locality=message.locality,
+            priority=message.priority,
+            budget=message.budget,
+            start=date_or_none(message.start),
+            end=date_or_none(message.end),
+            days=message.days,
+            slots=[
+                SlotOut(
+                    role_id=s.role_id,
+                    count=s.count,
+                    fte=s.fte,
+                    min_fit=s.min_fit,
+                    clearance=s.clearance,
+                )
+                for s in message.slots
+            ],
+            skill_coverage=[
+                SkillCoverageOut(
+                    skill_id=c.skill_id, min_level=c.min_level, min_people=c.min_people
+                )
+                for c in message.skill_coverage
+            ],
+            rules=TeamRulesOut(
+                min_sectors=rules.min_sectors,
+                max_sector_share=rules.max_sector_share,
+                min_community_members=rules.min_community_members,
+                locality=from_proto(LOCALITY_RULE_TO_PROTO, rules.locality),
+                exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
+            ),
+            commissioned_organisation=message.commissioned_organisation,
+        )
+
+
+class Pin(RequestModel):
+    person_id: Identifier
+    outcome_id: Identifier
+    role_id: Identifier
+
+
+class Weights(RequestModel):
+    fit: float = Field(default=0.0, ge=0.0)
+    cost: float = Field(default=0.0, ge=0.0)
+    locality: float = Field(default=0.0, ge=0.0)
+    unfilled_penalty: float = Field(default=0.0, ge=0.0)
+
+
+class LevelChange(RequestModel):
+    person_id: Identifier
+    skill_id: Identifier
+    level: Level
+
+
+class RuleOverride(RequestModel):
+    outcome_id: Identifier
+    rules: TeamRules
+
+
+class WhatIf(RequestModel):
+    remove_person_ids: list[Identifier] = Field(default_factory=list, max_length=10_000)
+    level_changes: list[LevelChange] = Field(default_factory=list, max_length=10_000)
+    rule_overrides: list[RuleOverride] = Field(default_factory=list, max_length=1000)
+
+
+class ProposalRequest(RequestModel):
+    outcome_ids: list[Identifier] = Field(min_length=1, max_length=500)
+    pins: list[Pin] = Field(default_factory=list, max_length=10_000)
+    exclusions: list[Identifier] = Field(default_factory=list, max_length=10_000)
+    time_limit_s: float = Field(default=10.0, gt=0.0, le=MAX_TIME_LIMIT_S)
+    mode: StaffingMode = StaffingMode.SOFT
+    weights: Weights | None = None
+    what_if: WhatIf | None = None
+
+    def to_proto(self) -> matching_pb2.ProposeStaffingRequest:
+        request = matching_pb2.ProposeStaffingRequest(
+            outcome_ids=self.outcome_ids,
+            pins=[
+                matching_pb2.Pin(person_id=p.person_id, outcome_id=p.outcome_id, role_id=p.role_id)
+                for p in self.pins
+            ],
+            exclusions=self.exclusions,
+            time_limit_s=self.time_limit_s,
+            mode=MODE_TO_PROTO[self.mode],  # type: ignore[arg-type]
+        )
+        if self.weights is not None:
+            request.weights.CopyFrom(matching_pb2.ObjectiveWeights(**self.weights.model_dump()))
+        if self.what_if is not None:
+            request.what_if.CopyFrom(
+                matching_pb2.WhatIf(
+                    remove_person_ids=self.what_if.remove_person_ids,
+                    level_changes=[
+                        matching_pb2.LevelChangeWhatIf(
+                            person_id=c.person_id, skill_id=c.skill_id, level=c.level
+                        )
+                        for c in self.what_if.level_changes
+                    ],
+                    rule_overrides=[
+                        matching_pb2.RuleOverride(outcome_id=o.outcome_id, rules=o.rules.to_proto())
+                        for o in self.what_if.rule_overrides
+                    ],
+                )
+            )
+        return request
+
+
+class Assignment(BaseModel):
+    person_id: str
+    role_id: str
+    outcome_id: str
+    fte: float
+    fit: float
+    reasons: list[str]
+    state: AssignmentState | None
+    sector: Sector | None
+    cost: float
+
+    @classmethod
+    def of(cls, message: matching_pb2.Assignment) -> Assignment:
+        return cls(
+            person_id=message.person_id,
+            role_id=message.role_id,
+            outcome_id=message.outcome_id,
+            fte=message.fte,
+            fit=message.fit,
+            reasons=list(message.reasons),
+            state=from_proto(ASSIGNMENT_STATE_TO_PROTO, message.state),
+            sector=from_proto(SECTOR_TO_PROTO, message.sector),
+            cost=message.cost,
+        )
+
+
+class Unfilled(BaseModel):
+    role_id: str
+    count: int
+    reason: str
+
+
+class Team(BaseModel):
+    outcome_id: str
+    assignments: list[Assignment]
+    unfilled: list[Unfilled]
+    cost: float
+
+
+class Conflict(BaseModel):
+    rule: str
+    detail: str
+
+
+class ProposalDiff(BaseModel):
+    added: list[Assignment]
+    removed: list[Assignment]
+    objective_delta: float
+    unfilled_delta: int
+
+
+class Proposal(BaseModel):
+    id: str | None
+    status: ProposalStatus | None
+    objective: float
+    bound: float
+    gap: float
+    solve_seconds: float
+    teams: list[Team]
+    conflicts: list[Conflict]
+    committed: bool
+    pruned: bool
+    optimality_proven: bool
+    diff: ProposalDiff | None
+    solver: str
+    created_at: str | None
+
+    @classmethod
+    def of(cls, message: matching_pb2.Proposal) -> Proposal:
+        diff = None
+        if message.HasField("diff"):
+            diff = ProposalDiff(
+                added=[Assignment.of(a) for a in message.diff.added],
+                removed=[Assignment.of(a) for a in message.diff.removed],
+                objective_delta=message.diff.objective_delta,
+                unfilled_delta=message.diff.unfilled_delta,
+            )
+        return cls(
+            id=text_or_none(message.id),
+            status=from_proto(PROPOSAL_STATUS_TO_PROTO, message.status),
+            objective=message.objective,
+            bound=message.bound,
+            gap=message.gap,
+            solve_seconds=message.solve_seconds,
+            teams=[
+                Team(
+                    outcome_id=t.outcome_id,
+                    assignments=[Assignment.of(a) for a in t.assignments],
+                    unfilled=[
+                        Unfilled(role_id=u.role_id, count=u.count, reason=u.reason)
+                        for u in t.unfilled
+                    ],
+                    cost=t.cost,
+                )
+                for t in message.teams
+            ],
+            conflicts=[Conflict(rule=c.rule, detail=c.detail) for c in message.conflicts],
+            committed=message.committed,
+            pruned=message.pruned,
+            optimality_proven=message.optimality_proven,
+            diff=diff,
+            solver=message.solver,
+            created_at=text_or_none(message.created_at),
+        )
+
+
+class RoleDemand(BaseModel):
+    role_id: str
+    demanded: int
+    supply: int
+    unfilled: int
+
+
+class SkillDemand(BaseModel):
+    skill_id: str
+    min_level: int
+    demanded_people: int
+    supply: int
+    shortfall: int
+
+
+class BlockedSlot(BaseModel):
+    outcome_id: str
+    role_id: str
+    count: int
+    reason: str
+    blocking_skill_ids: list[str]
+
+
+class ClosePerson(BaseModel):
+    person_id: str
+    name: str
+    role_id: str
+    fit: float
+    steps: list[LearningStep]
+
+
+class Gaps(BaseModel):
+    roles: list[RoleDemand]
+    skills: list[SkillDemand]
+    blocked_slots: list[BlockedSlot]
+    closest: list[ClosePerson]
+
+    @classmethod
+    def of(cls, message: matching_pb2.GapsReport) -> Gaps:
+        return cls(
+            roles=[
+                RoleDemand(
+                    role_id=r.role_id, demanded=r.demanded, supply=r.supply, unfilled=r.unfilled
+                )
+                for r in message.roles
+            ],
+            skills=[
+                SkillDemand(
+                    skill_id=s.skill_id,
+                    min_level=s.min_level,
+                    demanded_people=s.demanded_people,
+                    supply=s.supply,
+                    shortfall=s.shortfall,
+                )
+                for s in message.skills
+            ],
+            blocked_slots=[
+                BlockedSlot(
+                    outcome_id=b.outcome_id,
+                    role_id=b.role_id,
+                    count=b.count,
+                    reason=b.reason,
+                    blocking_skill_ids=list(b.blocking_skill_ids),
+                )
+                for b in message.blocked_slots
+            ],
+            closest=[
+                ClosePerson(
+                    person_id=c.person_id,
+                    name=c.name,
+                    role_id=c.role_id,
+                    fit=c.fit,
+                    steps=[LearningStep.of(s) for s in c.steps],
+                )
+                for c in message.closest
+            ],
+        )
