@@ -1,0 +1,35 @@
+"""`python -m services.skills`: the skills gRPC service, until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from services.common.graph import open_driver
+from services.common.logging import configure_logging
+from services.skills.config import SkillsSettings
+from services.skills.entrypoints.server import create_server
+
+logger = logging.getLogger(__name__)
+
+
+async def serve(settings: SkillsSettings) -> None:
+    driver = open_driver(settings.neo4j)
+    try:
+        server, port = await create_server(settings, driver, settings.grpc_address)
+        logger.info("skills service listening", extra={"port": port})
+        await server.wait_for_termination_signal()
+        logger.info("stopping")
+        await server.stop(settings.shutdown_grace_s)
+    finally:
+        await driver.close()
+
+
+def main() -> None:
+    settings = SkillsSettings()
+    configure_logging("skills", settings.log_level, settings.log_format)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

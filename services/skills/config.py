@@ -1,0 +1,22 @@
+"""Settings of the skills service, read from the environment (SKILLS_*)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.settings import Neo4jSettings
+
+
+class SkillsSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SKILLS_", extra="ignore")
+
+    grpc_address: str = "127.0.0.1:50051"
+    log_level: str = "INFO"
+    # "json" for machines, "text" for a person at a terminal.
+    log_format: str = "json"
+    # Seconds in-flight calls get to finish on SIGTERM.
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
+    # How often health re-checks that Neo4j answers.
+    graph_check_interval_s: float = Field(default=1.0, gt=0)
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
