@@ -41,7 +41,7 @@ SERVING = health_pb2.HealthCheckResponse.SERVING
 
 async def wait_until_serving(address: str, timeout_s: float = 30.0) -> None:
     async with grpc.aio.insecure_channel(address) as channel:
-        health = health_pb2_grpc.HealthStub(channel)  # type: ignore[no-untyped-call]
+        health = health_pb2_grpc.HealthStub(channel)
         deadline = asyncio.get_running_loop().time() + timeout_s
         while True:
             try:
@@ -122,7 +122,9 @@ async def running_gateway(
     app = create_app(gateway)
     try:
         await prepare_store(gateway)
-        yield RunningGateway(app=app, gateway=gateway, admin_key=settings.admin_key.get_secret_value())
+        yield RunningGateway(
+            app=app, gateway=gateway, admin_key=settings.admin_key.get_secret_value()
+        )
     finally:
         await gateway.skills.close()
         await gateway.matching.close()
