@@ -153,7 +153,7 @@ async def _delete(tx: AsyncManagedTransaction, outcome_id: str) -> None:
     found = await tx.run(
         "MATCH (o:Outcome {id: $id}) "
         "OPTIONAL MATCH (a:Assignment {outcome_id: $id, state: 'committed'}) "
-        "RETURN count(a) AS committed",
+        "RETURN o.id AS id, count(a) AS committed",
         id=outcome_id,
     )
     record = await found.single()

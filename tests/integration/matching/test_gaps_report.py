@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from lps.matching.v1 import matching_pb2, matching_pb2_grpc
+from tests.integration.matching.conftest import outcome
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.integration]
+
+Stub = matching_pb2_grpc.MatchingServiceStub
+
+
+@pytest.fixture
+async def demanding_outcome(matching: Stub, people) -> matching_pb2.Outcome:
+    """Three caseworkers at fit 0.9 (only Ann and Cat reach it) and two members
+    at listening level 3 (only Cat)."""
+    item = outcome(
+        "warm-homes",
+        slots=[matching_pb2.Slot(role_id="caseworker", count=3, fte=0.5, min_fit=0.9)],
+        skill_coverage=[
+            matching_pb2.SkillCoverage(skill_id="listening", min_level=3, min_people=2)
+        ],
+    )
+    return await matching.CreateOutcome(matching_pb2.CreateOutcomeRequest(outcome=item))
+
+
+async def test_the_report_sets_demand_against_supply_and_names_what_blocks(
+    matching: Stub, demanding_outcome
+):
+    report = await matching.ReportGaps(matching_pb2.ReportGapsRequest(closest_limit=4))
+
+    [role] = report.roles
+    assert (role.role_id, role.demanded, role.supply, role.unfilled) == ("caseworker", 3, 2, 1)
+    [skill] = report.skills
+    assert (skill.skill_id, skill.min_level, skill.demanded_people, skill.supply) == (
+        "listening",
+        3,
+        2,
+        1,
+    )
+    assert skill.shortfall == 1
+    [blocked] = report.blocked_slots
+    assert (blocked.outcome_id, blocked.role_id, blocked.count) == ("warm-homes", "caseworker", 1)
+    assert list(blocked.blocking_skill_ids) == ["casework"]
+    closest = {person.person_id: person for person in report.closest}
+    assert {"ann", "cat", "bob"} <= set(closest)
+    assert all(person.role_id == "caseworker" for person in report.closest)
+    assert closest["bob"].fit == pytest.approx(0.5)
+    assert [step.skill_id for step in closest["bob"].steps] == ["casework"]
+    assert closest["bob"].steps[0].to_level >= 2
+
+
+async def test_filters_keep_to_the_locality_and_role_asked_for(matching: Stub, demanding_outcome):
+    elsewhere = await matching.ReportGaps(matching_pb2.ReportGapsRequest(locality="brookfield"))
+    assert list(elsewhere.roles) == [] and list(elsewhere.blocked_slots) == []
+    other_role = await matching.ReportGaps(matching_pb2.ReportGapsRequest(role_id="weaver"))
+    assert list(other_role.roles) == [] and list(other_role.closest) == []
+    here = await matching.ReportGaps(
+        matching_pb2.ReportGapsRequest(locality="ashbridge", role_id="caseworker", closest_limit=1)
+    )
+    assert [role.role_id for role in here.roles] == ["caseworker"]
+    assert len(here.closest) == 1
