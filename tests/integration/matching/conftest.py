@@ -26,7 +26,7 @@ SERVING = health_pb2.HealthCheckResponse.SERVING
 
 
 async def wait_until_serving(channel: grpc.aio.Channel, timeout_s: float = 30.0) -> None:
-    health = health_pb2_grpc.HealthStub(channel)  # type: ignore[no-untyped-call]
+    health = health_pb2_grpc.HealthStub(channel)
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:

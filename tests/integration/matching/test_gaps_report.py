@@ -21,7 +21,10 @@ async def demanding_outcome(matching: Stub, people) -> matching_pb2.Outcome:
             matching_pb2.SkillCoverage(skill_id="listening", min_level=3, min_people=2)
         ],
     )
-    return await matching.CreateOutcome(matching_pb2.CreateOutcomeRequest(outcome=item))
+    created: matching_pb2.Outcome = await matching.CreateOutcome(
+        matching_pb2.CreateOutcomeRequest(outcome=item)
+    )
+    return created
 
 
 async def test_the_report_sets_demand_against_supply_and_names_what_blocks(

@@ -33,9 +33,10 @@ async def create(matching: Stub, *outcomes: matching_pb2.Outcome) -> None:
 
 
 async def propose(matching: Stub, *outcome_ids: str, **options) -> matching_pb2.Proposal:
-    return await matching.ProposeStaffing(
+    proposal: matching_pb2.Proposal = await matching.ProposeStaffing(
         matching_pb2.ProposeStaffingRequest(outcome_ids=list(outcome_ids), **options)
     )
+    return proposal
 
 
 def staffed(proposal: matching_pb2.Proposal, outcome_id: str | None = None) -> set[str]:
