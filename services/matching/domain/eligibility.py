@@ -12,8 +12,10 @@ the outcome stay satisfiable: the best `rule + 2` community members when a
 minimum of community members is set, the best 2 of every sector when a
 minimum of sectors or a maximum sector share is set, the best `k + 2`
 holders of each required skill level, and the best `count + 2` local people
-under prefer-local. Without an explicit `k`, requests with more than
-AUTO_PRUNE_PAIRS eligible (person, slot) pairs are pruned at AUTO_K.
+under prefer-local. `solve` also keeps the greedy baseline's pairs
+(`keep_pairs`), so a pruned model can always do at least as well as greedy.
+Without an explicit `k`, requests with more than AUTO_PRUNE_PAIRS eligible
+(person, slot) pairs are pruned at AUTO_K.
 """
 
 from __future__ import annotations
@@ -355,6 +357,21 @@ def build_pool(request: StaffingRequest, table: CandidateTable | None = None) ->
     return CandidatePool(
         table=table, slots=slots, pruned=pruned, impossible_pins=impossible_pins, pins=pins, k=k
     )
+
+
+def keep_pairs(
+    request: StaffingRequest, pool: CandidatePool, pairs: Iterable[tuple[str, str, str]]
+) -> None:
+    """Give these (person, outcome, role) pairs a decision variable even after pruning."""
+    refs = {ref.key(request): slot_pool for slot_pool in pool.slots for ref in [slot_pool.ref]}
+    extra: dict[SlotRef, list[int]] = {}
+    for person_id, outcome_id, role_id in pairs:
+        slot_pool = refs[(outcome_id, role_id)]
+        extra.setdefault(slot_pool.ref, []).append(pool.table.index[person_id])
+    for slot_pool in pool.slots:
+        if slot_pool.ref in extra:
+            added = np.array(extra[slot_pool.ref], dtype=np.int64)
+            slot_pool.kept = np.union1d(slot_pool.kept, added).astype(np.int64)
 
 
 def describe_slot_requirements(outcome: Outcome, slot: Slot) -> str:

@@ -21,8 +21,9 @@ from ortools.sat.python import cp_model
 
 from services.matching.domain import explanation, reasons
 from services.matching.domain.assignment import solve_assignment
-from services.matching.domain.eligibility import build_pool
+from services.matching.domain.eligibility import build_pool, keep_pairs
 from services.matching.domain.fast_path import is_pure_assignment, solve_pure_assignment
+from services.matching.domain.greedy import greedy_pairs
 from services.matching.domain.model import (
     Mode,
     SolveStatus,
@@ -31,7 +32,7 @@ from services.matching.domain.model import (
     Unfilled,
 )
 from services.matching.domain.objective import to_reported
-from services.matching.domain.staffing_model import StaffingVariables, build_model
+from services.matching.domain.staffing_model import PairKey, StaffingVariables, build_model
 
 TIMED_OUT_SHARE = 0.95
 EXPLAIN_TIME_SHARE = 0.5
@@ -74,7 +75,13 @@ def solve(request: StaffingRequest) -> StaffingResult:
     if is_pure_assignment(request, pool):
         return solve_pure_assignment(request, pool, started)
 
+    # The greedy baseline's team seeds the search as a hint and, when pruning,
+    # stays in the pool, so the answer is never worse than greedy's.
+    seed = greedy_pairs(request, pool)
+    if pool.pruned:
+        keep_pairs(request, pool, seed)
     model, variables = build_model(request, pool=pool)
+    hint(request, model, variables, seed)
     remaining = request.time_limit_s - (perf_counter() - started)
     solver = _solver(remaining)
     status = solver.solve(model)
@@ -110,7 +117,10 @@ def solve(request: StaffingRequest) -> StaffingResult:
     else:
         result_status = SolveStatus.FEASIBLE
     unfilled_counts = {key: int(solver.value(var)) for key, var in variables.unfilled.items()}
-    shortfalls = {name: int(solver.value(var)) for name, var in variables.shortfalls.items()}
+    shortfalls = {
+        name: int(solver.value(var)) + variables.fixed_shortfalls.get(name, 0)
+        for name, var in variables.shortfalls.items()
+    }
     return StaffingResult(
         status=result_status,
         objective=to_reported(objective),
@@ -124,6 +134,23 @@ def solve(request: StaffingRequest) -> StaffingResult:
         pruned=pool.pruned,
         optimality_proven=status == cp_model.OPTIMAL and not pool.pruned,
     )
+
+
+def hint(
+    request: StaffingRequest,
+    model: cp_model.CpModel,
+    variables: StaffingVariables,
+    chosen: list[PairKey],
+) -> None:
+    picked = set(chosen)
+    filled: dict[tuple[str, str], int] = {}
+    for key, var in variables.assign.items():
+        model.add_hint(var, key in picked)
+        if key in picked:
+            filled[(key[1], key[2])] = filled.get((key[1], key[2]), 0) + 1
+    counts = {(o.id, s.role_id): s.count for o in request.outcomes for s in o.slots}
+    for slot_key, var in variables.unfilled.items():
+        model.add_hint(var, counts[slot_key] - filled.get(slot_key, 0))
 
 
 def relative_gap(objective: float, bound: float) -> float:

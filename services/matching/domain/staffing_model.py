@@ -102,6 +102,8 @@ class StaffingVariables:
     unfilled: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     # Soft team rules: rule name -> how many units short.
     shortfalls: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    # Soft team rules: the part of the shortfall no team could avoid.
+    fixed_shortfalls: dict[str, int] = field(default_factory=dict)
     # Rule name -> assumption literal (only when built for an explanation).
     assumptions: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
@@ -146,6 +148,7 @@ class _Builder:
             terms=ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request)),
         )
         self.objective: list[tuple[cp_model.IntVar, int]] = []
+        self.objective_offset = 0
         # outcome index -> person -> that person's decision variables in the outcome
         self.members: dict[int, dict[int, list[cp_model.IntVar]]] = defaultdict(
             lambda: defaultdict(list)
@@ -181,7 +184,9 @@ class _Builder:
         if not self.explain:
             variables = [var for var, _ in self.objective]
             coefficients = [coef for _, coef in self.objective]
-            self.model.maximize(cp_model.LinearExpr.weighted_sum(variables, coefficients))
+            self.model.maximize(
+                cp_model.LinearExpr.weighted_sum(variables, coefficients) + self.objective_offset
+            )
         return self.model, self.vars
 
     # Decision variables: person fills (outcome, role); only kept candidates get one.
@@ -316,17 +321,37 @@ class _Builder:
         return sectors
 
     def add_minimum(
-        self, o_index: int, outcome: Outcome, expr: cp_model.LinearExpr, minimum: int, name: str
+        self,
+        outcome: Outcome,
+        expr: cp_model.LinearExpr,
+        minimum: int,
+        reachable: int,
+        name: str,
     ) -> None:
+        """expr >= minimum: hard in strict mode; in soft mode with a penalised shortfall.
+
+        `reachable` bounds what expr can ever reach (places in the team, people
+        who qualify). The part of a soft minimum beyond it is a constant
+        shortfall: stating it outright keeps the LP bound tight.
+        """
         if minimum <= 0:
             return
-        if self.request.mode is Mode.SOFT:
-            short = self.model.new_int_var(0, minimum, f"short[{name}]")
-            self.model.add(expr + short >= minimum)
-            self.vars.shortfalls[name] = short
-            self.objective.append((short, -self.vars.terms.shortfall_penalty(outcome)))
-        else:
+        if self.request.mode is Mode.STRICT:
             self.enforce(self.model.add(expr >= minimum), name)
+            return
+        penalty = self.vars.terms.shortfall_penalty(outcome)
+        unreachable = max(0, minimum - max(0, reachable))
+        target = minimum - unreachable
+        self.vars.fixed_shortfalls[name] = unreachable
+        self.objective_offset -= unreachable * penalty
+        short = self.model.new_int_var(0, target, f"short[{name}]")
+        if target > 0:
+            self.model.add(expr + short >= target)
+            self.objective.append((short, -penalty))
+        self.vars.shortfalls[name] = short
+
+    def places(self, outcome: Outcome) -> int:
+        return sum(slot.count for slot in outcome.slots)
 
     # Plural provision: distinct sectors and the largest sector's share of the team.
     def add_sector_rules(self, o_index: int, outcome: Outcome) -> None:
@@ -339,10 +364,10 @@ class _Builder:
                 self.model.add(present <= self.member_expr(o_index, people))
                 used.append(present)
             self.add_minimum(
-                o_index,
                 outcome,
                 cp_model.LinearExpr.sum(used),
                 rules.min_sectors,
+                min(self.places(outcome), len(used)),
                 min_sectors_rule(outcome.id),
             )
         if rules.max_sector_share is not None and rules.max_sector_share < 1:
@@ -358,10 +383,10 @@ class _Builder:
     def add_community_rule(self, o_index: int, outcome: Outcome) -> None:
         community = self.people_by_sector(o_index).get(COMMUNITY, [])
         self.add_minimum(
-            o_index,
             outcome,
             self.member_expr(o_index, community),
             outcome.rules.min_community_members,
+            min(self.places(outcome), len(community)),
             community_rule(outcome.id),
         )
 
@@ -371,10 +396,10 @@ class _Builder:
             levels = self.pool.table.level_column(coverage.skill_id)
             holders = [p for p in self.members[o_index] if levels[p] >= coverage.min_level]
             self.add_minimum(
-                o_index,
                 outcome,
                 self.member_expr(o_index, holders),
                 coverage.min_people,
+                min(self.places(outcome), len(holders)),
                 coverage_rule(outcome.id, coverage.skill_id),
             )
 

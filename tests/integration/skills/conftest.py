@@ -54,4 +54,4 @@ async def channel(graph: Neo4jSettings, driver: AsyncDriver) -> AsyncIterator[gr
 
 @pytest.fixture
 def skills(channel: grpc.aio.Channel) -> skills_pb2_grpc.SkillsServiceStub:
-    return skills_pb2_grpc.SkillsServiceStub(channel)
+    return skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]

@@ -1,0 +1,233 @@
+"""A greedy baseline for the benchmark: outcomes by priority, best available fit first.
+
+It does what a careful planner with a spreadsheet would: eligibility, pins,
+one role per person per outcome, capacity across overlapping outcomes and
+the budget are honoured; the minimum team rules are served first (best-fit
+skill holders, community members, people of missing sectors), and the
+weakest members of an over-represented sector are dropped at the end. It
+never revisits a choice; shortfalls are penalised by the same objective as
+the CP-SAT model's, so the two scores compare.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from time import perf_counter
+
+from services.matching.domain.eligibility import (
+    CandidatePool,
+    build_pool,
+    dates_overlap,
+    fte_units,
+    money_units,
+    pair_cost,
+)
+from services.matching.domain.model import (
+    Sector,
+    SkillCoverage,
+    SolveStatus,
+    StaffingRequest,
+    StaffingResult,
+)
+from services.matching.domain.objective import ObjectiveTerms, to_reported
+from services.matching.domain.reasons import assignments_with_reasons, unfilled_with_reasons
+from services.matching.domain.staffing_model import COMMUNITY, max_pair_cost, sector_share_limit
+
+PairKey = tuple[str, str, str]
+
+
+def evaluate_objective(request: StaffingRequest, chosen: Sequence[PairKey]) -> int:
+    """The CP-SAT objective of any proposal, in integer units (soft-mode penalties included)."""
+    terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
+    people = {c.person_id: c for c in request.candidates}
+    total = 0
+    for outcome in request.outcomes:
+        team = [(p, r) for p, o, r in chosen if o == outcome.id]
+        penalty = terms.shortfall_penalty(outcome)
+        for slot in outcome.slots:
+            members = [people[p] for p, r in team if r == slot.role_id]
+            for candidate in members:
+                cost = pair_cost(candidate, outcome, slot)
+                total += terms.assignment_value(candidate, outcome, slot, cost)
+            total -= penalty * max(0, slot.count - len(members))
+        sectors = [people[p].sector for p, _ in team]
+        rules = outcome.rules
+        total -= penalty * max(0, rules.min_sectors - len(set(sectors)))
+        total -= penalty * max(0, rules.min_community_members - sectors.count(Sector.COMMUNITY))
+        for coverage in outcome.skill_coverage:
+            holders = sum(
+                1
+                for p, _ in team
+                if people[p].levels.get(coverage.skill_id, 0) >= coverage.min_level
+            )
+            total -= penalty * max(0, coverage.min_people - holders)
+    return total
+
+
+def _within_share(sector_counts: dict[int, int], share: float | None) -> bool:
+    if share is None or share >= 1:
+        return True
+    size = sum(sector_counts.values())
+    limit = sector_share_limit(share)
+    return all(count * 100 <= limit * size for count in sector_counts.values())
+
+
+class _TeamBuilder:
+    """One outcome's team, grown one best-fit person at a time."""
+
+    def __init__(
+        self,
+        request: StaffingRequest,
+        pool: CandidatePool,
+        o_index: int,
+        used: dict[int, list[tuple[int, int]]],
+    ) -> None:
+        self.request = request
+        self.pool = pool
+        self.o_index = o_index
+        self.outcome = request.outcomes[o_index]
+        self.used = used
+        self.slot_pools = [p for p in pool.slots if p.ref.outcome_index == o_index]
+        self.in_team: dict[int, tuple[int, float]] = {}
+        self.filled: dict[int, int] = defaultdict(int)
+        self.spent = 0
+        self.budget = money_units(self.outcome.budget)
+
+    def fits_capacity(self, person: int, units: int) -> bool:
+        busy = sum(
+            u
+            for other, u in self.used[person]
+            if dates_overlap(self.request.outcomes[other], self.outcome)
+        )
+        return busy + units <= int(self.pool.table.free_fte_units[person])
+
+    def add(self, person: int, s_index: int, fit: float) -> None:
+        slot = self.outcome.slots[s_index]
+        self.in_team[person] = (s_index, fit)
+        self.filled[s_index] += 1
+        self.spent += money_units(pair_cost(self.pool.table.candidates[person], self.outcome, slot))
+
+    def best(self, wanted: Callable[[int], bool]) -> tuple[int, int, float] | None:
+        """The best-fit (person, slot, fit) that may still join and satisfies `wanted`."""
+        table = self.pool.table
+        found: tuple[int, int, float] | None = None
+        for slot_pool in self.slot_pools:
+            s_index = slot_pool.ref.slot_index
+            slot = self.outcome.slots[s_index]
+            if self.filled[s_index] >= slot.count:
+                continue
+            units = fte_units(slot.fte)
+            fits = table.fit_column(slot.role_id)
+            for person in slot_pool.eligible.tolist():
+                if found is not None and fits[person] <= found[2]:
+                    break
+                if person in self.in_team or not wanted(person):
+                    continue
+                if not self.fits_capacity(person, units):
+                    continue
+                cost = money_units(pair_cost(table.candidates[person], self.outcome, slot))
+                if self.spent + cost > self.budget:
+                    continue
+                found = (person, s_index, float(fits[person]))
+                break
+        return found
+
+    def fill_while(self, short: Callable[[], bool], wanted: Callable[[int], bool]) -> None:
+        while short():
+            pick = self.best(wanted)
+            if pick is None:
+                return
+            self.add(*pick)
+
+    def sector_counts(self) -> dict[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        for person in self.in_team:
+            counts[int(self.pool.table.sector[person])] += 1
+        return counts
+
+    def _coverage_tests(
+        self, coverage: SkillCoverage
+    ) -> tuple[Callable[[], bool], Callable[[int], bool]]:
+        levels = self.pool.table.level_column(coverage.skill_id)
+
+        def holds(person: int) -> bool:
+            return bool(levels[person] >= coverage.min_level)
+
+        def short() -> bool:
+            return sum(1 for p in self.in_team if holds(p)) < coverage.min_people
+
+        return short, holds
+
+    def build(self, pinned: Sequence[tuple[int, int]]) -> None:
+        table = self.pool.table
+        rules = self.outcome.rules
+        for person, s_index in pinned:
+            if person not in self.in_team:
+                self.add(person, s_index, float("inf"))
+        for coverage in self.outcome.skill_coverage:
+            self.fill_while(*self._coverage_tests(coverage))
+        self.fill_while(
+            lambda: self.sector_counts().get(COMMUNITY, 0) < rules.min_community_members,
+            lambda p: int(table.sector[p]) == COMMUNITY,
+        )
+        self.fill_while(
+            lambda: len(self.sector_counts()) < rules.min_sectors,
+            lambda p: int(table.sector[p]) not in self.sector_counts(),
+        )
+        self.fill_while(lambda: True, lambda p: True)
+        counts = self.sector_counts()
+        while not _within_share(counts, rules.max_sector_share):
+            largest = max(counts, key=lambda s: counts[s])
+            weakest = min(
+                (p for p in self.in_team if int(table.sector[p]) == largest),
+                key=lambda p: self.in_team[p][1],
+            )
+            s_index, _ = self.in_team.pop(weakest)
+            self.filled[s_index] -= 1
+            counts[largest] -= 1
+
+
+def greedy_pairs(request: StaffingRequest, pool: CandidatePool) -> list[PairKey]:
+    """Outcomes by priority; in each, pins first, then the best-fit people the minimum
+    team rules call for, then the best fit for every remaining place."""
+    table = pool.table
+    used: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    chosen: list[PairKey] = []
+    order = sorted(range(len(request.outcomes)), key=lambda i: -request.outcomes[i].priority)
+    for o_index in order:
+        outcome = request.outcomes[o_index]
+        builder = _TeamBuilder(request, pool, o_index, used)
+        builder.build([(p, ref.slot_index) for p, ref in pool.pins if ref.outcome_index == o_index])
+        for person, (s_index, _) in builder.in_team.items():
+            slot = outcome.slots[s_index]
+            used[person].append((o_index, fte_units(slot.fte)))
+            chosen.append((table.candidates[person].person_id, outcome.id, slot.role_id))
+    return chosen
+
+
+def greedy(request: StaffingRequest) -> StaffingResult:
+    started = perf_counter()
+    pool = build_pool(request)
+    chosen = greedy_pairs(request, pool)
+    objective = to_reported(evaluate_objective(request, chosen))
+    filled: dict[tuple[str, str], int] = defaultdict(int)
+    for _, outcome_id, role_id in chosen:
+        filled[(outcome_id, role_id)] += 1
+    unfilled = {
+        (o.id, s.role_id): s.count - filled[(o.id, s.role_id)]
+        for o in request.outcomes
+        for s in o.slots
+    }
+    return StaffingResult(
+        status=SolveStatus.FEASIBLE,
+        objective=objective,
+        bound=objective,
+        gap=0.0,
+        solve_seconds=perf_counter() - started,
+        assignments=tuple(assignments_with_reasons(request, pool, chosen)),
+        unfilled=tuple(unfilled_with_reasons(request, pool, chosen, unfilled)),
+        solver="greedy",
+        pruned=False,
+        optimality_proven=False,
+    )
