@@ -20,7 +20,9 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jSe
 
 @pytest.fixture(scope="session")
 def neo4j_admin_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
-    with GraphDatabase.driver(neo4j_settings.uri, auth=neo4j_settings.auth) as driver:
+    with GraphDatabase.driver(
+        neo4j_settings.uri, auth=neo4j_settings.auth, notifications_min_severity="OFF"
+    ) as driver:
         yield driver
 
 

@@ -30,6 +30,9 @@ def open_driver(settings: Neo4jSettings) -> AsyncDriver:
         max_connection_pool_size=settings.max_connection_pool_size,
         connection_timeout=settings.connection_timeout_s,
         connection_acquisition_timeout=settings.connection_timeout_s * 2,
+        # "Unknown label or property" hints fire on every query against an
+        # empty graph; they are noise for a service whose schema grows with its data.
+        notifications_min_severity="OFF",
     )
 
 

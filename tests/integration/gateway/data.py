@@ -19,6 +19,8 @@ OUTCOME = {
     "locality": "Northfield",
     "priority": 4,
     "budget": 100000,
+    "start": "2027-01-04",
+    "end": "2027-06-30",
     "days": 20,
     "slots": [{"role_id": "navigator", "count": 1, "fte": 0.5, "min_fit": 0.0}],
     "rules": {"min_sectors": 1, "locality": "any"},
@@ -53,3 +55,9 @@ async def seed_team_pool(admin: httpx.AsyncClient) -> None:
                 json={"level": 4, "source": "assessment"},
             )
             assert response.status_code == 200, response.text
+
+
+async def create_outcome(admin: httpx.AsyncClient, outcome_id: str) -> str:
+    response = await admin.post("/v1/outcomes", json={**OUTCOME, "id": outcome_id})
+    assert response.status_code == 201, response.text
+    return outcome_id

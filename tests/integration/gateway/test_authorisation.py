@@ -13,6 +13,7 @@ from tests.integration.gateway.conftest import KeyMaker
 from tests.integration.gateway.data import (
     OUTCOME,
     PEOPLE_CSV,
+    create_outcome,
     create_person,
     create_skill,
     seed_team_pool,
@@ -96,28 +97,24 @@ async def post_outcome(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> h
 
 
 async def put_outcome(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
-    outcome_id = fresh("o")
-    await admin.post("/v1/outcomes", json={**OUTCOME, "id": outcome_id})
+    outcome_id = await create_outcome(admin, fresh("o"))
     return await client.put(f"/v1/outcomes/{outcome_id}", json={**OUTCOME, "priority": 5})
 
 
 async def delete_outcome(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
-    outcome_id = fresh("o")
-    await admin.post("/v1/outcomes", json={**OUTCOME, "id": outcome_id})
+    outcome_id = await create_outcome(admin, fresh("o"))
     return await client.delete(f"/v1/outcomes/{outcome_id}")
 
 
 async def propose(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
-    outcome_id = fresh("o")
-    await admin.post("/v1/outcomes", json={**OUTCOME, "id": outcome_id})
+    outcome_id = await create_outcome(admin, fresh("o"))
     return await client.post(
         "/v1/staffing/proposals", json={"outcome_ids": [outcome_id], "time_limit_s": 2}
     )
 
 
 async def commit(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
-    outcome_id = fresh("o")
-    await admin.post("/v1/outcomes", json={**OUTCOME, "id": outcome_id})
+    outcome_id = await create_outcome(admin, fresh("o"))
     proposal = await admin.post(
         "/v1/staffing/proposals", json={"outcome_ids": [outcome_id], "time_limit_s": 2}
     )
