@@ -15,9 +15,11 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from services.common import tracing
 from services.common.errors import DomainError
 from services.common.grpc_errors import abort_with_error
 from services.common.logging import REQUEST_ID_HEADER, new_request_id, request_id_var
+from services.common.metrics import MetricsServer, observe_rpc, start_metrics_server
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +73,23 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         )
 
 
-def _log_call(method: str, started: float, code: str) -> None:
-    logger.info(
-        "rpc finished",
-        extra={"rpc": method, "code": code, "ms": round((time.perf_counter() - started) * 1e3, 2)},
-    )
+def _finish_call(method: str, started: float, code: str) -> None:
+    seconds = time.perf_counter() - started
+    observe_rpc(method, code, seconds)
+    logger.info("rpc finished", extra={"rpc": method, "code": code, "ms": round(seconds * 1e3, 2)})
+
+
+def _code_of(context: grpc.aio.ServicerContext, raised: BaseException | None) -> str:
+    """The status the client gets: what the servicer set or aborted with, else
+    CANCELLED for a call the client gave up, UNKNOWN for an unexpected exception."""
+    code = context.code()
+    if isinstance(code, grpc.StatusCode):
+        return str(code.name)
+    if isinstance(raised, asyncio.CancelledError):
+        return "CANCELLED"
+    if raised is not None:
+        return "UNKNOWN"
+    return "OK"
 
 
 def _wrap_unary(
@@ -84,14 +98,16 @@ def _wrap_unary(
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
         token = request_id_var.set(_request_id_from(context))
         started = time.perf_counter()
-        code = "OK"
+        raised: BaseException | None = None
         try:
             return await behaviour(request, context)
         except DomainError as error:
-            code = type(error).__name__
             await abort_with_error(context, error)
+        except BaseException as error:
+            raised = error
+            raise
         finally:
-            _log_call(method, started, code)
+            _finish_call(method, started, _code_of(context, raised))
             request_id_var.reset(token)
 
     return wrapped
@@ -103,15 +119,17 @@ def _wrap_stream(
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         token = request_id_var.set(_request_id_from(context))
         started = time.perf_counter()
-        code = "OK"
+        raised: BaseException | None = None
         try:
             async for response in behaviour(request, context):
                 yield response
         except DomainError as error:
-            code = type(error).__name__
             await abort_with_error(context, error)
+        except BaseException as error:
+            raised = error
+            raise
         finally:
-            _log_call(method, started, code)
+            _finish_call(method, started, _code_of(context, raised))
             request_id_var.reset(token)
 
     return wrapped
@@ -154,7 +172,7 @@ def insecure_channel(target: str) -> grpc.aio.Channel:
     """A client channel that forwards request ids."""
     return grpc.aio.insecure_channel(
         target,
-        interceptors=[RequestIdClientInterceptor()],
+        interceptors=[*tracing.client_interceptors(), RequestIdClientInterceptor()],
         options=[
             ("grpc.max_receive_message_length", 64 * 1024 * 1024),
             ("grpc.max_send_message_length", 64 * 1024 * 1024),
@@ -168,7 +186,8 @@ class GrpcServer:
     def __init__(self, service_names: Iterable[str], max_message_mb: int = 16) -> None:
         self.service_names = list(service_names)
         self.server = grpc.aio.server(
-            interceptors=[ServiceInterceptor()],
+            # Tracing outermost, so that the span covers the request id, metrics and logs.
+            interceptors=[*tracing.server_interceptors(), ServiceInterceptor()],
             options=[
                 ("grpc.max_receive_message_length", max_message_mb * 1024 * 1024),
                 ("grpc.max_send_message_length", 64 * 1024 * 1024),
@@ -180,6 +199,21 @@ class GrpcServer:
             [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
         )
         self.port = 0
+        self.metrics: MetricsServer | None = None
+
+    def serve_metrics(self, host: str, port: int) -> int | None:
+        """Serves `/metrics` over HTTP beside the gRPC port (0 picks a free port,
+        negative means off). Returns the bound port, or None when there is none:
+        a port already taken costs the metrics, not the service."""
+        try:
+            self.metrics = start_metrics_server(host, port)
+        except OSError as error:
+            logger.error(
+                "metrics port not bound; serving without metrics",
+                extra={"metrics_port": port, "error": str(error)},
+            )
+            return None
+        return self.metrics.port if self.metrics is not None else None
 
     def bind(self, address: str) -> int:
         self.port = self.server.add_insecure_port(address)
@@ -197,10 +231,17 @@ class GrpcServer:
         for name in ["", *self.service_names]:
             await self.health.set(name, status)
 
-    async def stop(self, grace_s: float = 10.0) -> None:
-        """Health goes NOT_SERVING, in-flight calls get `grace_s` to finish."""
+    async def stop(self, grace_s: float = 10.0, drain_s: float = 0.0) -> None:
+        """Health goes NOT_SERVING; for `drain_s` new calls are still served
+        (while load balancers notice), then new calls are refused and in-flight
+        ones get `grace_s` to finish."""
         await self.health.enter_graceful_shutdown()
+        if drain_s > 0:
+            await asyncio.sleep(drain_s)
         await self.server.stop(grace_s)
+        if self.metrics is not None:
+            self.metrics.stop()
+            self.metrics = None
 
     async def wait_for_termination_signal(self) -> None:
         stop = asyncio.Event()

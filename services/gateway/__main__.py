@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from math import ceil
 
 import uvicorn
 
 from services.common.graph import open_driver
 from services.common.logging import configure_logging
 from services.common.settings import LoggingSettings, Neo4jSettings
+from services.common.tracing import configure_tracing, shutdown_tracing
 from services.gateway.adapters.deadlines import Deadlines
 from services.gateway.adapters.matching_client import MatchingClient
 from services.gateway.adapters.neo4j_store import Neo4jGatewayStore
@@ -39,17 +41,20 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
             log_config=None,
             proxy_headers=False,
             server_header=False,
+            timeout_graceful_shutdown=ceil(settings.shutdown_grace_s),
         )
         await uvicorn.Server(config).serve()
     finally:
         await skills.close()
         await matching.close()
         await driver.close()
+        shutdown_tracing()
 
 
 def main() -> None:
     logging_settings = LoggingSettings()
     configure_logging("gateway", logging_settings.level, logging_settings.format)
+    configure_tracing("gateway")
     asyncio.run(serve(GatewaySettings(), Neo4jSettings()))
 
 

@@ -24,6 +24,8 @@ class GatewaySettings(BaseSettings):
     # A proposal's deadline is its solver time limit plus this margin.
     staffing_margin_s: float = Field(default=15.0, gt=0)
     health_deadline_s: float = Field(default=2.0, gt=0)
+    # On SIGTERM uvicorn stops accepting and waits this long for requests in flight.
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
 
     max_json_bytes: int = Field(default=1 * MEGABYTE, gt=0)
     max_csv_bytes: int = Field(default=20 * MEGABYTE, gt=0)

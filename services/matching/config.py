@@ -22,6 +22,11 @@ class MatchingSettings(BaseSettings):
     # Candidates kept per slot before solving; 0 keeps everyone.
     max_candidates_per_slot: int = Field(default=0, ge=0)
     shutdown_grace_s: float = Field(default=10.0, ge=0)
+    # Seconds health reports NOT_SERVING on SIGTERM while calls are still taken,
+    # so that load balancers stop routing here before the port closes.
+    shutdown_drain_s: float = Field(default=0.0, ge=0)
+    # Prometheus /metrics over HTTP on the host of grpc_address; 0 picks a free port, -1 is off.
+    metrics_port: int = Field(default=9102, ge=-1, le=65535)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
 
     @model_validator(mode="after")

@@ -17,6 +17,11 @@ class SkillsSettings(BaseSettings):
     log_format: str = "json"
     # Seconds in-flight calls get to finish on SIGTERM.
     shutdown_grace_s: float = Field(default=10.0, ge=0)
+    # Seconds health reports NOT_SERVING on SIGTERM while calls are still taken,
+    # so that load balancers stop routing here before the port closes.
+    shutdown_drain_s: float = Field(default=0.0, ge=0)
+    # Prometheus /metrics over HTTP on the host of grpc_address; 0 picks a free port, -1 is off.
+    metrics_port: int = Field(default=9101, ge=-1, le=65535)
     # How often health re-checks that Neo4j answers.
     graph_check_interval_s: float = Field(default=1.0, gt=0)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import grpc
 
+from services.common import tracing
 from services.common.grpc_server import RequestIdClientInterceptor
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -42,7 +43,7 @@ def service_channel(
 ) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(
         target,
-        interceptors=[RequestIdClientInterceptor()],
+        interceptors=[*tracing.client_interceptors(), RequestIdClientInterceptor()],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -14,6 +14,7 @@ from services.common.grpc_server import GrpcServer
 from services.matching.adapters.neo4j_outcomes import Neo4jOutcomeRepository
 from services.matching.adapters.neo4j_staffing import Neo4jStaffingRepository
 from services.matching.adapters.schema import create_schema
+from services.matching.adapters.solver_metrics import metered_solver
 from services.matching.config import MatchingSettings
 from services.matching.domain.staffing import solve
 from services.matching.entrypoints.servicer import MatchingServicer
@@ -32,12 +33,12 @@ class MatchingGrpcServer(GrpcServer):
 
     graph_watch: asyncio.Task[None] | None = None
 
-    async def stop(self, grace_s: float = 10.0) -> None:
+    async def stop(self, grace_s: float = 10.0, drain_s: float = 0.0) -> None:
         if self.graph_watch is not None:
             self.graph_watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.graph_watch
-        await super().stop(grace_s)
+        await super().stop(grace_s, drain_s)
 
 
 async def create_server(
@@ -53,10 +54,11 @@ async def create_server(
         max_time_limit_s=settings.max_time_limit_s,
         max_candidates_per_slot=settings.max_candidates_per_slot,
     )
+    solver = metered_solver(solve)
     servicer = MatchingServicer(
         OutcomeService(outcomes, skills),
-        StaffingService(outcomes, staffing, skills, solve, limits),
-        GapService(outcomes, staffing, skills, solve, limits),
+        StaffingService(outcomes, staffing, skills, solver, limits),
+        GapService(outcomes, staffing, skills, solver, limits),
     )
     server = MatchingGrpcServer([SERVICE_NAME])
     register = matching_pb2_grpc.add_MatchingServiceServicer_to_server

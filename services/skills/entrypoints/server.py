@@ -26,13 +26,13 @@ class SkillsGrpcServer(GrpcServer):
         super().__init__([SERVICE_NAME])
         self.watch_task: asyncio.Task[None] | None = None
 
-    async def stop(self, grace_s: float = 10.0) -> None:
+    async def stop(self, grace_s: float = 10.0, drain_s: float = 0.0) -> None:
         if self.watch_task is not None:
             self.watch_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.watch_task
             self.watch_task = None
-        await super().stop(grace_s)
+        await super().stop(grace_s, drain_s)
 
 
 async def create_server(

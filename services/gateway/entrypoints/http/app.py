@@ -10,8 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 
+from services.common import tracing
 from services.common.graph import GRAPH_ERRORS
 from services.gateway.entrypoints.http.deps import Gateway
+from services.gateway.entrypoints.http.metrics import (
+    METRICS_PATH,
+    MetricsMiddleware,
+    metrics_endpoint,
+)
 from services.gateway.entrypoints.http.middleware import (
     AuditMiddleware,
     AuthenticationMiddleware,
@@ -112,4 +118,7 @@ def create_app(gateway: Gateway) -> FastAPI:
     )
     app.add_middleware(AuthenticationMiddleware, keys=gateway.store)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(MetricsMiddleware, routes=app.router.routes)
+    app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
+    tracing.instrument_app(app)
     return app

@@ -41,8 +41,12 @@ logger = logging.getLogger(__name__)
 API_KEY_STATE = "api_key"
 MAX_REQUEST_ID_LENGTH = 64
 _REQUEST_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:\-]")
-# The interactive docs cannot send a bearer token to fetch themselves.
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect"})
+# The interactive docs cannot send a bearer token to fetch themselves. Prometheus
+# scrapes carry no API key, and /metrics holds only counts and latencies per
+# route template and status: no ids, no personal data (restrict it at the network).
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect"}
+)
 MAX_REPLAYABLE_BYTES = 1024 * 1024
 
 
