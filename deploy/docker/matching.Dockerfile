@@ -1,0 +1,24 @@
+# Image of the matching gRPC service (staffing with CP-SAT):
+#   docker build -f deploy/docker/matching.Dockerfile -t lps-matching .
+# The build and runtime stages are the same in every service's Dockerfile (only
+# the lines after `USER` differ), so building all three reuses one cache.
+FROM python:3.11-slim-bookworm AS build
+COPY pyproject.toml requirements.lock README.md /src/
+COPY protos /src/protos
+COPY services /src/services
+COPY deploy/docker/build-venv.sh /usr/local/bin/build-venv
+RUN build-venv /src
+
+FROM python:3.11-slim-bookworm
+RUN useradd --system --uid 10001 --user-group --no-create-home lps
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/gen /opt/gen
+ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/opt/gen PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+USER 10001:10001
+
+ENV MATCHING_GRPC_ADDRESS=0.0.0.0:50052
+EXPOSE 50052 9102
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["python", "-m", "services.common.healthcheck", "grpc", "127.0.0.1:50052"]
+CMD ["python", "-m", "services.matching"]
