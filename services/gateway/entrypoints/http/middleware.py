@@ -89,9 +89,6 @@ class ResponseWatch:
     status: int = 0
     started: bool = False
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    body: bytearray = field(default_factory=bytearray)
-    keep_body: bool = False
-    body_overflowed: bool = False
     extra_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     async def __call__(self, message: Message) -> None:
@@ -101,19 +98,63 @@ class ResponseWatch:
             self.headers = list(message.get("headers", []))
             if self.extra_headers:
                 message = {**message, "headers": [*self.headers, *self.extra_headers]}
-        elif message["type"] == "http.response.body" and self.keep_body:
-            self.body.extend(message.get("body", b""))
-            if len(self.body) > MAX_REPLAYABLE_BYTES:
-                self.body_overflowed = True
-                self.keep_body = False
-                self.body.clear()
         await self.send(message)
 
-    def header(self, name: bytes) -> str:
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value.decode("latin-1")
-        return ""
+
+def _header_of(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
+    for key, value in headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+@dataclass
+class HeldResponse:
+    """Holds the inner app's response back until it has been stored for replay.
+
+    Were it passed on at once, a client retrying the moment it has the answer
+    could find the key still pending and get a 409. A response too large to
+    replay is passed on as it comes, and `passing` says so.
+    """
+
+    send: Send
+    start: Message | None = None
+    body: bytearray = field(default_factory=bytearray)
+    passing: bool = False
+
+    async def __call__(self, message: Message) -> None:
+        if self.passing:
+            await self.send(message)
+        elif message["type"] == "http.response.start":
+            self.start = message
+        elif message["type"] == "http.response.body":
+            self.body.extend(message.get("body", b""))
+            if len(self.body) > MAX_REPLAYABLE_BYTES:
+                self.passing = True
+                await self.release(more_body=bool(message.get("more_body", False)))
+
+    @property
+    def started(self) -> bool:
+        return self.start is not None
+
+    def stored(self) -> StoredResponse:
+        assert self.start is not None
+        headers = list(self.start.get("headers", []))
+        return StoredResponse(
+            status=int(self.start["status"]),
+            body=bytes(self.body),
+            content_type=_header_of(headers, b"content-type") or "application/json",
+            location=_header_of(headers, b"location"),
+        )
+
+    async def release(self, more_body: bool = False) -> None:
+        if self.start is None:
+            return
+        await self.send(self.start)
+        await self.send(
+            {"type": "http.response.body", "body": bytes(self.body), "more_body": more_body}
+        )
+        self.body.clear()
 
 
 class RequestContextMiddleware:
@@ -322,22 +363,21 @@ class IdempotencyMiddleware:
                 send, Problem(409, "A request with this Idempotency-Key is still in progress.")
             )
             return
-        watch = ResponseWatch(send, keep_body=True)
+        held = HeldResponse(send)
         try:
-            await self.app(scope, _replaying(body, receive), watch)
+            await self.app(scope, _replaying(body, receive), held)
         except BaseException:
             await idempotency.abandon(self.store, decision)
             raise
-        if watch.body_overflowed:
+        if held.passing or not held.started:
             await idempotency.abandon(self.store, decision)
             return
-        stored = StoredResponse(
-            status=watch.status,
-            body=bytes(watch.body),
-            content_type=watch.header(b"content-type") or "application/json",
-            location=watch.header(b"location"),
-        )
-        await idempotency.finish(self.store, decision, stored)
+        try:
+            await idempotency.finish(self.store, decision, held.stored())
+        except GRAPH_ERRORS:
+            # The work is done: the client gets its answer; a retry will run it again.
+            logger.warning("idempotency record not stored")
+        await held.release()
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -1,0 +1,333 @@
+"""A day of each persona, through HTTP only, against Neo4j and the three
+services running as separate processes.
+
+The tests of this module share one stack and one town (imported once by HR);
+each test creates the outcomes it needs under its own ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from deploy.run_local import LocalStack
+from tests.e2e.conftest import client_with_key, issue_key
+from tests.e2e.town import FORMULA_ORGANISATION, Resident, people_csv, residents, staffed_outcome
+
+pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
+
+# Small solver limits keep the tier quick; the town is small enough to prove optimality.
+TIME_LIMIT_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def hr(stack: LocalStack, admin: httpx.Client) -> Iterator[httpx.Client]:
+    with client_with_key(stack, issue_key(admin, "hr")) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def manager(stack: LocalStack, admin: httpx.Client) -> Iterator[httpx.Client]:
+    with client_with_key(stack, issue_key(admin, "manager")) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def planner(stack: LocalStack, admin: httpx.Client) -> Iterator[httpx.Client]:
+    with client_with_key(stack, issue_key(admin, "planner")) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def town() -> list[Resident]:
+    return residents()
+
+
+@pytest.fixture(scope="module")
+def town_imported(hr: httpx.Client, town: list[Resident]) -> dict[str, Any]:
+    """HR's first task of the day: the staff spreadsheet goes in."""
+    answer = hr.post(
+        "/v1/imports/people",
+        content=people_csv(town).encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 200, answer.text
+    report: dict[str, Any] = answer.json()
+    return report
+
+
+def all_pages(client: httpx.Client, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        answer = client.get(path, params={**params, "page_token": token} if token else params)
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        items.extend(page["items"])
+        token = page["next_page_token"] or ""
+        if not token:
+            return items
+
+
+def team_of(proposal: dict[str, Any], outcome_id: str) -> dict[str, Any]:
+    teams = [team for team in proposal["teams"] if team["outcome_id"] == outcome_id]
+    assert len(teams) == 1, proposal
+    return teams[0]
+
+
+def sector_of(town: list[Resident], person_id: str) -> str:
+    return next(person.sector for person in town if person.id == person_id)
+
+
+def test_hr_imports_the_staff_and_corrects_a_level(
+    hr: httpx.Client,
+    admin: httpx.Client,
+    town: list[Resident],
+    town_imported: dict[str, Any],
+) -> None:
+    rows = sum(len(person.levels) for person in town)
+    assert town_imported["errors"] == []
+    assert town_imported["rows_read"] == rows
+    assert town_imported["levels_written"] == rows
+
+    again = hr.post(
+        "/v1/imports/people",
+        content=people_csv(town).encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["errors"] == []
+    novice = hr.get("/v1/people/novice-1").json()
+    assert {s["skill_id"]: s["level"] for s in novice["skills"]} == next(
+        p.levels for p in town if p.id == "novice-1"
+    )
+
+    before = hr.get("/v1/people/novice-1/fit", params={"role": "storyteller"})
+    assert before.status_code == 200, before.text
+    assert "narrative-communication" in before.json()["essential_gaps"]
+
+    corrected = hr.put(
+        "/v1/people/novice-1/skills/narrative-communication",
+        json={"level": 3, "source": "assessment", "evidence": "observed at the ward forum"},
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["level"] == 3
+    assert corrected.json()["source"] == "assessment"
+
+    after = hr.get("/v1/people/novice-1/fit", params={"role": "storyteller"}).json()
+    assert after["fit"] > before.json()["fit"]
+    narrative = next(
+        r for r in after["requirements"] if r["skill_id"] == "narrative-communication"
+    )
+    assert narrative["status"] == "met"
+    assert "narrative-communication" not in after["essential_gaps"]
+
+    # The correction is in the audit trail under HR's key.
+    audit = admin.get("/v1/audit", params={"page_size": 100}).json()["items"]
+    targets = {(entry["target"], entry["status"]) for entry in audit}
+    assert ("/v1/people/novice-1/skills/narrative-communication", 200) in targets
+    assert ("/v1/imports/people", 200) in targets
+
+
+def test_hr_finds_people_by_filter_page_by_page(
+    hr: httpx.Client, town: list[Resident], town_imported: dict[str, Any]
+) -> None:
+    community = all_pages(hr, "/v1/people", {"sector": "community", "page_size": 2})
+    assert sorted(p["id"] for p in community) == sorted(
+        p.id for p in town if p.sector == "community"
+    )
+    experts = all_pages(
+        hr, "/v1/people", {"skill": "public-engagement", "min_level": 4, "page_size": 1}
+    )
+    assert sorted(p["id"] for p in experts) == ["story-1", "story-2"]
+
+
+def test_hr_exports_people_with_formulas_neutralised(
+    hr: httpx.Client, town_imported: dict[str, Any]
+) -> None:
+    answer = hr.get("/v1/exports/people.csv")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    formula_rows = [row for row in rows if row["id"] == "formula-1"]
+    assert formula_rows, "the person with a formula-like organisation is exported"
+    assert formula_rows[0]["organisation"] == "'" + FORMULA_ORGANISATION
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_manager_staffs_an_outcome_pins_a_person_and_commits(
+    manager: httpx.Client, town: list[Resident], town_imported: dict[str, Any]
+) -> None:
+    outcome_id = "isolation-northfield"
+    idempotency = {"Idempotency-Key": uuid.uuid4().hex}
+    created = manager.post("/v1/outcomes", json=staffed_outcome(outcome_id), headers=idempotency)
+    assert created.status_code == 201, created.text
+    # A retried POST gets the first answer, not a 409 for the id it created.
+    retried = manager.post("/v1/outcomes", json=staffed_outcome(outcome_id), headers=idempotency)
+    assert retried.status_code == 201, retried.text
+    assert retried.json() == created.json()
+
+    first = manager.post(
+        "/v1/staffing/proposals",
+        json={"outcome_ids": [outcome_id], "time_limit_s": TIME_LIMIT_S},
+    )
+    assert first.status_code == 201, first.text
+    proposal = first.json()
+    assert proposal["status"] in {"optimal", "feasible"}, proposal
+    team = team_of(proposal, outcome_id)
+    assert team["unfilled"] == []
+    assert Counter(a["role_id"] for a in team["assignments"]) == {
+        "architect": 1,
+        "navigator": 2,
+        "storyteller": 1,
+        "weaver": 1,
+    }
+    sectors = [sector_of(town, a["person_id"]) for a in team["assignments"]]
+    assert len(set(sectors)) >= 3
+    assert "community" in sectors
+
+    chosen = {a["person_id"] for a in team["assignments"]}
+    navigators = [p.id for p in town if p.id.startswith("nav-")]
+    pinned = next(person for person in navigators if person not in chosen)
+    second = manager.post(
+        "/v1/staffing/proposals",
+        json={
+            "outcome_ids": [outcome_id],
+            "pins": [{"person_id": pinned, "outcome_id": outcome_id, "role_id": "navigator"}],
+            "time_limit_s": TIME_LIMIT_S,
+        },
+    )
+    assert second.status_code == 201, second.text
+    repinned = second.json()
+    assert repinned["id"] != proposal["id"]
+    team = team_of(repinned, outcome_id)
+    assert {"person_id": pinned, "role_id": "navigator"}.items() <= next(
+        a for a in team["assignments"] if a["person_id"] == pinned
+    ).items()
+    assert team["unfilled"] == []
+    assert len({sector_of(town, a["person_id"]) for a in team["assignments"]}) >= 3
+
+    committed = manager.post(f"/v1/staffing/proposals/{repinned['id']}/commit")
+    assert committed.status_code == 200, committed.text
+    assert committed.json()["committed"] is True
+    states = {a["state"] for t in committed.json()["teams"] for a in t["assignments"]}
+    assert states == {"committed"}
+    stored = manager.get(f"/v1/staffing/proposals/{repinned['id']}").json()
+    assert stored["committed"] is True
+
+    # The first proposal staffed the same slots: committing it too is refused, not doubled.
+    stale = manager.post(f"/v1/staffing/proposals/{proposal['id']}/commit")
+    assert stale.status_code == 409, stale.text
+    assert stale.headers["content-type"].startswith("application/problem+json")
+
+
+def test_planner_reads_the_gaps_left_in_the_town(
+    manager: httpx.Client, planner: httpx.Client, town_imported: dict[str, Any]
+) -> None:
+    stories = {
+        "id": "stories-northfield",
+        "title": "Northfield tells its own story",
+        "locality": "northfield",
+        "priority": 3,
+        "budget": 50_000,
+        "start": "2027-01-04",
+        "end": "2027-06-30",
+        "days": 30,
+        "slots": [{"role_id": "storyteller", "count": 4, "fte": 0.5, "min_fit": 0.7}],
+        "rules": {"min_sectors": 1},
+    }
+    assert manager.post("/v1/outcomes", json=stories).status_code == 201
+
+    answer = planner.get("/v1/gaps")
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    storytellers = next(r for r in report["roles"] if r["role_id"] == "storyteller")
+    assert storytellers["demanded"] >= 4
+    assert storytellers["unfilled"] >= 2
+    blocked = [
+        b
+        for b in report["blocked_slots"]
+        if b["outcome_id"] == "stories-northfield" and b["role_id"] == "storyteller"
+    ]
+    assert blocked and blocked[0]["count"] >= 2, report["blocked_slots"]
+    assert set(blocked[0]["blocking_skill_ids"]) & {
+        "narrative-communication",
+        "public-engagement",
+    }
+    closest = [c for c in report["closest"] if c["role_id"] == "storyteller"]
+    novices = [c for c in closest if c["person_id"] in {"novice-1", "novice-2"}]
+    assert novices, closest
+    for person in novices:
+        assert person["steps"], person
+        assert all(step["to_level"] > step["from_level"] for step in person["steps"])
+    assert {r["role_id"] for r in report["roles"]} >= {"architect", "navigator", "weaver"}
+
+    one_role = planner.get("/v1/gaps", params={"role": "storyteller"}).json()
+    assert {r["role_id"] for r in one_role["roles"]} == {"storyteller"}
+    assert {c["role_id"] for c in one_role["closest"]} == {"storyteller"}
+    elsewhere = planner.get("/v1/gaps", params={"locality": "elsewhere"}).json()
+    assert elsewhere["roles"] == [] and elsewhere["blocked_slots"] == []
+
+    one_outcome = planner.get("/v1/gaps/outcomes/stories-northfield").json()
+    assert {r["role_id"] for r in one_outcome["roles"]} == {"storyteller"}
+    assert one_outcome["blocked_slots"]
+
+    exported = planner.get("/v1/exports/gaps.csv", params={"role": "storyteller"})
+    assert exported.status_code == 200, exported.text
+    assert "stories-northfield" in exported.text
+
+    refused = planner.post("/v1/outcomes", json={**stories, "id": "planner-outcome"})
+    assert refused.status_code == 403
+
+
+def test_the_contract_is_published(stack: LocalStack) -> None:
+    with httpx.Client(base_url=stack.gateway_url) as anonymous:
+        spec = anonymous.get("/openapi.json")
+        assert spec.status_code == 200
+        document = spec.json()
+        assert document["openapi"].startswith("3.1")
+        for path in (
+            "/v1/people",
+            "/v1/people/{person_id}/fit",
+            "/v1/imports/people",
+            "/v1/staffing/proposals",
+            "/v1/staffing/proposals/{proposal_id}/commit",
+            "/v1/gaps",
+            "/v1/gaps/outcomes/{outcome_id}",
+            "/v1/keys",
+            "/v1/audit",
+        ):
+            assert path in document["paths"], path
+        docs = anonymous.get("/docs")
+        assert docs.status_code == 200
+        assert "swagger" in docs.text.lower()
+
+
+def test_no_answer_tells_which_keys_exist(stack: LocalStack, admin: httpx.Client) -> None:
+    issued = admin.post("/v1/keys", json={"name": "soon revoked", "scopes": ["planner"]})
+    assert issued.status_code == 201, issued.text
+    revoked_key = issued.json()["key"]
+    assert admin.delete(f"/v1/keys/{issued.json()['id']}").status_code == 204
+
+    def refusal(headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with httpx.Client(base_url=stack.gateway_url, headers=headers) as client:
+            answer = client.get("/v1/people")
+        body = answer.json()
+        body.pop("request_id")
+        return answer.status_code, body
+
+    answers = [
+        refusal({}),
+        refusal({"Authorization": "Bearer lps_" + "x" * 43}),
+        refusal({"Authorization": f"Bearer {revoked_key}"}),
+        refusal({"Authorization": "Basic dXNlcjpwYXNz"}),
+    ]
+    assert answers[0][0] == 401
+    assert all(answer == answers[0] for answer in answers)
