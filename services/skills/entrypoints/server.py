@@ -11,9 +11,11 @@ from neo4j import AsyncDriver
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
+from services.skills.adapters.neo4j_courses import Neo4jCourseRepository
 from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
 from services.skills.config import SkillsSettings
-from services.skills.entrypoints.servicer import SkillsServicer
+from services.skills.entrypoints.course_servicer import CatalogueServicer
+from services.skills.service.courses import CourseService
 from services.skills.service.use_cases import SkillsService
 
 SERVICE_NAME = skills_pb2.DESCRIPTOR.services_by_name["SkillsService"].full_name
@@ -42,10 +44,16 @@ async def create_server(
     server with its bound port. Health reports NOT_SERVING until the graph
     answers and its schema and seed are prepared."""
     service = SkillsService(Neo4jSkillsRepository(driver, settings.neo4j.database))
+    courses = CourseService(Neo4jCourseRepository(driver, settings.neo4j.database))
     server = SkillsGrpcServer()
     skills_pb2_grpc.add_SkillsServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        SkillsServicer(service), server.server
+        CatalogueServicer(service, courses), server.server
     )
+
+    async def prepare() -> None:
+        await service.prepare()
+        await courses.prepare()
+
     port = server.bind(address)
     await server.set_serving(False)
     await server.start()
@@ -53,7 +61,7 @@ async def create_server(
         watch_graph(
             driver,
             server.set_serving,
-            service.prepare,
+            prepare,
             interval_s=settings.graph_check_interval_s,
         ),
         name="skills-graph-watch",
