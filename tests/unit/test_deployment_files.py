@@ -1,7 +1,9 @@
-"""The compose file is what Docker users run: check its promises without an engine."""
+"""The images and the compose file are what Docker users run: check their promises
+without an engine (and with `docker compose config` where the CLI is present)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,8 +14,21 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.unit.service_env import read_by
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
+SERVICES = ("skills", "matching", "gateway")
+# Where each process listens inside its container, as its Dockerfile sets it.
+LISTEN_VARIABLE = {
+    "skills": "SKILLS_GRPC_ADDRESS",
+    "matching": "MATCHING_GRPC_ADDRESS",
+    "gateway": "GATEWAY_PORT",
+}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$|^NEO4J_AUTH$")
+REQUIRED_REFERENCE = re.compile(r"\$\{(\w+):\?[^}]+\}")
+
+Instruction = tuple[str, str]
 
 
 def compose() -> dict[str, Any]:
@@ -21,26 +36,189 @@ def compose() -> dict[str, Any]:
     return loaded
 
 
+def dockerfile(service: str) -> Path:
+    return ROOT / "deploy" / "docker" / f"{service}.Dockerfile"
+
+
+def instructions(path: Path) -> list[Instruction]:
+    """(INSTRUCTION, arguments) in order, continuation lines joined, comments dropped."""
+    logical: list[str] = []
+    pending = ""
+    for line in path.read_text().splitlines():
+        if not pending and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        logical.append(pending + line.strip())
+        pending = ""
+    assert not pending, f"{path.name} ends inside a continued line"
+    parsed: list[Instruction] = []
+    for text in logical:
+        keyword, _, arguments = text.partition(" ")
+        parsed.append((keyword.upper(), " ".join(arguments.split())))
+    return parsed
+
+
+def stages(path: Path) -> list[list[Instruction]]:
+    found: list[list[Instruction]] = []
+    for instruction in instructions(path):
+        if instruction[0] == "FROM":
+            found.append([])
+        assert found, f"{path.name} has an instruction before its first FROM"
+        found[-1].append(instruction)
+    return found
+
+
+def image_env(service: str) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for keyword, arguments in stages(dockerfile(service))[-1]:
+        if keyword == "ENV":
+            for pair in arguments.split():
+                name, _, value = pair.partition("=")
+                env[name] = value
+    return env
+
+
+def listening_port(service: str) -> int:
+    env = image_env(service)
+    value = compose()["services"][service]["environment"].get(
+        LISTEN_VARIABLE[service], env[LISTEN_VARIABLE[service]]
+    )
+    return int(str(value).rsplit(":", 1)[-1])
+
+
+# The images
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_has_a_multi_stage_dockerfile_that_runs_it(service: str) -> None:
+    built = stages(dockerfile(service))
+    assert len(built) >= 2, "the runtime stage must not carry the build tools"
+    runtime = built[-1]
+    assert re.search(r"-slim\b", runtime[0][1]), "small: a slim base for the runtime"
+    copies = [arguments for keyword, arguments in runtime if keyword == "COPY"]
+    assert copies and all(c.startswith("--from=") for c in copies), "runtime copies only builds"
+    cmd = [arguments for keyword, arguments in runtime if keyword == "CMD"]
+    assert cmd and json.loads(cmd[-1]) == ["python", "-m", f"services.{service}"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_image_runs_as_a_non_root_user(service: str) -> None:
+    users = [
+        arguments for keyword, arguments in stages(dockerfile(service))[-1] if keyword == "USER"
+    ]
+    assert users, "the runtime stage must name a user"
+    uid = users[-1].split(":")[0]
+    assert uid.isdigit() and int(uid) >= 1000, "a numeric non-root uid, checkable by runAsNonRoot"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_image_checks_its_own_health_on_the_port_it_listens_on(service: str) -> None:
+    runtime = stages(dockerfile(service))[-1]
+    checks = [arguments for keyword, arguments in runtime if keyword == "HEALTHCHECK"]
+    assert len(checks) == 1
+    command = json.loads(checks[0].split(" CMD ", 1)[1])
+    assert command[:3] == ["python", "-m", "services.common.healthcheck"]
+    kind, target = command[3:]
+    assert kind == ("http" if service == "gateway" else "grpc")
+    port = int(image_env(service)[LISTEN_VARIABLE[service]].rsplit(":", 1)[-1])
+    assert f"127.0.0.1:{port}" in target
+    exposed = {arguments for keyword, arguments in runtime if keyword == "EXPOSE"}
+    assert any(str(port) in ports.split() for ports in exposed)
+
+
+def test_the_images_share_their_build_so_building_all_three_reuses_one_cache() -> None:
+    def shared_part(service: str) -> list[Instruction]:
+        steps = instructions(dockerfile(service))
+        last_user = max(i for i, (keyword, _) in enumerate(steps) if keyword == "USER")
+        return steps[: last_user + 1]
+
+    assert shared_part("skills") == shared_part("matching") == shared_part("gateway")
+
+
+def test_the_build_context_leaves_out_local_state() -> None:
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".venv", "gen", ".git", ".neo4j-data"} <= ignored
+
+
+# The compose file
+
+
 def test_compose_runs_the_official_neo4j_5_image_and_the_three_services() -> None:
     services = compose()["services"]
     assert re.fullmatch(r"neo4j:5(\.\d+)*", services["neo4j"]["image"])
-    assert {"skills", "matching", "gateway"} <= set(services)
+    assert set(SERVICES) <= set(services)
+    for name in SERVICES:
+        build = services[name]["build"]
+        assert (ROOT / build["context"] / build["dockerfile"]) == dockerfile(name)
 
 
-def test_every_service_waits_for_healthy_dependencies() -> None:
+def test_every_service_waits_for_healthy_dependencies_that_have_a_healthcheck() -> None:
     services = compose()["services"]
-    assert "healthcheck" in services["neo4j"]
-    for name in ("skills", "matching", "gateway"):
-        conditions = {dep["condition"] for dep in services[name]["depends_on"].values()}
-        assert conditions == {"service_healthy"}, name
+    for name in SERVICES:
+        depends_on = services[name]["depends_on"]
+        assert "neo4j" in depends_on, name
+        for dependency, condition in depends_on.items():
+            assert condition == {"condition": "service_healthy"}, (name, dependency)
+            has_check = "healthcheck" in services[dependency] or (
+                dependency in SERVICES
+                and any(k == "HEALTHCHECK" for k, _ in instructions(dockerfile(dependency)))
+            )
+            assert has_check, f"{name} waits for {dependency}, which never reports health"
+
+
+def test_the_neo4j_healthcheck_logs_in_with_the_password_the_container_has() -> None:
+    neo4j = compose()["services"]["neo4j"]
+    probe = " ".join(neo4j["healthcheck"]["test"])
+    # `$$` is compose's escape: the container's shell expands the variable.
+    variables = set(re.findall(r"\$\$\{?(\w+)", probe))
+    assert variables, "the probe must authenticate"
+    assert variables <= set(neo4j["environment"]), "it can only read the container's own env"
 
 
 def test_no_secret_has_a_default_value() -> None:
+    checked = 0
+    for name, service in compose()["services"].items():
+        for variable, value in (service.get("environment") or {}).items():
+            if SECRET_NAME.search(variable):
+                checked += 1
+                assert REQUIRED_REFERENCE.search(str(value)), f"{name}: {variable} is not required"
+                assert ":-" not in str(value) and "-}" not in str(value), f"{name}: {variable}"
+    assert checked >= 4, "the secrets were not found where they should be"
     text = COMPOSE.read_text()
     for secret in ("NEO4J_PASSWORD", "LPS_ADMIN_KEY"):
         uses = re.findall(r"(?<!\$)\$\{" + secret + r"([^}]*)\}", text)
-        assert uses, secret
-        assert all(use.startswith(":?") for use in uses), f"{secret} must be required"
+        assert uses and all(use.startswith(":?") for use in uses), f"{secret} must be required"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_run_hardened(service: str) -> None:
+    settings = compose()["services"][service]
+    assert settings["read_only"] is True
+    assert settings["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in settings["security_opt"]
+    assert str(settings.get("user", "10001")).split(":")[0] not in {"0", "root"}
+    assert any(str(mount).startswith("/tmp") for mount in settings["tmpfs"])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_variable_set_is_one_the_process_reads(service: str) -> None:
+    environment = compose()["services"][service]["environment"]
+    unread = set(environment) - read_by(service)
+    assert not unread, f"{service} ignores {sorted(unread)}"
+
+
+def test_addresses_point_at_the_port_each_service_listens_on() -> None:
+    services = compose()["services"]
+    wired = 0
+    for name in SERVICES:
+        for variable, value in services[name]["environment"].items():
+            match = re.fullmatch(r"(\w+):(\d+)", str(value))
+            if match and match.group(1) in SERVICES:
+                wired += 1
+                assert int(match.group(2)) == listening_port(match.group(1)), variable
+    assert wired == 3, "matching -> skills, gateway -> skills and matching"
 
 
 def _docker_compose_available() -> bool:
@@ -61,3 +239,17 @@ def test_docker_compose_parses_the_file() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not _docker_compose_available(), reason="the docker compose CLI is absent")
+def test_docker_compose_refuses_to_start_without_the_secrets() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"NEO4J_PASSWORD", "LPS_ADMIN_KEY"}}
+    result = subprocess.run(
+        ["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "NEO4J_PASSWORD" in result.stderr or "LPS_ADMIN_KEY" in result.stderr
