@@ -248,6 +248,17 @@ RETURN r {.*} AS role,
          AS requirements
 """
 
+ROLE_BY_ID: LiteralString = "MATCH (r:Role {id: $id}) " + _ROLE_READ
+
+NEIGHBOURHOODS: LiteralString = """
+UNWIND $ids AS id
+MATCH (s:Skill {id: id})
+RETURN id,
+       [(s)-[:BROADER]->(b:Skill) | b.id] AS broader,
+       [(n:Skill)-[:BROADER]->(s) | n.id] AS narrower,
+       [(s)-[r:RELATED]-(o:Skill) | [o.id, r.similarity]] AS related
+"""
+
 
 class Neo4jSkillsRepository:
     def __init__(self, driver: AsyncDriver, database: str = "neo4j") -> None:
@@ -437,9 +448,7 @@ class Neo4jSkillsRepository:
         await self._write(_upsert_role, role)
 
     async def get_role(self, role_id: str, time_left_s: float | None = None) -> Role:
-        records = await self._read(
-            "MATCH (r:Role {id: $id}) " + _ROLE_READ, {"id": role_id}, time_left_s
-        )
+        records = await self._read(ROLE_BY_ID, {"id": role_id}, time_left_s)
         if not records:
             raise NotFound.of("role", role_id)
         return _role_of(records[0]["role"], records[0]["requirements"])
@@ -453,18 +462,7 @@ class Neo4jSkillsRepository:
     async def neighbourhoods(
         self, skill_ids: Sequence[str], time_left_s: float | None = None
     ) -> dict[str, SkillNeighbourhood]:
-        records = await self._read(
-            """
-            UNWIND $ids AS id
-            MATCH (s:Skill {id: id})
-            RETURN id,
-                   [(s)-[:BROADER]->(b:Skill) | b.id] AS broader,
-                   [(n:Skill)-[:BROADER]->(s) | n.id] AS narrower,
-                   [(s)-[r:RELATED]-(o:Skill) | [o.id, r.similarity]] AS related
-            """,
-            {"ids": list(skill_ids)},
-            time_left_s,
-        )
+        records = await self._read(NEIGHBOURHOODS, {"ids": list(skill_ids)}, time_left_s)
         return {
             r["id"]: SkillNeighbourhood(
                 broader=tuple(sorted(r["broader"])),
