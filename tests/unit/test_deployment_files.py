@@ -221,35 +221,45 @@ def test_addresses_point_at_the_port_each_service_listens_on() -> None:
     assert wired == 3, "matching -> skills, gateway -> skills and matching"
 
 
-def _docker_compose_available() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
-    return probe.returncode == 0
+def _compose_command() -> list[str] | None:
+    """`docker compose` (the plugin) or a standalone Compose v2 `docker-compose`."""
+    candidates = [["docker", "compose"], ["docker-compose"]]
+    for command in candidates:
+        if shutil.which(command[0]) is None:
+            continue
+        probe = subprocess.run(
+            [*command, "version", "--short"], capture_output=True, text=True, check=False
+        )
+        if probe.returncode == 0 and probe.stdout.strip().lstrip("v").startswith("2"):
+            return command
+    return None
 
 
-@pytest.mark.skipif(not _docker_compose_available(), reason="the docker compose CLI is absent")
-def test_docker_compose_parses_the_file() -> None:
-    env = {**os.environ, "NEO4J_PASSWORD": "test-password", "LPS_ADMIN_KEY": "test-admin-key"}
-    result = subprocess.run(
-        ["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
+COMPOSE_CLI = _compose_command()
+needs_compose = pytest.mark.skipif(COMPOSE_CLI is None, reason="no Docker Compose v2 CLI")
+
+
+def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    assert COMPOSE_CLI is not None
+    return subprocess.run(
+        [*COMPOSE_CLI, "-f", str(COMPOSE), "config", "--quiet"],
         capture_output=True,
         text=True,
         env=env,
         check=False,
     )
+
+
+@needs_compose
+def test_docker_compose_parses_the_file() -> None:
+    env = {**os.environ, "NEO4J_PASSWORD": "test-password", "LPS_ADMIN_KEY": "test-admin-key"}
+    result = _compose_config(env)
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.skipif(not _docker_compose_available(), reason="the docker compose CLI is absent")
+@needs_compose
 def test_docker_compose_refuses_to_start_without_the_secrets() -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"NEO4J_PASSWORD", "LPS_ADMIN_KEY"}}
-    result = subprocess.run(
-        ["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    result = _compose_config(env)
     assert result.returncode != 0
     assert "NEO4J_PASSWORD" in result.stderr or "LPS_ADMIN_KEY" in result.stderr
