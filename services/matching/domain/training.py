@@ -37,7 +37,9 @@ from services.matching.domain.eligibility import (
 )
 from services.matching.domain.model import (
     Candidate,
+    LocalityRule,
     Outcome,
+    Pin,
     Sector,
     SkillCoverage,
     Slot,
@@ -234,7 +236,14 @@ class SlotCheck:
 
 @dataclass(frozen=True)
 class PlanCheck:
-    """The staffing model re-run with the plan's levels and fits."""
+    """The staffing model re-run with the plan's levels and fits.
+
+    `result` is the free re-run, as a what-if proposal would run it. When it
+    fills fewer places than claimed (a time-limited search on a large
+    portfolio can stop short), the baseline team and the claimed people are
+    pinned and the model run again: `pinned_feasible` says whether the claim
+    holds under every hard staffing rule.
+    """
 
     slots: tuple[SlotCheck, ...]
     claimed_places: int
@@ -242,10 +251,16 @@ class PlanCheck:
     result: StaffingResult
     # Coverage rules the plan claims met that the re-run still leaves short: (outcome, skill).
     coverage_short: tuple[tuple[str, str], ...] = ()
+    # None: not needed, the free re-run holds.
+    pinned_feasible: bool | None = None
 
     @property
     def holds(self) -> bool:
         return all(s.filled >= s.claimed for s in self.slots) and not self.coverage_short
+
+    @property
+    def feasible(self) -> bool:
+        return self.holds or bool(self.pinned_feasible)
 
 
 class InvalidTrainingRequest(ValueError):
@@ -345,15 +360,11 @@ class _Gains:
             0.0, share * (min(1.0, course.to_level / min_level) - min(1.0, level / min_level))
         )
 
-    def bound(self, course: Course, role_id: str) -> float | None:
-        """The most this course can add to the role's fit for anyone; None: unknown (explicit)."""
+    def may_help(self, course: Course, role_id: str) -> bool:
+        """False when the course cannot change the role's fit for anyone."""
         if self.explicit:
-            return None
-        requirement = self.shares.get(role_id, {}).get(course.skill_id)
-        if requirement is None:
-            return 0.0
-        min_level, share = requirement
-        return share * min(1.0, course.to_level / min_level)
+            return True
+        return course.skill_id in self.shares.get(role_id, {})
 
 
 def _validate(request: TrainingRequest) -> None:
@@ -555,6 +566,8 @@ def _prepare(request: TrainingRequest) -> _Prepared:
     places: list[_Place] = []
     not_skills: list[UnmetDemand] = []
     keep = max(1, request.max_candidates_per_place)
+    community = table.sector == SECTORS.index(Sector.COMMUNITY)
+    day_rates = np.array([c.day_rate for c in table.candidates], dtype=np.float64)
     for o_index, outcome in enumerate(staffing.outcomes):
         in_team = np.zeros(size, dtype=bool)
         in_team[teams.get(o_index, [])] = True
@@ -572,11 +585,7 @@ def _prepare(request: TrainingRequest) -> _Prepared:
             mask = combine(filters, size, skip=frozenset({"fit", "capacity"}))
             mask &= ~in_team
             mask &= table.free_fte_units - overlapping_load >= fte_units(slot.fte)
-            costs = np.where(
-                table.sector == SECTORS.index(Sector.COMMUNITY),
-                0.0,
-                np.array([c.day_rate for c in table.candidates]) * outcome.days * slot.fte,
-            )
+            costs = np.where(community, 0.0, day_rates * outcome.days * slot.fte)
             mask &= costs <= remaining + 1e-6
             fits = table.fit_column(slot.role_id)
             fitting = int(np.count_nonzero(mask & (fits >= slot.min_fit - 1e-9)))
@@ -594,7 +603,12 @@ def _prepare(request: TrainingRequest) -> _Prepared:
                     )
                 )
                 continue
-            usable = [c for c in affordable if any(end < outcome.start for _, end in runs[c])]
+            usable = [
+                c
+                for c in affordable
+                if gains.may_help(request.courses[c], slot.role_id)
+                and any(end < outcome.start for _, end in runs[c])
+            ]
             bound = _gain_bounds(request, table, gains, usable, slot.role_id)
             deficit = slot.min_fit - fits
             near = np.nonzero(mask & (fits >= 0.0) & (deficit > 1e-9) & (bound >= deficit - 1e-9))[
@@ -1384,10 +1398,42 @@ def check_plan(request: TrainingRequest, plan: TrainingPlan) -> PlanCheck:
         for m in plan.coverage_met
         if coverage_rule(m.outcome_id, m.skill_id) in short_rules
     )
-    return PlanCheck(
+    check = PlanCheck(
         slots=slots,
         claimed_places=sum(s.claimed for s in slots),
         filled_places=sum(s.filled for s in slots),
         result=result,
         coverage_short=coverage_short,
     )
+    if check.holds:
+        return check
+    pins = tuple(Pin(a.person_id, a.outcome_id, a.role_id) for a in baseline.assignments) + tuple(
+        Pin(f.person_id, f.outcome_id, f.role_id) for f in plan.fillable
+    )
+    trained = trained_request(request, plan)
+    pinned = solve(replace(trained, pins=pins))
+    placed = {(a.person_id, a.outcome_id, a.role_id) for a in pinned.assignments}
+    feasible = (
+        pinned.status is not SolveStatus.INFEASIBLE
+        and all((p.person_id, p.outcome_id, p.role_id) in placed for p in pins)
+        and _judgements_hold(trained, plan.fillable)
+    )
+    return replace(check, pinned_feasible=feasible)
+
+
+def _judgements_hold(staffing: StaffingRequest, fills: Iterable[FillablePlace]) -> bool:
+    """A pin overrides the minimum fit and local-only rules; a claim must meet them itself."""
+    people = {c.person_id: c for c in staffing.candidates}
+    outcomes = {o.id: o for o in staffing.outcomes}
+    for fill in fills:
+        candidate = people.get(fill.person_id)
+        outcome = outcomes.get(fill.outcome_id)
+        if candidate is None or outcome is None:
+            return False
+        slot = next((s for s in outcome.slots if s.role_id == fill.role_id), None)
+        if slot is None or candidate.fits.get(slot.role_id, -1.0) < slot.min_fit - 1e-9:
+            return False
+        local_only = outcome.rules.locality is LocalityRule.LOCAL_ONLY
+        if local_only and candidate.locality != outcome.locality:
+            return False
+    return True

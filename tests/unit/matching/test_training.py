@@ -7,6 +7,7 @@ needs design at 4, so a person at level 3 has fit 0.75 and a slot asking for
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from services.matching.domain.training import (
     Course,
     CourseKind,
     CourseRun,
+    FillablePlace,
     FitAfter,
     InvalidTrainingRequest,
     RoleProfile,
@@ -302,3 +304,23 @@ def test_cp_sat_beats_the_greedy_baseline_when_the_biggest_gap_is_a_trap() -> No
 def test_a_course_that_lowers_no_level_is_rejected() -> None:
     with pytest.raises(InvalidTrainingRequest):
         plan_training(training([], [], [course("odd", "welfare", from_level=3, to_level=3)]))
+
+
+def test_a_claim_the_staffing_model_cannot_honour_is_caught() -> None:
+    req = training(
+        [outcome("o1", (NAVIGATOR,)), outcome("o2", (ARCHITECT,))],
+        [navigator_at("ann", 3), person("bob", {"architect": 0.5}, levels={"design": 2})],
+        [course("welfare-4", "welfare")],
+    )
+    plan = plan_training(req)
+    assert fillable(plan) == {("o1", "navigator", "ann")}
+    # Bob has no course to level 4 in design; claiming him for o2 is false.
+    bogus = FillablePlace("o2", "architect", "bob", 0.5, 1.0)
+    check = check_plan(req, replace(plan, fillable=(*plan.fillable, bogus)))
+    assert not check.holds
+    assert check.pinned_feasible is False
+    assert not check.feasible
+    assert [(s.outcome_id, s.claimed, s.filled) for s in check.slots] == [
+        ("o1", 1, 1),
+        ("o2", 1, 0),
+    ]
