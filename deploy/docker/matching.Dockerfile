@@ -10,7 +10,8 @@ COPY deploy/docker/build-venv.sh /usr/local/bin/build-venv
 RUN build-venv /src
 
 FROM python:3.11-slim-bookworm
-RUN useradd --system --uid 10001 --user-group --no-create-home lps
+RUN groupadd --system --gid 10001 lps \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin lps
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /opt/gen /opt/gen
 ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/opt/gen PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

@@ -3,7 +3,6 @@ without an engine (and with `docker compose config` where the CLI is present).""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -11,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import dockerfile as dockerfile_parser
 import pytest
 import yaml
 
@@ -28,8 +28,6 @@ LISTEN_VARIABLE = {
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$|^NEO4J_AUTH$")
 REQUIRED_REFERENCE = re.compile(r"\$\{(\w+):\?[^}]+\}")
 
-Instruction = tuple[str, str]
-
 
 def compose() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
@@ -40,43 +38,31 @@ def dockerfile(service: str) -> Path:
     return ROOT / "deploy" / "docker" / f"{service}.Dockerfile"
 
 
-def instructions(path: Path) -> list[Instruction]:
-    """(INSTRUCTION, arguments) in order, continuation lines joined, comments dropped."""
-    logical: list[str] = []
-    pending = ""
-    for line in path.read_text().splitlines():
-        if not pending and (not line.strip() or line.lstrip().startswith("#")):
-            continue
-        if line.rstrip().endswith("\\"):
-            pending += line.rstrip()[:-1] + " "
-            continue
-        logical.append(pending + line.strip())
-        pending = ""
-    assert not pending, f"{path.name} ends inside a continued line"
-    parsed: list[Instruction] = []
-    for text in logical:
-        keyword, _, arguments = text.partition(" ")
-        parsed.append((keyword.upper(), " ".join(arguments.split())))
-    return parsed
+def instructions(path: Path) -> list[dockerfile_parser.Command]:
+    """Parsed by BuildKit's own parser, so a file Docker would refuse fails here."""
+    return list(dockerfile_parser.parse_file(str(path)))
 
 
-def stages(path: Path) -> list[list[Instruction]]:
-    found: list[list[Instruction]] = []
-    for instruction in instructions(path):
-        if instruction[0] == "FROM":
+def stages(path: Path) -> list[list[dockerfile_parser.Command]]:
+    found: list[list[dockerfile_parser.Command]] = []
+    for command in instructions(path):
+        if command.cmd == "FROM":
             found.append([])
         assert found, f"{path.name} has an instruction before its first FROM"
-        found[-1].append(instruction)
+        found[-1].append(command)
     return found
+
+
+def runtime(service: str) -> list[dockerfile_parser.Command]:
+    return stages(dockerfile(service))[-1]
 
 
 def image_env(service: str) -> dict[str, str]:
     env: dict[str, str] = {}
-    for keyword, arguments in stages(dockerfile(service))[-1]:
-        if keyword == "ENV":
-            for pair in arguments.split():
-                name, _, value = pair.partition("=")
-                env[name] = value
+    for command in runtime(service):
+        if command.cmd == "ENV":
+            pairs = command.value
+            env.update(zip(pairs[::2], pairs[1::2], strict=True))
     return env
 
 
@@ -95,19 +81,17 @@ def listening_port(service: str) -> int:
 def test_each_service_has_a_multi_stage_dockerfile_that_runs_it(service: str) -> None:
     built = stages(dockerfile(service))
     assert len(built) >= 2, "the runtime stage must not carry the build tools"
-    runtime = built[-1]
-    assert re.search(r"-slim\b", runtime[0][1]), "small: a slim base for the runtime"
-    copies = [arguments for keyword, arguments in runtime if keyword == "COPY"]
-    assert copies and all(c.startswith("--from=") for c in copies), "runtime copies only builds"
-    cmd = [arguments for keyword, arguments in runtime if keyword == "CMD"]
-    assert cmd and json.loads(cmd[-1]) == ["python", "-m", f"services.{service}"]
+    final = built[-1]
+    assert re.search(r"-slim\b", final[0].value[0]), "small: a slim base for the runtime"
+    copies = [command for command in final if command.cmd == "COPY"]
+    assert copies and all(c.flags == ("--from=build",) for c in copies), "only the build's output"
+    (cmd,) = [command for command in final if command.cmd == "CMD"]
+    assert cmd.json and cmd.value == ("python", "-m", f"services.{service}")
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_image_runs_as_a_non_root_user(service: str) -> None:
-    users = [
-        arguments for keyword, arguments in stages(dockerfile(service))[-1] if keyword == "USER"
-    ]
+    users = [command.value[0] for command in runtime(service) if command.cmd == "USER"]
     assert users, "the runtime stage must name a user"
     uid = users[-1].split(":")[0]
     assert uid.isdigit() and int(uid) >= 1000, "a numeric non-root uid, checkable by runAsNonRoot"
@@ -115,26 +99,35 @@ def test_each_image_runs_as_a_non_root_user(service: str) -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_image_checks_its_own_health_on_the_port_it_listens_on(service: str) -> None:
-    runtime = stages(dockerfile(service))[-1]
-    checks = [arguments for keyword, arguments in runtime if keyword == "HEALTHCHECK"]
-    assert len(checks) == 1
-    command = json.loads(checks[0].split(" CMD ", 1)[1])
-    assert command[:3] == ["python", "-m", "services.common.healthcheck"]
-    kind, target = command[3:]
+    final = runtime(service)
+    (check,) = [command for command in final if command.cmd == "HEALTHCHECK"]
+    assert check.value[0] == "CMD" and check.json
+    assert check.value[1:4] == ("python", "-m", "services.common.healthcheck")
+    kind, target = check.value[4:]
     assert kind == ("http" if service == "gateway" else "grpc")
-    port = int(image_env(service)[LISTEN_VARIABLE[service]].rsplit(":", 1)[-1])
+    port = image_env(service)[LISTEN_VARIABLE[service]].rsplit(":", 1)[-1]
     assert f"127.0.0.1:{port}" in target
-    exposed = {arguments for keyword, arguments in runtime if keyword == "EXPOSE"}
-    assert any(str(port) in ports.split() for ports in exposed)
+    exposed = {p for command in final if command.cmd == "EXPOSE" for p in command.value}
+    assert port in exposed
 
 
 def test_the_images_share_their_build_so_building_all_three_reuses_one_cache() -> None:
-    def shared_part(service: str) -> list[Instruction]:
-        steps = instructions(dockerfile(service))
-        last_user = max(i for i, (keyword, _) in enumerate(steps) if keyword == "USER")
+    def shared_part(service: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+        steps = [(c.cmd, c.value, c.flags) for c in instructions(dockerfile(service))]
+        last_user = max(i for i, step in enumerate(steps) if step[0] == "USER")
         return steps[: last_user + 1]
 
     assert shared_part("skills") == shared_part("matching") == shared_part("gateway")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_everything_the_build_copies_is_in_the_context(service: str) -> None:
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for command in stages(dockerfile(service))[0]:
+        if command.cmd == "COPY":
+            for source in command.value[:-1]:
+                assert (ROOT / source).exists(), source
+                assert not any(Path(source).is_relative_to(i) for i in ignored), source
 
 
 def test_the_build_context_leaves_out_local_state() -> None:
@@ -163,7 +156,7 @@ def test_every_service_waits_for_healthy_dependencies_that_have_a_healthcheck() 
             assert condition == {"condition": "service_healthy"}, (name, dependency)
             has_check = "healthcheck" in services[dependency] or (
                 dependency in SERVICES
-                and any(k == "HEALTHCHECK" for k, _ in instructions(dockerfile(dependency)))
+                and any(c.cmd == "HEALTHCHECK" for c in instructions(dockerfile(dependency)))
             )
             assert has_check, f"{name} waits for {dependency}, which never reports health"
 
