@@ -223,6 +223,9 @@ class TrainingPlan:
     objective: float = 0.0
     # The staffing result the plan starts from (its assignments stay).
     baseline: StaffingResult | None = None
+    # What CP-SAT proved no plan can exceed (equal to staffable_demand when optimal;
+    # None for the greedy baseline).
+    staffable_bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -915,6 +918,8 @@ class _Model:
         self.met: dict[int, cp_model.IntVar] = {}
         self.trained: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
         self.objective: list[tuple[cp_model.IntVar, int]] = []
+        # The objective's value of one priority point of demand (set by add_objective).
+        self.unit = 1.0
 
     def enrolment(self, person: int, option: _Option) -> cp_model.IntVar:
         key = (person, option)
@@ -1087,6 +1092,7 @@ class _Model:
             weights.demand,
             weights.cost * request.budget + concentration * 2 * (len(self.enrol) + 1) + 1,
         )
+        self.unit = unit
         terms: list[tuple[cp_model.IntVar, int]] = []
         for (index, _), var in self.fill.items():
             priority = _outcome(prep, prep.places[index].outcome).priority
@@ -1339,7 +1345,11 @@ def plan_training(request: TrainingRequest) -> TrainingPlan:
             status = SolveStatus.TIMED_OUT
         else:
             status = SolveStatus.FEASIBLE
-        return _assemble(prep, selection, status, started, solver.objective_value)
+        plan = _assemble(prep, selection, status, started, solver.objective_value)
+        # Savings and spreading are worth less than one unit, so the bound caps demand below
+        # bound / unit + 1, and demand comes in whole priority points.
+        bound = ceil(solver.best_objective_bound / builder.unit + 1 - 1e-9) - 1
+        return replace(plan, staffable_bound=float(max(bound, plan.staffable_demand)))
     # No solution in time: the greedy plan stands (it is always feasible).
     return _assemble(prep, seed, SolveStatus.TIMED_OUT, started, 0.0)
 

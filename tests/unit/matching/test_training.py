@@ -152,6 +152,7 @@ def test_budget_binds() -> None:
     assert [(u.outcome_id, u.count, u.unreachable) for u in plan.unmet] == [("o3", 1, False)]
     assert plan.open_demand == 9
     assert plan.staffable_demand == 8
+    assert plan.staffable_bound == 8
     assert check_plan(req, plan).holds
 
 
