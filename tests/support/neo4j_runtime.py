@@ -27,7 +27,10 @@ def docker_engine_answers() -> bool:
 
 
 @contextmanager
-def neo4j_for_tests(scratch: Path) -> Iterator[Neo4jSettings]:
+def neo4j_for_tests(
+    scratch: Path, pagecache_mb: int = 128, heap_mb: int = 768
+) -> Iterator[Neo4jSettings]:
+    """Memory sizes apply to the local launcher only; benchmarks ask for more."""
     if os.environ.get("NEO4J_URI"):
         yield Neo4jSettings()
         return
@@ -41,7 +44,7 @@ def neo4j_for_tests(scratch: Path) -> Iterator[Neo4jSettings]:
                 password=container.password,
             )
         return
-    runtime = LocalNeo4j(home=scratch, port=free_port(), pagecache_mb=128, heap_mb=768)
+    runtime = LocalNeo4j(home=scratch, port=free_port(), pagecache_mb=pagecache_mb, heap_mb=heap_mb)
     runtime.start()
     try:
         yield Neo4jSettings(uri=runtime.uri, password="")
