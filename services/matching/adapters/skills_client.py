@@ -18,6 +18,13 @@ from services.common.grpc_errors import domain_error_from_rpc
 from services.common.grpc_server import insecure_channel
 from services.matching.domain.gaps import GapStep
 from services.matching.domain.model import Candidate, Clearance, Sector
+from services.matching.domain.training import (
+    Course,
+    CourseKind,
+    CourseRun,
+    RoleProfile,
+    RoleRequirement,
+)
 from services.matching.service.ports import LevelOverride, RankedPerson
 
 T = TypeVar("T")
@@ -30,6 +37,13 @@ SECTOR_OF_PROTO: dict[int, Sector] = {
 }
 # Calls made side by side when asking about many people at once.
 MAX_CONCURRENT_CALLS = 16
+COURSE_PAGE = 1_000
+KIND_OF_PROTO: dict[int, CourseKind] = {
+    skills_pb2.DEVELOPMENT_KIND_COURSE: CourseKind.COURSE,
+    skills_pb2.DEVELOPMENT_KIND_MENTORING: CourseKind.MENTORING,
+    skills_pb2.DEVELOPMENT_KIND_SHADOWING: CourseKind.SHADOWING,
+    skills_pb2.DEVELOPMENT_KIND_SECONDMENT: CourseKind.SECONDMENT,
+}
 
 
 def _date_or_none(text: str) -> date | None:
@@ -57,6 +71,27 @@ def candidate_from_row(row: skills_pb2.CandidateRow) -> Candidate:
         levels=dict(row.levels),
         available_from=_date_or_none(row.available_from),
         available_until=_date_or_none(row.available_until),
+    )
+
+
+def course_from_message(message: skills_pb2.Course) -> Course:
+    """Runs with a date skills would not have stored are left out rather than guessed."""
+    runs = []
+    for run in message.runs:
+        start, end = _date_or_none(run.start), _date_or_none(run.end)
+        if start is not None and end is not None:
+            runs.append(CourseRun(start, end))
+    return Course(
+        id=message.id,
+        title=message.title,
+        kind=KIND_OF_PROTO.get(message.kind, CourseKind.COURSE),
+        skill_id=message.skill_id,
+        from_level=message.from_level,
+        to_level=message.to_level,
+        cost=message.cost,
+        duration_days=message.duration_days,
+        capacity_per_run=message.capacity_per_run,
+        runs=tuple(runs),
     )
 
 
@@ -164,3 +199,52 @@ class SkillsClient:
             )
             for step in report.steps
         ]
+
+    async def courses(self) -> list[Course]:
+        """The whole training catalogue, page by page."""
+        found: list[Course] = []
+        token = ""
+        while True:
+            request = skills_pb2.ListCoursesRequest(page_size=COURSE_PAGE, page_token=token)
+            response = await self._list_courses(request)
+            found.extend(course_from_message(course) for course in response.courses)
+            token = response.next_page_token
+            if not token:
+                return found
+
+    async def _list_courses(
+        self, request: skills_pb2.ListCoursesRequest
+    ) -> skills_pb2.ListCoursesResponse:
+        return await self._call(lambda: self.stub.ListCourses(request, timeout=self.timeout_s))
+
+    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]:
+        response = await self._call(
+            lambda: self.stub.ListRoles(skills_pb2.ListRolesRequest(), timeout=self.timeout_s)
+        )
+        wanted = set(role_ids)
+        return [
+            RoleProfile(
+                role_id=role.id,
+                requirements=tuple(
+                    RoleRequirement(r.skill_id, r.min_level, r.weight or 1.0)
+                    for r in role.requirements
+                ),
+            )
+            for role in response.roles
+            if role.id in wanted
+        ]
+
+    async def record_training_level(
+        self, person_id: str, skill_id: str, level: int, evidence: str, on: date, actor: str
+    ) -> None:
+        request = skills_pb2.SetLevelRequest(
+            person_id=person_id,
+            skill_id=skill_id,
+            level=level,
+            evidence=evidence,
+            source=skills_pb2.LEVEL_SOURCE_TRAINING,
+            assessed_by=actor,
+            assessed_at=on.isoformat(),
+            actor=actor,
+        )
+        await self._call(lambda: self.stub.SetLevel(request, timeout=self.timeout_s))

@@ -13,15 +13,17 @@ from services.common.graph import GRAPH_ERRORS, watch_graph
 from services.common.grpc_server import GrpcServer
 from services.matching.adapters.neo4j_outcomes import Neo4jOutcomeRepository
 from services.matching.adapters.neo4j_staffing import Neo4jStaffingRepository
+from services.matching.adapters.neo4j_training import Neo4jTrainingPlanRepository
 from services.matching.adapters.schema import create_schema
 from services.matching.adapters.solver_metrics import metered_solver
 from services.matching.config import MatchingSettings
 from services.matching.domain.staffing import solve
-from services.matching.entrypoints.servicer import MatchingServicer
+from services.matching.domain.training import plan_training
+from services.matching.entrypoints.training_servicer import PlanningServicer
 from services.matching.service.gaps import GapService
 from services.matching.service.outcomes import OutcomeService
-from services.matching.service.ports import SkillsPort
 from services.matching.service.staffing import StaffingLimits, StaffingService
+from services.matching.service.training import TrainingService, TrainingSkillsPort
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ class MatchingGrpcServer(GrpcServer):
 
 
 async def create_server(
-    settings: MatchingSettings, driver: AsyncDriver, skills: SkillsPort, address: str
+    settings: MatchingSettings, driver: AsyncDriver, skills: TrainingSkillsPort, address: str
 ) -> tuple[GrpcServer, int]:
     """Binds, starts and returns the server with its bound port. Health turns
     SERVING once the graph answers and matching's schema exists."""
@@ -55,10 +57,12 @@ async def create_server(
         max_candidates_per_slot=settings.max_candidates_per_slot,
     )
     solver = metered_solver(solve)
-    servicer = MatchingServicer(
+    plans = Neo4jTrainingPlanRepository(driver, database)
+    servicer = PlanningServicer(
         OutcomeService(outcomes, skills),
         StaffingService(outcomes, staffing, skills, solver, limits),
         GapService(outcomes, staffing, skills, solver, limits),
+        TrainingService(outcomes, staffing, skills, plans, solver, plan_training, limits),
     )
     server = MatchingGrpcServer([SERVICE_NAME])
     register = matching_pb2_grpc.add_MatchingServiceServicer_to_server
@@ -69,6 +73,7 @@ async def create_server(
 
     async def prepare_graph() -> None:
         await create_schema(driver, database)
+        await plans.prepare()
 
     try:
         await prepare_graph()

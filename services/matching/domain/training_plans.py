@@ -1,0 +1,171 @@
+"""A stored training plan: what the optimiser chose, what the staffing re-run
+confirmed, and which enrolments have been completed since. Plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from services.matching.domain.model import SolveStatus
+from services.matching.domain.training import (
+    CoverageMet,
+    FillablePlace,
+    SlotCheck,
+    TrainingPlan,
+    UnmetDemand,
+)
+
+
+@dataclass(frozen=True)
+class PlannedEnrolment:
+    person_id: str
+    course_id: str
+    course_title: str
+    skill_id: str
+    from_level: int
+    to_level: int
+    run_start: date
+    run_end: date
+    cost: float
+    completed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PlannedPerson:
+    person_id: str
+    name: str
+    cost: float
+    enrolments: tuple[PlannedEnrolment, ...]
+    levels_after: dict[str, int]
+    fits_after: dict[str, float]
+
+
+@dataclass(frozen=True)
+class PlanCheckRecord:
+    """Staffing re-run with the plan's levels, fits recomputed by skills."""
+
+    status: SolveStatus
+    slots: tuple[SlotCheck, ...]
+
+    @property
+    def claimed_places(self) -> int:
+        return sum(s.claimed for s in self.slots)
+
+    @property
+    def filled_places(self) -> int:
+        return sum(s.filled for s in self.slots)
+
+    @property
+    def holds(self) -> bool:
+        return all(s.filled >= s.claimed for s in self.slots)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    id: str
+    created_at: datetime
+    created_by: str
+    outcome_ids: tuple[str, ...]
+    budget: float
+    deadline: date
+    status: SolveStatus
+    total_cost: float
+    people: tuple[PlannedPerson, ...]
+    fillable: tuple[FillablePlace, ...]
+    coverage_met: tuple[CoverageMet, ...]
+    unmet: tuple[UnmetDemand, ...]
+    open_demand: float
+    staffable_demand: float
+    solve_seconds: float
+    objective: float
+    check: PlanCheckRecord
+
+    @property
+    def enrolments(self) -> tuple[PlannedEnrolment, ...]:
+        return tuple(e for p in self.people for e in p.enrolments)
+
+    def enrolment(self, person_id: str, course_id: str) -> PlannedEnrolment | None:
+        for enrolment in self.enrolments:
+            if enrolment.person_id == person_id and enrolment.course_id == course_id:
+                return enrolment
+        return None
+
+    def with_completion(self, person_id: str, course_id: str, on: date) -> PlanRecord:
+        people = tuple(
+            replace(
+                person,
+                enrolments=tuple(
+                    replace(e, completed_on=on)
+                    if e.person_id == person_id and e.course_id == course_id
+                    else e
+                    for e in person.enrolments
+                ),
+            )
+            for person in self.people
+        )
+        return replace(self, people=people)
+
+    def level_changes(self) -> list[tuple[str, str, int]]:
+        """(person, skill, level) after the plan: the what-if that tests it."""
+        return [
+            (person.person_id, skill_id, level)
+            for person in self.people
+            for skill_id, level in sorted(person.levels_after.items())
+        ]
+
+
+def record_of_plan(
+    plan: TrainingPlan,
+    *,
+    plan_id: str,
+    created_at: datetime,
+    created_by: str,
+    outcome_ids: tuple[str, ...],
+    budget: float,
+    deadline: date,
+    names: dict[str, str],
+    titles: dict[str, str],
+    check: PlanCheckRecord,
+) -> PlanRecord:
+    return PlanRecord(
+        id=plan_id,
+        created_at=created_at,
+        created_by=created_by,
+        outcome_ids=outcome_ids,
+        budget=budget,
+        deadline=deadline,
+        status=plan.status,
+        total_cost=plan.total_cost,
+        people=tuple(
+            PlannedPerson(
+                person_id=person.person_id,
+                name=names.get(person.person_id, ""),
+                cost=person.cost,
+                enrolments=tuple(
+                    PlannedEnrolment(
+                        person_id=e.person_id,
+                        course_id=e.course_id,
+                        course_title=titles.get(e.course_id, ""),
+                        skill_id=e.skill_id,
+                        from_level=e.from_level,
+                        to_level=e.to_level,
+                        run_start=e.run_start,
+                        run_end=e.run_end,
+                        cost=e.cost,
+                    )
+                    for e in person.enrolments
+                ),
+                levels_after=dict(person.levels_after),
+                fits_after=dict(person.fits_after),
+            )
+            for person in plan.people
+        ),
+        fillable=plan.fillable,
+        coverage_met=plan.coverage_met,
+        unmet=plan.unmet,
+        open_demand=plan.open_demand,
+        staffable_demand=plan.staffable_demand,
+        solve_seconds=plan.solve_seconds,
+        objective=plan.objective,
+        check=check,
+    )
