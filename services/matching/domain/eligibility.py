@@ -317,6 +317,22 @@ def _reserves(
     return reserves
 
 
+def prune_slot(
+    table: CandidateTable,
+    outcome: Outcome,
+    slot: Slot,
+    eligible: IntArray,
+    pinned: IntArray,
+    k: int,
+) -> IntArray:
+    """The pruning rule for one slot: `eligible` is best fit first."""
+    fits = table.fit_column(slot.role_id)
+    parts = [eligible[: max(k, slot.count)], pinned]
+    parts.extend(_reserves(table, outcome, slot, eligible, fits))
+    kept: IntArray = np.unique(np.concatenate(parts)).astype(np.int64)
+    return kept
+
+
 def build_pool(request: StaffingRequest, table: CandidateTable | None = None) -> CandidatePool:
     table = table or build_table(request)
     refs = _slot_index(request)
@@ -346,10 +362,7 @@ def build_pool(request: StaffingRequest, table: CandidateTable | None = None) ->
         slot = outcome.slots[ref.slot_index]
         pinned = np.array(sorted(set(pinned_by_slot.get(ref, []))), dtype=np.int64)
         if k > 0:
-            fits = table.fit_column(slot.role_id)
-            parts = [eligible[: max(k, slot.count)], pinned]
-            parts.extend(_reserves(table, outcome, slot, eligible, fits))
-            kept = np.unique(np.concatenate(parts)).astype(np.int64)
+            kept = prune_slot(table, outcome, slot, eligible, pinned, k)
             pruned = pruned or bool(np.setdiff1d(eligible, kept).size)
         else:
             kept = np.unique(np.concatenate([eligible, pinned])).astype(np.int64)

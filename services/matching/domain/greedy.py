@@ -188,6 +188,19 @@ class _TeamBuilder:
             counts[largest] -= 1
 
 
+def greedy_team(
+    request: StaffingRequest,
+    pool: CandidatePool,
+    o_index: int,
+    used: dict[int, list[tuple[int, int]]],
+) -> list[tuple[int, int]]:
+    """One outcome's greedy team as (person, slot index), given the FTE units each
+    person already gives to other outcomes (`used`: person -> (outcome, units))."""
+    builder = _TeamBuilder(request, pool, o_index, used)
+    builder.build([(p, ref.slot_index) for p, ref in pool.pins if ref.outcome_index == o_index])
+    return [(person, s_index) for person, (s_index, _) in builder.in_team.items()]
+
+
 def greedy_pairs(request: StaffingRequest, pool: CandidatePool) -> list[PairKey]:
     """Outcomes by priority; in each, pins first, then the best-fit people the minimum
     team rules call for, then the best fit for every remaining place."""
@@ -197,9 +210,7 @@ def greedy_pairs(request: StaffingRequest, pool: CandidatePool) -> list[PairKey]
     order = sorted(range(len(request.outcomes)), key=lambda i: -request.outcomes[i].priority)
     for o_index in order:
         outcome = request.outcomes[o_index]
-        builder = _TeamBuilder(request, pool, o_index, used)
-        builder.build([(p, ref.slot_index) for p, ref in pool.pins if ref.outcome_index == o_index])
-        for person, (s_index, _) in builder.in_team.items():
+        for person, s_index in greedy_team(request, pool, o_index, used):
             slot = outcome.slots[s_index]
             used[person].append((o_index, fte_units(slot.fte)))
             chosen.append((table.candidates[person].person_id, outcome.id, slot.role_id))

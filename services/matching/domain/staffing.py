@@ -23,7 +23,7 @@ from services.matching.domain import explanation, reasons
 from services.matching.domain.assignment import solve_assignment
 from services.matching.domain.eligibility import build_pool, keep_pairs
 from services.matching.domain.fast_path import is_pure_assignment, solve_pure_assignment
-from services.matching.domain.greedy import greedy_pairs
+from services.matching.domain.greedy import evaluate_objective, greedy_pairs
 from services.matching.domain.model import (
     Mode,
     SolveStatus,
@@ -31,20 +31,32 @@ from services.matching.domain.model import (
     StaffingResult,
     Unfilled,
 )
-from services.matching.domain.objective import to_reported
-from services.matching.domain.staffing_model import PairKey, StaffingVariables, build_model
+from services.matching.domain.objective import ObjectiveTerms, to_reported
+from services.matching.domain.sequential import sequential_pairs
+from services.matching.domain.staffing_model import (
+    PairKey,
+    StaffingVariables,
+    build_model,
+    max_pair_cost,
+)
 
 TIMED_OUT_SHARE = 0.95
 EXPLAIN_TIME_SHARE = 0.5
+SEQUENTIAL_TIME_SHARE = 0.5
 NUM_WORKERS = 2
 
 __all__ = ["StaffingVariables", "build_model", "relative_gap", "solve", "solve_assignment"]
 
 
-def _solver(time_limit_s: float) -> cp_model.CpSolver:
+def _solver(time_limit_s: float, *, seeded: bool = False) -> cp_model.CpSolver:
+    """`seeded`: the model arrives with a near-optimal hint (a pruned portfolio,
+    solved outcome by outcome first). What it lacks then is the bound, which one
+    LP-driven worker without presolve gives soonest; presolving ten thousand
+    decisions and sharing two cores with an LNS worker delay it by seconds."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
-    solver.parameters.num_workers = NUM_WORKERS
+    solver.parameters.num_workers = 1 if seeded else NUM_WORKERS
+    solver.parameters.cp_model_presolve = not seeded
     return solver
 
 
@@ -75,15 +87,23 @@ def solve(request: StaffingRequest) -> StaffingResult:
     if is_pure_assignment(request, pool):
         return solve_pure_assignment(request, pool, started)
 
-    # The greedy baseline's team seeds the search as a hint and, when pruning,
-    # stays in the pool, so the answer is never worse than greedy's.
+    # The better of the greedy baseline and (for pruned portfolios) the
+    # outcome-by-outcome solve seeds the search as a hint; when pruning, both
+    # stay in the pool, so the answer is never worse than either.
     seed = greedy_pairs(request, pool)
+    terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
     if pool.pruned:
         keep_pairs(request, pool, seed)
-    model, variables = build_model(request, pool=pool)
+        if len(request.outcomes) > 1:
+            deadline = started + SEQUENTIAL_TIME_SHARE * request.time_limit_s
+            teams = sequential_pairs(request, pool, terms, deadline)
+            keep_pairs(request, pool, teams)
+            if evaluate_objective(request, teams) > evaluate_objective(request, seed):
+                seed = teams
+    model, variables = build_model(request, pool=pool, terms=terms)
     hint(request, model, variables, seed)
     remaining = request.time_limit_s - (perf_counter() - started)
-    solver = _solver(remaining)
+    solver = _solver(remaining, seeded=pool.pruned and len(request.outcomes) > 1)
     status = solver.solve(model)
 
     if status == cp_model.INFEASIBLE:
@@ -142,15 +162,29 @@ def hint(
     variables: StaffingVariables,
     chosen: list[PairKey],
 ) -> None:
+    """Hint every variable, not just the decisions: CP-SAT only takes a complete,
+    feasible hint as its first solution without search."""
     picked = set(chosen)
+    values: dict[int, int] = {}
     filled: dict[tuple[str, str], int] = {}
     for key, var in variables.assign.items():
-        model.add_hint(var, key in picked)
+        values[var.index] = int(key in picked)
         if key in picked:
             filled[(key[1], key[2])] = filled.get((key[1], key[2]), 0) + 1
     counts = {(o.id, s.role_id): s.count for o in request.outcomes for s in o.slots}
     for slot_key, var in variables.unfilled.items():
-        model.add_hint(var, counts[slot_key] - filled.get(slot_key, 0))
+        values[var.index] = counts[slot_key] - filled.get(slot_key, 0)
+    for present, members in variables.presence:
+        values[present.index] = int(any(values[m.index] for m in members))
+    for name, (terms, target) in variables.shortfall_terms.items():
+        reached = sum(values[t.index] for t in terms)
+        values[variables.shortfalls[name].index] = max(0, target - reached)
+    for var in [*variables.assign.values(), *variables.unfilled.values()]:
+        model.add_hint(var, values[var.index])
+    for present, _ in variables.presence:
+        model.add_hint(present, values[present.index])
+    for short in variables.shortfalls.values():
+        model.add_hint(short, values[short.index])
 
 
 def relative_gap(objective: float, bound: float) -> float:

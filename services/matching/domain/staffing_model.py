@@ -106,6 +106,10 @@ class StaffingVariables:
     fixed_shortfalls: dict[str, int] = field(default_factory=dict)
     # Rule name -> assumption literal (only when built for an explanation).
     assumptions: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    # Sector-present literal of a team -> the decisions that put that sector in it.
+    presence: list[tuple[cp_model.IntVar, list[cp_model.IntVar]]] = field(default_factory=list)
+    # Soft rule name -> (the 0/1 terms counted, the target they must reach with the shortfall).
+    shortfall_terms: dict[str, tuple[list[cp_model.IntVar], int]] = field(default_factory=dict)
 
 
 def capacity_groups(outcomes: Sequence[Outcome]) -> list[frozenset[int]]:
@@ -138,14 +142,21 @@ def max_pair_cost(request: StaffingRequest) -> float:
 
 
 class _Builder:
-    def __init__(self, request: StaffingRequest, pool: CandidatePool, explain: bool) -> None:
+    def __init__(
+        self,
+        request: StaffingRequest,
+        pool: CandidatePool,
+        explain: bool,
+        terms: ObjectiveTerms | None,
+    ) -> None:
         self.request = request
         self.pool = pool
         self.explain = explain
         self.model = cp_model.CpModel()
         self.vars = StaffingVariables(
             pool=pool,
-            terms=ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request)),
+            terms=terms
+            or ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request)),
         )
         self.objective: list[tuple[cp_model.IntVar, int]] = []
         self.objective_offset = 0
@@ -153,6 +164,8 @@ class _Builder:
         self.members: dict[int, dict[int, list[cp_model.IntVar]]] = defaultdict(
             lambda: defaultdict(list)
         )
+        # outcome index -> (cost in money units, decision) of every paid decision
+        self.costs: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
 
     def rule(self, name: str) -> list[cp_model.IntVar]:
         if not self.explain:
@@ -166,9 +179,9 @@ class _Builder:
         if literals:
             constraint.only_enforce_if(literals)
 
-    def member_expr(self, outcome_index: int, people: Sequence[int]) -> cp_model.LinearExpr:
+    def member_vars(self, outcome_index: int, people: Sequence[int]) -> list[cp_model.IntVar]:
         chosen = self.members[outcome_index]
-        return cp_model.LinearExpr.sum([var for person in people for var in chosen.get(person, ())])
+        return [var for person in people for var in chosen.get(person, ())]
 
     def build(self) -> tuple[cp_model.CpModel, StaffingVariables]:
         self.add_decisions()
@@ -201,8 +214,7 @@ class _Builder:
                 cost = pair_cost(candidate, outcome, slot)
                 value = self.vars.terms.assignment_value(candidate, outcome, slot, cost)
                 var = self.model.new_bool_var(f"x[{key[0]},{key[1]},{key[2]}]")
-                self.vars.assign[key] = var
-                self.vars.pairs[key] = Pair(
+                pair = Pair(
                     person=person,
                     outcome_index=slot_pool.ref.outcome_index,
                     slot_index=slot_pool.ref.slot_index,
@@ -210,7 +222,11 @@ class _Builder:
                     cost_units=money_units(cost),
                     value=value,
                 )
-                self.members[slot_pool.ref.outcome_index][person].append(var)
+                self.vars.assign[key] = var
+                self.vars.pairs[key] = pair
+                self.members[pair.outcome_index][person].append(var)
+                if pair.cost_units > 0:
+                    self.costs[pair.outcome_index].append((pair.cost_units, var))
                 self.objective.append((var, value))
 
     # One role per person per outcome.
@@ -220,23 +236,21 @@ class _Builder:
                 if len(variables) > 1:
                     self.model.add_at_most_one(variables)
 
-    # Slot counts: exact under strict mode, with a penalised unfilled count in soft mode.
+    # Slot counts: filled + unfilled = count; strict mode forbids unfilled places,
+    # soft mode penalises them. The unfilled counts also give the team size cheaply.
     def add_slot_counts(self) -> None:
         for slot_pool in self.pool.slots:
             outcome = self.request.outcomes[slot_pool.ref.outcome_index]
             slot = outcome.slots[slot_pool.ref.slot_index]
             filled = cp_model.LinearExpr.sum(self.slot_vars(slot_pool))
+            unfilled = self.model.new_int_var(
+                0, slot.count, f"unfilled[{outcome.id},{slot.role_id}]"
+            )
+            self.model.add(filled + unfilled == slot.count)
+            self.vars.unfilled[(outcome.id, slot.role_id)] = unfilled
             if self.request.mode is Mode.STRICT:
-                self.model.add(filled <= slot.count)
-                self.enforce(
-                    self.model.add(filled == slot.count), count_rule(outcome.id, slot.role_id)
-                )
+                self.enforce(self.model.add(unfilled == 0), count_rule(outcome.id, slot.role_id))
             else:
-                unfilled = self.model.new_int_var(
-                    0, slot.count, f"unfilled[{outcome.id},{slot.role_id}]"
-                )
-                self.model.add(filled + unfilled == slot.count)
-                self.vars.unfilled[(outcome.id, slot.role_id)] = unfilled
                 self.objective.append((unfilled, -self.vars.terms.shortfall_penalty(outcome)))
 
     def slot_vars(self, slot_pool: SlotPool) -> list[cp_model.IntVar]:
@@ -298,11 +312,7 @@ class _Builder:
 
     # Budget per outcome: day rate x days x FTE, volunteers free.
     def add_budget(self, o_index: int, outcome: Outcome) -> None:
-        terms = [
-            (pair.cost_units, self.vars.assign[key])
-            for key, pair in self.vars.pairs.items()
-            if pair.outcome_index == o_index and pair.cost_units > 0
-        ]
+        terms = self.costs[o_index]
         budget = money_units(outcome.budget)
         if not terms or sum(cost for cost, _ in terms) <= budget:
             return
@@ -323,19 +333,20 @@ class _Builder:
     def add_minimum(
         self,
         outcome: Outcome,
-        expr: cp_model.LinearExpr,
+        terms: list[cp_model.IntVar],
         minimum: int,
         reachable: int,
         name: str,
     ) -> None:
-        """expr >= minimum: hard in strict mode; in soft mode with a penalised shortfall.
+        """sum(terms) >= minimum: hard in strict mode; in soft mode with a penalised shortfall.
 
-        `reachable` bounds what expr can ever reach (places in the team, people
+        `reachable` bounds what the sum can ever reach (places in the team, people
         who qualify). The part of a soft minimum beyond it is a constant
         shortfall: stating it outright keeps the LP bound tight.
         """
         if minimum <= 0:
             return
+        expr = cp_model.LinearExpr.sum(terms)
         if self.request.mode is Mode.STRICT:
             self.enforce(self.model.add(expr >= minimum), name)
             return
@@ -349,9 +360,15 @@ class _Builder:
             self.model.add(expr + short >= target)
             self.objective.append((short, -penalty))
         self.vars.shortfalls[name] = short
+        self.vars.shortfall_terms[name] = (terms, target)
 
     def places(self, outcome: Outcome) -> int:
         return sum(slot.count for slot in outcome.slots)
+
+    def team_size(self, o_index: int, outcome: Outcome) -> cp_model.LinearExpr:
+        """Places minus unfilled places: a handful of terms instead of every decision."""
+        unfilled = [self.vars.unfilled[(outcome.id, slot.role_id)] for slot in outcome.slots]
+        return self.places(outcome) - cp_model.LinearExpr.sum(unfilled)
 
     # Plural provision: distinct sectors and the largest sector's share of the team.
     def add_sector_rules(self, o_index: int, outcome: Outcome) -> None:
@@ -361,20 +378,22 @@ class _Builder:
             used = []
             for code, people in sectors.items():
                 present = self.model.new_bool_var(f"sector[{outcome.id},{SECTORS[code].value}]")
-                self.model.add(present <= self.member_expr(o_index, people))
+                members = self.member_vars(o_index, people)
+                self.model.add(present <= cp_model.LinearExpr.sum(members))
+                self.vars.presence.append((present, members))
                 used.append(present)
             self.add_minimum(
                 outcome,
-                cp_model.LinearExpr.sum(used),
+                used,
                 rules.min_sectors,
                 min(self.places(outcome), len(used)),
                 min_sectors_rule(outcome.id),
             )
         if rules.max_sector_share is not None and rules.max_sector_share < 1:
             limit = sector_share_limit(rules.max_sector_share)
-            team = self.member_expr(o_index, list(self.members[o_index]))
+            team = self.team_size(o_index, outcome)
             for people in sectors.values():
-                count = self.member_expr(o_index, people)
+                count = cp_model.LinearExpr.sum(self.member_vars(o_index, people))
                 self.enforce(
                     self.model.add(count * 100 <= limit * team), max_share_rule(outcome.id)
                 )
@@ -384,7 +403,7 @@ class _Builder:
         community = self.people_by_sector(o_index).get(COMMUNITY, [])
         self.add_minimum(
             outcome,
-            self.member_expr(o_index, community),
+            self.member_vars(o_index, community),
             outcome.rules.min_community_members,
             min(self.places(outcome), len(community)),
             community_rule(outcome.id),
@@ -397,7 +416,7 @@ class _Builder:
             holders = [p for p in self.members[o_index] if levels[p] >= coverage.min_level]
             self.add_minimum(
                 outcome,
-                self.member_expr(o_index, holders),
+                self.member_vars(o_index, holders),
                 coverage.min_people,
                 min(self.places(outcome), len(holders)),
                 coverage_rule(outcome.id, coverage.skill_id),
@@ -405,8 +424,13 @@ class _Builder:
 
 
 def build_model(
-    request: StaffingRequest, *, pool: CandidatePool | None = None, explain: bool = False
+    request: StaffingRequest,
+    *,
+    pool: CandidatePool | None = None,
+    explain: bool = False,
+    terms: ObjectiveTerms | None = None,
 ) -> tuple[cp_model.CpModel, StaffingVariables]:
     """The CP-SAT model of a request; with explain=True every named rule gets an
-    assumption literal and there is no objective."""
-    return _Builder(request, pool or build_pool(request), explain).build()
+    assumption literal and there is no objective. `terms` lets a part of a larger
+    request be scored exactly as the whole would score it."""
+    return _Builder(request, pool or build_pool(request), explain, terms).build()
