@@ -17,6 +17,8 @@ IDEMPOTENT_METHODS = (
     "ListAssignments",
     "ReportGaps",
     "UpdateOutcome",
+    "GetTrainingPlan",
+    "ListTrainingPlans",
 )
 DEFAULT_TIME_LIMIT_S = 10.0
 
@@ -99,4 +101,38 @@ class MatchingClient:
     async def report_gaps(self, request: matching_pb2.ReportGapsRequest) -> matching_pb2.GapsReport:
         deadline = self.deadlines.call_s + self.deadlines.staffing_margin_s
         response: matching_pb2.GapsReport = await self.stub.ReportGaps(request, timeout=deadline)
+        return response
+
+    async def plan_training(
+        self, request: matching_pb2.PlanTrainingRequest
+    ) -> matching_pb2.TrainingPlan:
+        # The planner solves staffing twice (before and after) around its own model.
+        time_limit = request.options.time_limit_s or DEFAULT_TIME_LIMIT_S
+        deadline = 3 * time_limit + self.deadlines.staffing_margin_s
+        response: matching_pb2.TrainingPlan = await self.stub.PlanTraining(
+            request, timeout=deadline
+        )
+        return response
+
+    async def get_training_plan(self, plan_id: str) -> matching_pb2.TrainingPlan:
+        request = matching_pb2.GetTrainingPlanRequest(id=plan_id)
+        response: matching_pb2.TrainingPlan = await self.stub.GetTrainingPlan(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def list_training_plans(
+        self, request: matching_pb2.ListTrainingPlansRequest
+    ) -> matching_pb2.ListTrainingPlansResponse:
+        response: matching_pb2.ListTrainingPlansResponse = await self.stub.ListTrainingPlans(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def record_training_completion(
+        self, request: matching_pb2.RecordTrainingCompletionRequest
+    ) -> matching_pb2.TrainingPlan:
+        response: matching_pb2.TrainingPlan = await self.stub.RecordTrainingCompletion(
+            request, timeout=self.deadlines.call_s
+        )
         return response

@@ -36,6 +36,9 @@ IDEMPOTENT_METHODS = (
     "UpsertPerson",
     "UpsertSkill",
     "UpsertRole",
+    "GetCourse",
+    "ListCourses",
+    "UpsertCourse",
 )
 
 
@@ -157,6 +160,39 @@ class SkillsClient:
     ) -> list[skills_pb2.Candidate]:
         response = await self.stub.RankCandidates(request, timeout=self.deadlines.call_s)
         return list(response.candidates)
+
+    async def upsert_course(self, course: skills_pb2.Course, actor: str) -> skills_pb2.Course:
+        request = skills_pb2.UpsertCourseRequest(course=course, actor=actor)
+        response: skills_pb2.Course = await self.stub.UpsertCourse(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def get_course(self, course_id: str) -> skills_pb2.Course:
+        request = skills_pb2.GetCourseRequest(id=course_id)
+        response: skills_pb2.Course = await self.stub.GetCourse(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def list_courses(
+        self, request: skills_pb2.ListCoursesRequest
+    ) -> skills_pb2.ListCoursesResponse:
+        response: skills_pb2.ListCoursesResponse = await self.stub.ListCourses(
+            request, timeout=self.deadlines.call_s
+        )
+        return response
+
+    async def delete_course(self, course_id: str) -> None:
+        request = skills_pb2.DeleteCourseRequest(id=course_id)
+        await self.stub.DeleteCourse(request, timeout=self.deadlines.call_s)
+
+    async def import_courses(
+        self, courses: Sequence[skills_pb2.Course], actor: str
+    ) -> StreamSummary:
+        request = skills_pb2.ImportCoursesRequest(courses=list(courses), actor=actor)
+        summary = await self.stub.ImportCourses(request, timeout=self.deadlines.import_s)
+        return stream_summary(summary)
 
 
 async def _stream(messages: Iterable[_Message]) -> AsyncIterator[_Message]:

@@ -37,6 +37,8 @@ class Permission(StrEnum):
     WRITE_OUTCOMES = "write_outcomes"
     STAFF = "staff"
     READ_GAPS = "read_gaps"
+    PLAN_TRAINING = "plan_training"
+    RECORD_TRAINING = "record_training"
     MANAGE_KEYS = "manage_keys"
     READ_AUDIT = "read_audit"
 
@@ -56,6 +58,9 @@ GRANTS: dict[Permission, frozenset[Scope]] = {
     Permission.WRITE_OUTCOMES: frozenset({Scope.MANAGER}),
     Permission.STAFF: frozenset({Scope.MANAGER}),
     Permission.READ_GAPS: frozenset({Scope.MANAGER, Scope.PLANNER}),
+    # Training planners make plans; a completed course is recorded by them or by hr.
+    Permission.PLAN_TRAINING: frozenset({Scope.PLANNER}),
+    Permission.RECORD_TRAINING: frozenset({Scope.HR, Scope.PLANNER}),
     Permission.MANAGE_KEYS: frozenset(),
     Permission.READ_AUDIT: frozenset(),
 }

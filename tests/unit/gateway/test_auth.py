@@ -30,6 +30,8 @@ EXPECTED = {
     Permission.WRITE_OUTCOMES: {MANAGER, ADMIN},
     Permission.STAFF: {MANAGER, ADMIN},
     Permission.READ_GAPS: {MANAGER, PLANNER, ADMIN},
+    Permission.PLAN_TRAINING: {PLANNER, ADMIN},
+    Permission.RECORD_TRAINING: {HR, PLANNER, ADMIN},
     Permission.MANAGE_KEYS: {ADMIN},
     Permission.READ_AUDIT: {ADMIN},
 }

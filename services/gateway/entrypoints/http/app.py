@@ -38,6 +38,7 @@ from services.gateway.entrypoints.http.routes import (
     roles,
     skills,
     staffing,
+    training,
 )
 from services.gateway.service.keys import seed_admin_key
 
@@ -49,7 +50,8 @@ commissioned outcomes, team staffing and skill gaps.
 
 Send `Authorization: Bearer <key>` on every path but `/healthz` and `/readyz`.
 Scopes: `hr` writes people, levels, skills, roles and imports; `manager` writes
-outcomes and staffs them; `planner` reads gaps, fit and outcomes; `admin` does all.
+outcomes and staffs them; `planner` reads gaps, fit and outcomes and plans training;
+`hr` or `planner` records completed courses; `admin` does all.
 Every scope reads people, skills, roles, fit and candidates.
 Errors are `application/problem+json` (RFC 9457) naming the fields at fault.
 A POST with an `Idempotency-Key` header is answered once and replayed on retries.
@@ -99,6 +101,7 @@ def create_app(gateway: Gateway) -> FastAPI:
         exports.router,
         keys.router,
         audit.router,
+        training.router,
     ):
         app.include_router(router)
 

@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from services.common.errors import InvalidArgument
+from services.gateway.domain.courses_csv import COURSE_COLUMNS
 from services.gateway.domain.esco_csv import EscoFile
 from services.gateway.domain.people_csv import PEOPLE_COLUMNS
 from services.gateway.entrypoints.http.deps import Import, Skills
 from services.gateway.entrypoints.http.problems import Problem, problem_response
 from services.gateway.entrypoints.http.schemas.admin import ImportReport
 from services.gateway.service.imports import import_esco_csv, import_people_csv
+from services.gateway.service.training import import_courses_csv
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 
@@ -80,3 +82,20 @@ async def import_skills(
     except UnsupportedMediaType:
         return problem_response(_unsupported())
     return ImportReport.of(await import_esco_csv(skills, text, kind))
+
+
+@router.post(
+    "/courses",
+    summary="Import training courses from CSV; bad rows are reported by line",
+    openapi_extra=_csv_body(
+        "One row per course, columns " + ",".join(COURSE_COLUMNS) + "; runs as "
+        "start/end;start/end with ISO dates; kind one of course, mentoring, shadowing, secondment."
+    ),
+    response_model=ImportReport,
+)
+async def import_courses(request: Request, key: Import, skills: Skills) -> Any:
+    try:
+        text = await _csv_text(request)
+    except UnsupportedMediaType:
+        return problem_response(_unsupported())
+    return ImportReport.of(await import_courses_csv(skills, text, actor=key.id))

@@ -1,0 +1,213 @@
+"""The training catalogue as a CSV file: one row per course.
+
+A bad row is reported by its line in the file and left out; the other rows
+are kept. Runs are written `start/end` with ISO dates, several separated by
+semicolons: `2027-01-10/2027-01-12;2027-03-01/2027-03-03`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from services.common.errors import InvalidArgument
+from services.gateway.domain.people_csv import RowProblem, RowReader
+from services.gateway.domain.vocabulary import MAX_LEVEL
+
+COURSE_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "skill_id",
+    "from_level",
+    "to_level",
+    "cost",
+    "duration_days",
+    "capacity_per_run",
+    "runs",
+    "provider",
+    "description",
+)
+REQUIRED_COLUMNS = ("id", "title", "skill_id", "to_level")
+MAX_ID_LENGTH = 128
+
+
+class CourseKind(StrEnum):
+    COURSE = "course"
+    MENTORING = "mentoring"
+    SHADOWING = "shadowing"
+    SECONDMENT = "secondment"
+
+
+@dataclass(frozen=True)
+class CourseRun:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class CourseFields:
+    id: str
+    title: str
+    kind: CourseKind
+    skill_id: str
+    from_level: int
+    to_level: int
+    cost: float
+    duration_days: float
+    capacity_per_run: int
+    runs: tuple[CourseRun, ...]
+    provider: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CoursesImport:
+    # (line, course) in file order.
+    courses: list[tuple[int, CourseFields]]
+    problems: list[RowProblem]
+
+
+def format_runs(runs: tuple[CourseRun, ...]) -> str:
+    return ";".join(f"{r.start.isoformat()}/{r.end.isoformat()}" for r in runs)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next_line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InvalidArgument.of("body", f"line {next_line}: not valid CSV ({error})") from None
+        yield next_line, cells
+        next_line = reader.line_num + 1
+
+
+def parse_courses_csv(text: str) -> CoursesImport:
+    records = _records(text)
+    _, header = next(records, (1, []))
+    positions = {name.strip().lower(): index for index, name in enumerate(header)}
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise InvalidArgument.of(
+            "body",
+            "the header lacks the column(s) "
+            + ", ".join(missing)
+            + "; expected "
+            + ",".join(COURSE_COLUMNS),
+        )
+    columns = {name: positions[name] for name in COURSE_COLUMNS if name in positions}
+    courses: list[tuple[int, CourseFields]] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = RowReader(line, cells, columns)
+        if len(cells) > len(header):
+            row.fail("", f"has {len(cells)} cells but the header has {len(header)} columns")
+        course = _read_course(row)
+        earlier = seen.get(row.text("id"))
+        if earlier is not None:
+            row.fail("id", f"repeats the course given on line {earlier}")
+        if row.problems or course is None:
+            problems.extend(
+                RowProblem(line, row.text("id")[:MAX_ID_LENGTH], column, reason)
+                for column, reason in row.problems
+            )
+            continue
+        seen[course.id] = line
+        courses.append((line, course))
+    return CoursesImport(courses=courses, problems=problems)
+
+
+def _whole(row: RowReader, column: str, default: int, low: int, high: int) -> int:
+    raw = row.text(column)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        row.fail(column, f"{raw!r} is not a whole number")
+        return default
+    if not low <= value <= high:
+        row.fail(column, f"must be between {low} and {high}")
+        return default
+    return value
+
+
+def _runs(row: RowReader) -> tuple[CourseRun, ...]:
+    runs: list[CourseRun] = []
+    for part in filter(None, (piece.strip() for piece in row.text("runs").split(";"))):
+        start_text, separator, end_text = part.partition("/")
+        if not separator:
+            row.fail("runs", f"{part!r} is not start/end (YYYY-MM-DD/YYYY-MM-DD)")
+            continue
+        start = row.day("runs", start_text.strip())
+        end = row.day("runs", end_text.strip())
+        if start is None or end is None:
+            if start is None and end is None:
+                row.fail("runs", f"{part!r} lacks its dates")
+            continue
+        if end < start:
+            row.fail("runs", f"{part!r} ends before it starts")
+            continue
+        runs.append(CourseRun(start, end))
+    return tuple(runs)
+
+
+def _read_course(row: RowReader) -> CourseFields | None:
+    course_id = row.text("id")
+    if not course_id:
+        row.fail("id", "is required")
+    elif len(course_id) > MAX_ID_LENGTH:
+        row.fail("id", f"is longer than {MAX_ID_LENGTH} characters")
+    title = row.text("title")
+    if not title:
+        row.fail("title", "is required")
+    skill_id = row.text("skill_id")
+    if not skill_id:
+        row.fail("skill_id", "is required")
+    kind_text = row.text("kind").lower() or CourseKind.COURSE.value
+    kind = CourseKind.COURSE
+    try:
+        kind = CourseKind(kind_text)
+    except ValueError:
+        allowed = ", ".join(k.value for k in CourseKind)
+        row.fail("kind", f"{kind_text!r} is not one of {allowed}")
+    from_level = _whole(row, "from_level", 0, 0, MAX_LEVEL - 1)
+    if not row.text("to_level"):
+        row.fail("to_level", "is required")
+    to_level = _whole(row, "to_level", 0, 1, MAX_LEVEL)
+    if to_level and to_level <= from_level:
+        row.fail("to_level", "must be above from_level")
+    cost = row.number("cost", 0.0, 0.0, None)
+    duration = row.number("duration_days", 1.0, 0.0, 260.0)
+    if row.text("duration_days") and duration <= 0:
+        row.fail("duration_days", "must be more than 0")
+    capacity = _whole(row, "capacity_per_run", 0, 0, 100_000)
+    runs = _runs(row)
+    if row.problems:
+        return None
+    return CourseFields(
+        id=course_id,
+        title=title,
+        kind=kind,
+        skill_id=skill_id,
+        from_level=from_level,
+        to_level=to_level,
+        cost=cost,
+        duration_days=duration,
+        capacity_per_run=capacity,
+        runs=runs,
+        provider=row.text("provider"),
+        description=row.text("description"),
+    )

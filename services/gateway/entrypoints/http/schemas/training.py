@@ -1,0 +1,343 @@
+"""The training catalogue and training plans."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field, model_validator
+
+from lps.matching.v1 import matching_pb2
+from lps.skills.v1 import skills_pb2
+from services.gateway.adapters.enums import PROPOSAL_STATUS_TO_PROTO, from_proto
+from services.gateway.domain.courses_csv import CourseKind
+from services.gateway.domain.vocabulary import MAX_LEVEL, ProposalStatus
+from services.gateway.entrypoints.http.schemas.common import (
+    Identifier,
+    Level,
+    LongText,
+    Name,
+    RequestModel,
+    ShortText,
+    date_or_none,
+)
+from services.gateway.entrypoints.http.schemas.outcomes import LevelChange
+from services.gateway.service.training import KIND_OF_PROTO, KIND_TO_PROTO
+
+MAX_PLAN_TIME_LIMIT_S = 120.0
+
+
+class CourseRun(RequestModel):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> CourseRun:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class CourseFields(RequestModel):
+    title: Name
+    kind: CourseKind = CourseKind.COURSE
+    skill_id: Identifier
+    from_level: int = Field(default=0, ge=0, le=MAX_LEVEL - 1, strict=True)
+    to_level: Level
+    cost: float = Field(default=0.0, ge=0.0, le=1_000_000_000.0)
+    duration_days: float = Field(default=1.0, gt=0.0, le=260.0)
+    capacity_per_run: int = Field(default=0, ge=0, le=100_000)
+    runs: list[CourseRun] = Field(default_factory=list, max_length=1000)
+    provider: ShortText = ""
+    description: LongText = ""
+
+    @model_validator(mode="after")
+    def _raises_a_level(self) -> CourseFields:
+        if self.to_level <= self.from_level:
+            raise ValueError("to_level must be above from_level")
+        return self
+
+    def to_proto(self, course_id: str) -> skills_pb2.Course:
+        return skills_pb2.Course(
+            id=course_id,
+            title=self.title,
+            kind=KIND_TO_PROTO[self.kind],  # type: ignore[arg-type]
+            skill_id=self.skill_id,
+            from_level=self.from_level,
+            to_level=self.to_level,
+            cost=self.cost,
+            duration_days=self.duration_days,
+            capacity_per_run=self.capacity_per_run,
+            runs=[
+                skills_pb2.CourseRun(start=r.start.isoformat(), end=r.end.isoformat())
+                for r in self.runs
+            ],
+            provider=self.provider,
+            description=self.description,
+        )
+
+
+class CourseCreate(CourseFields):
+    id: Identifier
+
+
+class CourseReplace(CourseFields):
+    id: Identifier | None = None
+
+
+class Run(BaseModel):
+    start: date | None
+    end: date | None
+
+
+class Course(BaseModel):
+    id: str
+    title: str
+    kind: CourseKind
+    skill_id: str
+    from_level: int
+    to_level: int
+    cost: float
+    duration_days: float
+    capacity_per_run: int
+    runs: list[Run]
+    provider: str
+    description: str
+
+    @classmethod
+    def of(cls, message: skills_pb2.Course) -> Course:
+        return cls(
+            id=message.id,
+            title=message.title,
+            kind=KIND_OF_PROTO.get(message.kind, CourseKind.COURSE),
+            skill_id=message.skill_id,
+            from_level=message.from_level,
+            to_level=message.to_level,
+            cost=message.cost,
+            duration_days=message.duration_days,
+            capacity_per_run=message.capacity_per_run,
+            runs=[Run(start=date_or_none(r.start), end=date_or_none(r.end)) for r in message.runs],
+            provider=message.provider,
+            description=message.description,
+        )
+
+
+class PlanOptions(RequestModel):
+    time_limit_s: float = Field(default=10.0, gt=0.0, le=MAX_PLAN_TIME_LIMIT_S)
+    default_available_days: float = Field(default=10.0, ge=0.0, le=260.0)
+    available_days: dict[Identifier, float] = Field(default_factory=dict, max_length=100_000)
+    course_ids: list[Identifier] = Field(default_factory=list, max_length=10_000)
+
+
+class PlanRequest(RequestModel):
+    # Empty: every open outcome.
+    outcome_ids: list[Identifier] = Field(default_factory=list, max_length=500)
+    budget: float = Field(ge=0.0, le=1_000_000_000_000.0)
+    deadline: date
+    options: PlanOptions = Field(default_factory=PlanOptions)
+
+    def to_proto(self, actor: str) -> matching_pb2.PlanTrainingRequest:
+        return matching_pb2.PlanTrainingRequest(
+            outcome_ids=self.outcome_ids,
+            budget=self.budget,
+            deadline=self.deadline.isoformat(),
+            options=matching_pb2.TrainingOptions(
+                time_limit_s=self.options.time_limit_s,
+                default_available_days=self.options.default_available_days,
+                available_days=self.options.available_days,
+                course_ids=self.options.course_ids,
+            ),
+            actor=actor,
+        )
+
+
+class Enrolment(BaseModel):
+    course_id: str
+    course_title: str
+    skill_id: str
+    from_level: int
+    to_level: int
+    run_start: date | None
+    run_end: date | None
+    cost: float
+    completed_on: date | None
+
+
+class PersonPlan(BaseModel):
+    person_id: str
+    name: str
+    cost: float
+    enrolments: list[Enrolment]
+    levels_after: dict[str, int]
+    fits_after: dict[str, float]
+
+
+class FillablePlace(BaseModel):
+    outcome_id: str
+    role_id: str
+    person_id: str
+    fit_before: float
+    fit_after: float
+
+
+class CoverageMet(BaseModel):
+    outcome_id: str
+    skill_id: str
+    min_level: int
+    person_ids: list[str]
+
+
+class UnmetDemand(BaseModel):
+    kind: str
+    outcome_id: str
+    subject_id: str
+    count: int
+    unreachable: bool
+    reason: str
+
+
+class SlotCheck(BaseModel):
+    outcome_id: str
+    role_id: str
+    claimed: int
+    filled: int
+
+
+class PlanCheck(BaseModel):
+    holds: bool
+    status: ProposalStatus | None
+    claimed_places: int
+    filled_places: int
+    slots: list[SlotCheck]
+
+
+class TrainingPlan(BaseModel):
+    id: str
+    status: ProposalStatus | None
+    outcome_ids: list[str]
+    budget: float
+    deadline: date | None
+    total_cost: float
+    people: list[PersonPlan]
+    fillable: list[FillablePlace]
+    coverage_met: list[CoverageMet]
+    unmet: list[UnmetDemand]
+    open_demand: float
+    staffable_demand: float
+    solve_seconds: float
+    check: PlanCheck
+    # Ready for what_if.level_changes of POST /v1/staffing/proposals.
+    level_changes: list[LevelChange]
+    enrolment_count: int
+    completed_count: int
+    created_at: str
+    created_by: str
+
+    @classmethod
+    def of(cls, message: matching_pb2.TrainingPlan) -> TrainingPlan:
+        check = message.check
+        return cls(
+            id=message.id,
+            status=from_proto(PROPOSAL_STATUS_TO_PROTO, message.status),
+            outcome_ids=list(message.outcome_ids),
+            budget=message.budget,
+            deadline=date_or_none(message.deadline),
+            total_cost=message.total_cost,
+            people=[
+                PersonPlan(
+                    person_id=p.person_id,
+                    name=p.name,
+                    cost=p.cost,
+                    enrolments=[
+                        Enrolment(
+                            course_id=e.course_id,
+                            course_title=e.course_title,
+                            skill_id=e.skill_id,
+                            from_level=e.from_level,
+                            to_level=e.to_level,
+                            run_start=date_or_none(e.run_start),
+                            run_end=date_or_none(e.run_end),
+                            cost=e.cost,
+                            completed_on=date_or_none(e.completed_on),
+                        )
+                        for e in p.enrolments
+                    ],
+                    levels_after=dict(p.levels_after),
+                    fits_after=dict(p.fits_after),
+                )
+                for p in message.people
+            ],
+            fillable=[
+                FillablePlace(
+                    outcome_id=f.outcome_id,
+                    role_id=f.role_id,
+                    person_id=f.person_id,
+                    fit_before=f.fit_before,
+                    fit_after=f.fit_after,
+                )
+                for f in message.fillable
+            ],
+            coverage_met=[
+                CoverageMet(
+                    outcome_id=c.outcome_id,
+                    skill_id=c.skill_id,
+                    min_level=c.min_level,
+                    person_ids=list(c.person_ids),
+                )
+                for c in message.coverage_met
+            ],
+            unmet=[
+                UnmetDemand(
+                    kind=u.kind,
+                    outcome_id=u.outcome_id,
+                    subject_id=u.subject_id,
+                    count=u.count,
+                    unreachable=u.unreachable,
+                    reason=u.reason,
+                )
+                for u in message.unmet
+            ],
+            open_demand=message.open_demand,
+            staffable_demand=message.staffable_demand,
+            solve_seconds=message.solve_seconds,
+            check=PlanCheck(
+                holds=check.holds,
+                status=from_proto(PROPOSAL_STATUS_TO_PROTO, check.status),
+                claimed_places=check.claimed_places,
+                filled_places=check.filled_places,
+                slots=[
+                    SlotCheck(
+                        outcome_id=s.outcome_id,
+                        role_id=s.role_id,
+                        claimed=s.claimed,
+                        filled=s.filled,
+                    )
+                    for s in check.slots
+                ],
+            ),
+            level_changes=[
+                LevelChange(person_id=c.person_id, skill_id=c.skill_id, level=c.level)
+                for c in message.level_changes
+            ],
+            enrolment_count=message.enrolment_count,
+            completed_count=message.completed_count,
+            created_at=message.created_at,
+            created_by=message.created_by,
+        )
+
+
+class Completion(RequestModel):
+    person_id: Identifier
+    course_id: Identifier
+    # Default today.
+    completed_on: date | None = None
+    note: ShortText = ""
+
+    def to_proto(self, plan_id: str, actor: str) -> matching_pb2.RecordTrainingCompletionRequest:
+        return matching_pb2.RecordTrainingCompletionRequest(
+            plan_id=plan_id,
+            person_id=self.person_id,
+            course_id=self.course_id,
+            completed_on=self.completed_on.isoformat() if self.completed_on else "",
+            note=self.note,
+            actor=actor,
+        )

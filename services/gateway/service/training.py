@@ -1,0 +1,151 @@
+"""Training catalogue imports and training-plan exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from lps.matching.v1 import matching_pb2
+from lps.skills.v1 import skills_pb2
+from services.gateway.domain.courses_csv import CourseFields, CourseKind, parse_courses_csv
+from services.gateway.domain.csv_safety import csv_lines
+from services.gateway.domain.imports import ImportReport, LineProblem, StreamSummary
+
+KIND_TO_PROTO: dict[CourseKind, int] = {
+    CourseKind.COURSE: skills_pb2.DEVELOPMENT_KIND_COURSE,
+    CourseKind.MENTORING: skills_pb2.DEVELOPMENT_KIND_MENTORING,
+    CourseKind.SHADOWING: skills_pb2.DEVELOPMENT_KIND_SHADOWING,
+    CourseKind.SECONDMENT: skills_pb2.DEVELOPMENT_KIND_SECONDMENT,
+}
+KIND_OF_PROTO: dict[int, CourseKind] = {v: k for k, v in KIND_TO_PROTO.items()}
+
+PLAN_COLUMNS = (
+    "section",
+    "person_id",
+    "name",
+    "course_id",
+    "course_title",
+    "skill_id",
+    "from_level",
+    "to_level",
+    "run_start",
+    "run_end",
+    "cost",
+    "completed_on",
+    "outcome_id",
+    "role_id",
+    "count",
+    "detail",
+)
+
+
+class CourseImporter(Protocol):
+    async def import_courses(
+        self, courses: Sequence[skills_pb2.Course], actor: str
+    ) -> StreamSummary: ...
+
+
+def course_message(course: CourseFields) -> skills_pb2.Course:
+    return skills_pb2.Course(
+        id=course.id,
+        title=course.title,
+        kind=KIND_TO_PROTO[course.kind],  # type: ignore[arg-type]
+        skill_id=course.skill_id,
+        from_level=course.from_level,
+        to_level=course.to_level,
+        cost=course.cost,
+        duration_days=course.duration_days,
+        capacity_per_run=course.capacity_per_run,
+        runs=[
+            skills_pb2.CourseRun(start=run.start.isoformat(), end=run.end.isoformat())
+            for run in course.runs
+        ],
+        provider=course.provider,
+        description=course.description,
+    )
+
+
+async def import_courses_csv(importer: CourseImporter, text: str, actor: str) -> ImportReport:
+    parsed = parse_courses_csv(text)
+    problems = [LineProblem(p.line, p.id, p.field, p.reason) for p in parsed.problems]
+    summary = StreamSummary(accepted=0, rejected=0)
+    if parsed.courses:
+        summary = await importer.import_courses(
+            [course_message(course) for _, course in parsed.courses], actor
+        )
+    for failure in summary.failures:
+        position = failure.position
+        line = parsed.courses[position - 1][0] if 1 <= position <= len(parsed.courses) else 0
+        problems.append(
+            LineProblem(line, failure.id, failure.field.removeprefix("course."), failure.reason)
+        )
+    return ImportReport(
+        kind="courses",
+        rows_read=len(parsed.courses) + len({p.line for p in parsed.problems}),
+        accepted=summary.accepted,
+        levels_written=0,
+        relations_written=0,
+        problems=sorted(problems, key=lambda p: (p.line, p.field)),
+    )
+
+
+def plan_rows(plan: matching_pb2.TrainingPlan) -> Iterator[list[object]]:
+    """One table: enrolments, then the places the plan makes fillable, then the
+    demand it leaves open; a section column tells them apart."""
+    for person in plan.people:
+        for e in person.enrolments:
+            yield [
+                "enrolment",
+                person.person_id,
+                person.name,
+                e.course_id,
+                e.course_title,
+                e.skill_id,
+                e.from_level,
+                e.to_level,
+                e.run_start,
+                e.run_end,
+                f"{e.cost:.2f}",
+                e.completed_on,
+                "",
+                "",
+                "",
+                "",
+            ]
+    names = {person.person_id: person.name for person in plan.people}
+    for place in plan.fillable:
+        detail = f"fit {place.fit_before:.2f} -> {place.fit_after:.2f}"
+        blanks: list[object] = [""] * 9
+        yield [
+            "fillable",
+            place.person_id,
+            names.get(place.person_id, ""),
+            *blanks,
+            place.outcome_id,
+            place.role_id,
+            1,
+            detail,
+        ]
+    for unmet in plan.unmet:
+        yield [
+            "unmet",
+            "",
+            "",
+            "",
+            "",
+            unmet.subject_id if unmet.kind == "coverage" else "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            unmet.outcome_id,
+            unmet.subject_id if unmet.kind == "place" else "",
+            unmet.count,
+            unmet.reason,
+        ]
+
+
+def plan_csv(plan: matching_pb2.TrainingPlan) -> Iterator[str]:
+    yield from csv_lines(PLAN_COLUMNS, plan_rows(plan))
