@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncSession
 from neo4j.exceptions import ConstraintError
 
 from services.common.errors import AlreadyExists
@@ -24,6 +24,10 @@ SCHEMA = (
     "CREATE CONSTRAINT idempotency_record_id IF NOT EXISTS "
     "FOR (r:IdempotencyRecord) REQUIRE r.id IS UNIQUE",
 )
+
+# Every request looks its key up here: while Neo4j is away the driver's default
+# 30 s of transaction retries would hold each request that long before its 503.
+STORE_RETRY_S = 2.0
 
 
 _SCOPE_NAMES = frozenset(scope.value for scope in Scope)
@@ -201,12 +205,16 @@ async def _release(tx: AsyncManagedTransaction, record_id: str, claim: str) -> N
 class Neo4jGatewayStore:
     """Keys, audit entries and idempotency records; implements the service ports."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, retry_s: float = STORE_RETRY_S) -> None:
         self.driver = driver
         self.database = database
+        self.retry_s = retry_s
+
+    def _session(self) -> AsyncSession:
+        return self.driver.session(database=self.database, max_transaction_retry_time=self.retry_s)
 
     async def prepare(self) -> None:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             for statement in SCHEMA:
                 await session.execute_write(_create_schema, statement)
 
@@ -214,28 +222,28 @@ class Neo4jGatewayStore:
         return await graph_answers(self.driver)
 
     async def add_key(self, key: ApiKey) -> None:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             try:
                 await session.execute_write(_add_key, _key_params(key))
             except ConstraintError as error:
                 raise AlreadyExists(f"key {key.id!r} exists") from error
 
     async def seed_key(self, key: ApiKey) -> ApiKey:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             return _key_of(await session.execute_write(_seed_key, _key_params(key)))
 
     async def find_key_by_hash(self, token_hash: str) -> ApiKey | None:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             record = await session.execute_read(_find_key, token_hash)
         return None if record is None else _key_of(record)
 
     async def revoke_key(self, key_id: str, at: datetime) -> ApiKey | None:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             record = await session.execute_write(_revoke_key, key_id, at)
         return None if record is None else _key_of(record)
 
     async def list_keys(self) -> list[ApiKey]:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             return [_key_of(record) for record in await session.execute_read(_list_keys)]
 
     async def record(self, entry: AuditEntry) -> None:
@@ -248,13 +256,13 @@ class Neo4jGatewayStore:
             "request_id": entry.request_id,
             "status": entry.status,
         }
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             await session.execute_write(_record_audit, params)
 
     async def list_entries(
         self, page_size: int, after: AuditCursor | None, key_id: str | None
     ) -> list[AuditEntry]:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             records = await session.execute_read(
                 _list_audit,
                 page_size,
@@ -279,7 +287,7 @@ class Neo4jGatewayStore:
             "created_at": fresh.created_at,
             "claim": fresh.claim,
         }
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             record = await session.execute_write(
                 _claim, record_id, params, replace_if_older_than, replace_pending_if_older_than
             )
@@ -292,9 +300,9 @@ class Neo4jGatewayStore:
             "content_type": response.content_type,
             "location": response.location,
         }
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             await session.execute_write(_complete, record_id, claim, params)
 
     async def release(self, record_id: str, claim: str) -> None:
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             await session.execute_write(_release, record_id, claim)
