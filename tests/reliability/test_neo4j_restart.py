@@ -205,16 +205,16 @@ def test_writes_survive_a_neo4j_restart(restartable: Restartable) -> None:
 
         stored: dict[tuple[str, str], tuple[int, str]] = {}
         for index in range(PEOPLE):
-            person = admin.get(f"/v1/people/{person_id(index)}")
-            assert person.status_code == 200, person.text
-            for level in person.json()["skills"]:
-                stored[(person.json()["id"], level["skill_id"])] = (
+            answer = admin.get(f"/v1/people/{person_id(index)}")
+            assert answer.status_code == 200, answer.text
+            for level in answer.json()["skills"]:
+                stored[(person_id(index), level["skill_id"])] = (
                     level["level"],
                     level["evidence"],
                 )
 
     by_writer_seq = {(w.writer, w.seq): w for w in writes}
-    lost = []
+    lost: list[Write] = []
     for (person, skill), (level, evidence) in stored.items():
         writer_text, seq_text = evidence.removeprefix("w").split("-")
         kept = by_writer_seq[(int(writer_text), int(seq_text))]
