@@ -8,6 +8,7 @@ import logging
 from services.common.graph import open_driver
 from services.common.logging import configure_logging
 from services.common.metrics import host_of
+from services.common.settings import LoggingSettings
 from services.common.tracing import configure_tracing, shutdown_tracing
 from services.skills.config import SkillsSettings
 from services.skills.entrypoints.server import create_server
@@ -30,8 +31,9 @@ async def serve(settings: SkillsSettings) -> None:
 
 
 def main() -> None:
+    logging_settings = LoggingSettings()
+    configure_logging("skills", logging_settings.level, logging_settings.format)
     settings = SkillsSettings()
-    configure_logging("skills", settings.log_level, settings.log_format)
     configure_tracing("skills")
     asyncio.run(serve(settings))
 

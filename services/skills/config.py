@@ -12,9 +12,6 @@ class SkillsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SKILLS_", extra="ignore")
 
     grpc_address: str = "127.0.0.1:50051"
-    log_level: str = "INFO"
-    # "json" for machines, "text" for a person at a terminal.
-    log_format: str = "json"
     # Seconds in-flight calls get to finish on SIGTERM.
     shutdown_grace_s: float = Field(default=10.0, ge=0)
     # Seconds health reports NOT_SERVING on SIGTERM while calls are still taken,
