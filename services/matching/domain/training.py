@@ -940,13 +940,16 @@ class _Model:
                 need = ceil(
                     (slot.min_fit - candidate.fits.get(slot.role_id, 0.0)) * FIT_SCALE - 1e-6
                 )
+                # Gains capped at the need: the same integer solutions as "gains >= need if
+                # chosen", with a far tighter linear relaxation than an enforced constraint.
                 terms = [
-                    (floor(g * FIT_SCALE + 1e-9), self.enrolment(person, o)) for o, g in options
+                    (min(need, floor(g * FIT_SCALE + 1e-9)), self.enrolment(person, o))
+                    for o, g in options
                 ]
                 self.model.add(
                     cp_model.LinearExpr.weighted_sum([v for _, v in terms], [g for g, _ in terms])
-                    >= need
-                ).only_enforce_if(chosen)
+                    >= need * chosen
+                )
             if place.candidates:
                 self.model.add(sum(self.fill[(index, p)] for p in place.candidates) <= place.open)
         for index, rule in enumerate(prep.coverage):
