@@ -5,8 +5,21 @@ staffing domain's data; CP-SAT decides.
 The plan starts from a staffing result (the baseline): its assignments stay,
 and the plan targets the places it leaves unfilled and the skill-coverage
 rules it leaves short. Fits after training come from the caller (`fits_after`,
-computed with the skills service's fit rule) or, failing that, from the role
-requirements in `roles` with the own-skill credit of that rule.
+computed with the skills service's fit rule; when given it is the whole truth
+and a pair it does not name gains nothing) or else from the role requirements
+in `roles` with the own-skill credit of that rule. Gains of courses in
+different skills add up; where they overlap (two skills crediting one
+requirement) that overstates the fit, which `check_plan` would show.
+
+Model: a course per person and skill at most (no chains of courses within a
+plan), runs ending by the deadline and before the outcome they serve starts,
+the training budget, places per run, each person's training days; a trained
+person fills an open place only within their free capacity on overlapping
+outcomes, one role per outcome, the outcome's remaining budget and its
+maximum sector share. Objective: priority-weighted places made fillable and
+coverage rules met, each worth more than any saving; then the cost; then
+spreading (a penalty per course beyond a person's first and per enrolment in
+the busiest sector).
 """
 
 from __future__ import annotations
@@ -348,8 +361,8 @@ class _Gains:
             }
 
     def gain(self, candidate: Candidate, course: Course, role_id: str) -> float:
-        fits = self.explicit.get((candidate.person_id, course.id))
-        if fits is not None:
+        if self.explicit:
+            fits = self.explicit.get((candidate.person_id, course.id), {})
             after = fits.get(role_id)
             if after is None:
                 return 0.0

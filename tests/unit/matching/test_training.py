@@ -325,3 +325,15 @@ def test_a_claim_the_staffing_model_cannot_honour_is_caught() -> None:
         ("o1", 1, 1),
         ("o2", 1, 0),
     ]
+
+
+def test_without_open_demand_the_plan_is_empty() -> None:
+    req = training(
+        [outcome("o1", (Slot("navigator", 1, 0.5, min_fit=0.5),))],
+        [navigator_at("ann", 3)],
+        [course("welfare-4", "welfare")],
+    )
+    plan = plan_training(req)
+    assert plan.status is SolveStatus.OPTIMAL
+    assert (plan.people, plan.fillable, plan.unmet) == ((), (), ())
+    assert plan.open_demand == plan.staffable_demand == 0
