@@ -135,44 +135,57 @@ def _wrap_stream(
     return wrapped
 
 
-class RequestIdClientInterceptor(
-    grpc.aio.UnaryUnaryClientInterceptor,  # type: ignore[misc]
-    grpc.aio.UnaryStreamClientInterceptor,  # type: ignore[misc]
-    grpc.aio.StreamUnaryClientInterceptor,  # type: ignore[misc]
-):
-    """Forwards the current request id to the next service."""
+def _with_request_id(details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+    request_id = request_id_var.get()
+    if not request_id:
+        return details
+    metadata = grpc.aio.Metadata(*(details.metadata or ()))
+    metadata[REQUEST_ID_HEADER] = request_id
+    return grpc.aio.ClientCallDetails(
+        details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
+    )
 
-    def _with_request_id(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
-        request_id = request_id_var.get()
-        if not request_id:
-            return details
-        metadata = grpc.aio.Metadata(*(details.metadata or ()))
-        metadata[REQUEST_ID_HEADER] = request_id
-        return grpc.aio.ClientCallDetails(
-            details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
-        )
 
-    async def intercept_unary_unary(
-        self, continuation: Any, client_call_details: Any, request: Any
-    ) -> Any:
-        return await continuation(self._with_request_id(client_call_details), request)
+class _UnaryUnaryRequestId(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        return await continuation(_with_request_id(details), request)
 
-    async def intercept_unary_stream(
-        self, continuation: Any, client_call_details: Any, request: Any
-    ) -> Any:
-        return await continuation(self._with_request_id(client_call_details), request)
 
-    async def intercept_stream_unary(
-        self, continuation: Any, client_call_details: Any, request_iterator: Any
-    ) -> Any:
-        return await continuation(self._with_request_id(client_call_details), request_iterator)
+class _UnaryStreamRequestId(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
+    async def intercept_unary_stream(self, continuation: Any, details: Any, request: Any) -> Any:
+        return await continuation(_with_request_id(details), request)
+
+
+class _StreamUnaryRequestId(grpc.aio.StreamUnaryClientInterceptor):  # type: ignore[misc]
+    async def intercept_stream_unary(self, continuation: Any, details: Any, requests: Any) -> Any:
+        return await continuation(_with_request_id(details), requests)
+
+
+class _StreamStreamRequestId(grpc.aio.StreamStreamClientInterceptor):  # type: ignore[misc]
+    async def intercept_stream_stream(self, continuation: Any, details: Any, requests: Any) -> Any:
+        return await continuation(_with_request_id(details), requests)
+
+
+def request_id_interceptors() -> list[Any]:
+    """Client interceptors forwarding the current request id to the next service.
+
+    One object per call kind: a grpc.aio channel files each interceptor under
+    the first kind it implements only, so one object implementing all four
+    would forward the id on unary calls and silently drop it on streams.
+    """
+    return [
+        _UnaryUnaryRequestId(),
+        _UnaryStreamRequestId(),
+        _StreamUnaryRequestId(),
+        _StreamStreamRequestId(),
+    ]
 
 
 def insecure_channel(target: str) -> grpc.aio.Channel:
     """A client channel that forwards request ids."""
     return grpc.aio.insecure_channel(
         target,
-        interceptors=[*tracing.client_interceptors(), RequestIdClientInterceptor()],
+        interceptors=[*tracing.client_interceptors(), *request_id_interceptors()],
         options=[
             ("grpc.max_receive_message_length", 64 * 1024 * 1024),
             ("grpc.max_send_message_length", 64 * 1024 * 1024),

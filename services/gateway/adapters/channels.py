@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import grpc
 
 from services.common import tracing
-from services.common.grpc_server import RequestIdClientInterceptor
+from services.common.grpc_server import request_id_interceptors
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -43,7 +43,7 @@ def service_channel(
 ) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(
         target,
-        interceptors=[*tracing.client_interceptors(), RequestIdClientInterceptor()],
+        interceptors=[*tracing.client_interceptors(), *request_id_interceptors()],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -23,16 +23,34 @@ UNMATCHED_ROUTE = "unmatched"
 
 
 def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
-    """The template of the route the path belongs to, whatever the method."""
+    """The template of the route the request went to; for a request answered
+    before routing (401, 413), the route its path would have gone to."""
+    routed = getattr(scope.get("route"), "path", None)
+    if isinstance(routed, str) and routed:
+        return routed
+    full, partial = _matching(routes, scope)
+    return full or partial or UNMATCHED_ROUTE
+
+
+def _matching(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, str]:
+    """(template matching path and method, template matching the path only)."""
     partial = ""
     for route in routes:
+        # FastAPI keeps an included router as one entry holding the router's own routes.
+        nested = getattr(getattr(route, "original_router", None), "routes", None)
+        if nested is not None:
+            full, nested_partial = _matching(nested, scope)
+            if full:
+                return full, ""
+            partial = partial or nested_partial
+            continue
         match, _ = route.matches(scope)
         path = str(getattr(route, "path", ""))
-        if match is Match.FULL:
-            return path or UNMATCHED_ROUTE
+        if match is Match.FULL and path:
+            return path, ""
         if match is Match.PARTIAL and not partial:
             partial = path
-    return partial or UNMATCHED_ROUTE
+    return "", partial
 
 
 class MetricsMiddleware:
