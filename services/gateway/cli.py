@@ -25,6 +25,8 @@ people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=Tru
 outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
 app.add_typer(people_app, name="people")
 app.add_typer(outcomes_app, name="outcomes")
+training_app = typer.Typer(help="Training planners: plans and completions", no_args_is_help=True)
+app.add_typer(training_app, name="training")
 console = Console()
 
 UrlOption = Annotated[str, typer.Option(envvar="LPS_URL", help="Gateway address")]
@@ -328,6 +330,108 @@ def gaps(
         steps = ", ".join(f"{s['skill_id']}→{s['to_level']}" for s in item.get("steps", []))
         closest.add_row(item["person_id"], item["role_id"], f"{item['fit']:.2f}", steps)
     console.print(closest)
+
+
+def print_plan(plan: dict[str, Any], out: Console = console) -> None:
+    check = plan.get("check", {})
+    out.print(
+        f"training plan [bold]{plan['id']}[/bold]: {plan.get('status')}, "
+        f"cost {plan.get('total_cost', 0):.2f} of {plan.get('budget', 0):.2f}, "
+        f"deadline {plan.get('deadline')}, "
+        f"{plan.get('completed_count', 0)}/{plan.get('enrolment_count', 0)} completed"
+    )
+    out.print(
+        f"  makes {plan.get('staffable_demand', 0):g} of {plan.get('open_demand', 0):g} "
+        "priority-weighted open demand staffable; staffing re-run "
+        + ("[green]confirms[/green]" if check.get("holds") else "[red]does not confirm[/red]")
+        + f" ({check.get('filled_places', 0)}/{check.get('claimed_places', 0)} places)"
+    )
+    people = Table("person", "course", "skill", "level", "run", "cost", "done", title="Enrolments")
+    for person in plan.get("people", []):
+        for item in person["enrolments"]:
+            people.add_row(
+                f"{person['person_id']} {person.get('name', '')}".strip(),
+                item.get("course_title") or item["course_id"],
+                item["skill_id"],
+                f"{item['from_level']}→{item['to_level']}",
+                f"{item.get('run_start') or ''}..{item.get('run_end') or ''}",
+                f"{item['cost']:.2f}",
+                item.get("completed_on") or "",
+            )
+    out.print(people)
+    fillable = Table("outcome", "role", "person", "fit", title="Places made fillable")
+    for place in plan.get("fillable", []):
+        fillable.add_row(
+            place["outcome_id"],
+            place["role_id"],
+            place["person_id"],
+            f"{place['fit_before']:.2f}→{place['fit_after']:.2f}",
+        )
+    out.print(fillable)
+    for unmet in plan.get("unmet", []):
+        reach = "unreachable" if unmet["unreachable"] else "not funded"
+        out.print(
+            f"  [yellow]{reach}[/yellow] {unmet['count']}x {unmet['kind']} "
+            f"{unmet['subject_id']} in {unmet['outcome_id']}: {unmet['reason']}"
+        )
+
+
+@training_app.command("plan")
+def plan_training(
+    budget: Annotated[float, typer.Option(help="Money for training")],
+    deadline: Annotated[str, typer.Option(help="Every course ends by then (YYYY-MM-DD)")],
+    outcome_ids: Annotated[
+        list[str] | None, typer.Argument(help="Outcomes to plan for (default: all open)")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 10.0,
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Plan who takes which course so that the most open demand becomes staffable."""
+    body = {
+        "outcome_ids": outcome_ids or [],
+        "budget": budget,
+        "deadline": deadline,
+        "options": {"time_limit_s": time_limit},
+    }
+    with _client(url, key) as client:
+        try:
+            plan = _answer(client.post("/v1/training/plans", json=body))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_plan(plan)
+
+
+@training_app.command("show")
+def show_plan(plan_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """A stored training plan with its progress."""
+    with _client(url, key) as client:
+        try:
+            plan = _answer(client.get(f"/v1/training/plans/{plan_id}"))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_plan(plan)
+
+
+@training_app.command("complete")
+def complete_course(
+    plan_id: str,
+    person_id: str,
+    course_id: str,
+    on: Annotated[str, typer.Option(help="Completion date (default today)")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Record that a person completed a course of the plan; their level follows."""
+    body: dict[str, Any] = {"person_id": person_id, "course_id": course_id}
+    if on:
+        body["completed_on"] = on
+    with _client(url, key) as client:
+        try:
+            plan = _answer(client.post(f"/v1/training/plans/{plan_id}/completions", json=body))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_plan(plan)
 
 
 def main() -> None:

@@ -3,7 +3,9 @@ from __future__ import annotations
 import csv
 import io
 
-from services.gateway.cli import split_people_csv
+from rich.console import Console
+
+from services.gateway.cli import print_plan, split_people_csv
 
 HEADER = "id,name,skill_id,level\n"
 
@@ -36,3 +38,64 @@ def test_a_quoted_multiline_cell_keeps_the_file_line_numbers_right() -> None:
 
 def test_an_empty_file_gives_no_batches() -> None:
     assert split_people_csv("", people_per_batch=10) == []
+
+
+def test_a_plan_prints_enrolments_the_check_and_unmet_demand() -> None:
+    plan = {
+        "id": "plan-1",
+        "status": "optimal",
+        "total_cost": 1600.0,
+        "budget": 1700.0,
+        "deadline": "2029-06-30",
+        "enrolment_count": 2,
+        "completed_count": 1,
+        "open_demand": 8.0,
+        "staffable_demand": 8.0,
+        "check": {"holds": True, "claimed_places": 3, "filled_places": 3},
+        "people": [
+            {
+                "person_id": "bob",
+                "name": "Bob",
+                "enrolments": [
+                    {
+                        "course_id": "welfare-advanced",
+                        "course_title": "Advanced welfare rights",
+                        "skill_id": "welfare-rights",
+                        "from_level": 2,
+                        "to_level": 3,
+                        "run_start": "2027-01-01",
+                        "run_end": "2027-01-04",
+                        "cost": 800.0,
+                        "completed_on": "2027-01-04",
+                    }
+                ],
+            }
+        ],
+        "fillable": [
+            {
+                "outcome_id": "o1",
+                "role_id": "adviser",
+                "person_id": "bob",
+                "fit_before": 0.67,
+                "fit_after": 1.0,
+            }
+        ],
+        "unmet": [
+            {
+                "kind": "place",
+                "outcome_id": "o2",
+                "subject_id": "weaver",
+                "count": 2,
+                "unreachable": True,
+                "reason": "no course reaches the level",
+            }
+        ],
+    }
+    out = Console(width=200, record=True)
+    print_plan(plan, out)
+    text = out.export_text()
+    assert "plan-1" in text and "1/2 completed" in text
+    assert "confirms" in text and "(3/3 places)" in text
+    assert "Advanced welfare rights" in text and "2→3" in text
+    assert "0.67→1.00" in text
+    assert "unreachable 2x place weaver in o2" in text
