@@ -231,7 +231,10 @@ def main() -> None:
     bound_share = (plan.staffable_bound or 0.0) / plan.open_demand if plan.open_demand else 0.0
 
     open_places = sum(u.count for u in plan.unmet if u.kind == "place") + len(plan.fillable)
-    unreachable = sum(u.count for u in plan.unmet if u.kind == "place" and u.unreachable)
+    unreachable = sum(
+        u.count for u in plan.unmet if u.kind == "place" and u.unreachable and u.skill_gap
+    )
+    not_skills = sum(u.count for u in plan.unmet if not u.skill_gap)
     places = sum(s.count for o in request.staffing.outcomes for s in o.slots)
     lines = [
         "## Training",
@@ -243,7 +246,8 @@ def main() -> None:
         f"dated runs and places), budget {BUDGET:,.0f}, {AVAILABLE_DAYS:.0f} training days "
         f"per person, deadline {DEADLINE.isoformat()}. The staffing baseline "
         f"({baseline.status.value}, {baseline_seconds:.1f} s) leaves {open_places} places "
-        f"open ({unreachable} of them out of reach of any affordable training) and "
+        f"open ({not_skills} with free people who fit, so no skill gap; {unreachable} out of "
+        f"reach of any affordable training) and "
         f"{sum(1 for u in plan.unmet if u.kind == 'coverage') + ours.coverage} coverage "
         f"rules short. 'Share' is the priority-weighted part of that open demand the plan "
         f"makes staffable. Plan seconds exclude the baseline solve; CP-SAT is bounded at "

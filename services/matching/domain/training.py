@@ -218,6 +218,9 @@ class UnmetDemand:
     # False: reachable alone, but the budget or course places went elsewhere.
     unreachable: bool
     reason: str
+    # False: people who fit are free but staffing still leaves it open (team rules,
+    # budget): training is not what it lacks.
+    skill_gap: bool = True
 
 
 @dataclass(frozen=True)
@@ -616,6 +619,7 @@ def _prepare(request: TrainingRequest) -> _Prepared:
                         True,
                         f"{fitting} people who fit are free; the team rules keep it open, "
                         "not a skill gap",
+                        skill_gap=False,
                     )
                 )
                 continue

@@ -20,6 +20,7 @@ from services.matching.domain.model import (
     SkillCoverage,
     Slot,
     SolveStatus,
+    TeamRules,
 )
 from services.matching.domain.staffing import solve
 from services.matching.domain.training import (
@@ -337,3 +338,21 @@ def test_without_open_demand_the_plan_is_empty() -> None:
     assert plan.status is SolveStatus.OPTIMAL
     assert (plan.people, plan.fillable, plan.unmet) == ((), (), ())
     assert plan.open_demand == plan.staffable_demand == 0
+
+
+def test_a_place_open_for_want_of_a_rule_not_a_skill_is_told_apart() -> None:
+    # Both fit, but no team of public-sector people alone meets a 50 % share cap.
+    req = training(
+        [
+            outcome(
+                "o1",
+                (Slot("navigator", 2, 0.5, min_fit=0.5),),
+                rules=TeamRules(max_sector_share=0.5),
+            )
+        ],
+        [navigator_at("ann", 4), navigator_at("bob", 4)],
+        [course("welfare-4", "welfare")],
+    )
+    plan = plan_training(req)
+    assert plan.people == ()
+    assert [(u.count, u.skill_gap) for u in plan.unmet] == [(2, False)]
