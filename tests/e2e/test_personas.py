@@ -79,7 +79,8 @@ def all_pages(client: httpx.Client, path: str, params: dict[str, Any]) -> list[d
 def team_of(proposal: dict[str, Any], outcome_id: str) -> dict[str, Any]:
     teams = [team for team in proposal["teams"] if team["outcome_id"] == outcome_id]
     assert len(teams) == 1, proposal
-    return teams[0]
+    team: dict[str, Any] = teams[0]
+    return team
 
 
 def sector_of(town: list[Resident], person_id: str) -> str:
@@ -123,9 +124,7 @@ def test_hr_imports_the_staff_and_corrects_a_level(
 
     after = hr.get("/v1/people/novice-1/fit", params={"role": "storyteller"}).json()
     assert after["fit"] > before.json()["fit"]
-    narrative = next(
-        r for r in after["requirements"] if r["skill_id"] == "narrative-communication"
-    )
+    narrative = next(r for r in after["requirements"] if r["skill_id"] == "narrative-communication")
     assert narrative["status"] == "met"
     assert "narrative-communication" not in after["essential_gaps"]
 

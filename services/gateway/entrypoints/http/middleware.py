@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from fastapi.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.errors import FieldViolation
@@ -30,6 +29,7 @@ from services.gateway.entrypoints.http.problems import (
     SERVICE_UNAVAILABLE_DETAIL,
     UNAUTHENTICATED,
     UNAUTHENTICATED_HEADERS,
+    BodyTooLarge,
     Problem,
 )
 from services.gateway.service import idempotency
@@ -210,12 +210,6 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
 
-class BodyTooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The body is larger than {limit} bytes.")
-        self.limit = limit
-
-
 class BodyLimitMiddleware:
     """Refuses bodies over the limit: CSV imports get a larger one than JSON."""
 
@@ -234,7 +228,7 @@ class BodyLimitMiddleware:
         limit = self.csv_limit if scope["path"].startswith(self.csv_prefix) else self.json_limit
         declared = header(scope, "content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await send_problem(send, Problem(413, BodyTooLarge(limit).detail))
+            await send_problem(send, BodyTooLarge(limit).problem())
             return
         received = 0
 
@@ -253,7 +247,7 @@ class BodyLimitMiddleware:
         except BodyTooLarge as error:
             if watch.started:
                 raise
-            await send_problem(send, Problem(413, error.detail))
+            await send_problem(send, error.problem())
 
 
 AuditClock = Callable[[], datetime]

@@ -160,6 +160,16 @@ def problem_of_validation_error(error: RequestValidationError) -> Problem:
     return Problem(422, "The request has invalid fields.", violations)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The body is larger than {limit} bytes.")
+        self.limit = limit
+
+    def problem(self) -> Problem:
+        violation = FieldViolation("body", f"must be at most {self.limit} bytes")
+        return Problem(413, self.detail, [violation])
+
+
 class Unauthenticated(Exception):
     """No key, an unknown key or a revoked key: told apart to no one."""
 
@@ -189,6 +199,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http_error(_: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
+        if isinstance(error, BodyTooLarge):
+            return problem_response(error.problem())
         detail = (
             error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
         )
