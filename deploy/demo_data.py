@@ -228,6 +228,49 @@ def make_outcomes() -> list[dict[str, Any]]:
     ]
 
 
+def courses_csv(skill_ids: list[str]) -> str:
+    """A small catalogue: for every role skill a cheap course to working level
+    (on demand), a dated practitioner course, and mentoring towards expert."""
+    # The first run ends before the demo outcomes start (make_outcomes: in 14 days).
+    first_run = date.today() + timedelta(days=3)
+    runs = ";".join(
+        f"{(first_run + timedelta(days=14 * k)).isoformat()}/"
+        f"{(first_run + timedelta(days=14 * k + 4)).isoformat()}"
+        for k in range(3)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "id",
+            "title",
+            "kind",
+            "skill_id",
+            "from_level",
+            "to_level",
+            "cost",
+            "duration_days",
+            "capacity_per_run",
+            "runs",
+            "provider",
+        ]
+    )
+    college, council = "Ashbridge College", "Ashbridge Council"
+    for index, skill_id in enumerate(skill_ids):
+        label = skill_id.replace("-", " ")
+        rows: list[list[object]] = [
+            # id, title, kind, skill, from, to, cost, days, places per run, runs, provider
+            [f"{skill_id}-foundations", f"Foundations of {label}", "course", skill_id, 0, 2,
+             180 + 20 * (index % 4), 2, 0, "", college],
+            [f"{skill_id}-practitioner", f"Practitioner {label}", "course", skill_id, 2, 3,
+             650 + 50 * (index % 5), 4, 12, runs, college],
+            [f"{skill_id}-mentoring", f"Mentoring in {label}", "mentoring", skill_id, 3, 4,
+             1200, 8, 2, "", council],
+        ]  # fmt: skip
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
 def load_demo_data(gateway_url: str, admin_key: str) -> dict[str, str]:
     """Loads the data set unless people exist; returns a fresh key per persona."""
     admin = {"Authorization": f"Bearer {admin_key}"}
@@ -245,7 +288,15 @@ def load_demo_data(gateway_url: str, admin_key: str) -> dict[str, str]:
             ).raise_for_status()
             for outcome in make_outcomes():
                 client.post("/v1/outcomes", json=outcome).raise_for_status()
-            print(f"loaded {len(people)} people and {len(make_outcomes())} outcomes of Ashbridge")
+            client.post(
+                "/v1/imports/courses",
+                content=courses_csv(skill_ids).encode(),
+                headers={"Content-Type": "text/csv"},
+            ).raise_for_status()
+            print(
+                f"loaded {len(people)} people, {len(make_outcomes())} outcomes "
+                f"and {3 * len(skill_ids)} courses of Ashbridge"
+            )
         else:
             print("data exists; demo data not loaded")
         keys: dict[str, str] = {}
