@@ -3,6 +3,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from starlette.types import Message, Receive, Send
+from starlette.types import Scope as Scope_
+
+from services.gateway.domain.auth import ApiKey, Scope
 from services.gateway.domain.idempotency import (
     IdempotencyRecord,
     RecordState,
@@ -11,6 +15,7 @@ from services.gateway.domain.idempotency import (
     record_id,
     request_fingerprint,
 )
+from services.gateway.entrypoints.http.middleware import API_KEY_STATE, IdempotencyMiddleware
 from services.gateway.service import idempotency
 
 TTL = timedelta(hours=24)
@@ -113,3 +118,35 @@ async def test_an_expired_record_and_an_abandoned_pending_one_are_taken_over() -
     much_later = later + TTL + timedelta(seconds=1)
     fresh = await idempotency.begin(store, "k1", "key", "other", much_later, TTL, PENDING)
     assert isinstance(fresh, idempotency.Proceed)
+
+
+async def test_the_answer_is_stored_before_the_client_sees_it() -> None:
+    """A client that retries the instant it has the answer must get a replay, not a 409."""
+    store = MemoryIdempotencyStore()
+    api_key = ApiKey("key_1", "k", frozenset({Scope.MANAGER}), "hash", datetime.now(UTC))
+
+    async def created(scope: Scope_, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b'{"id": "o1"}'})
+
+    middleware = IdempotencyMiddleware(created, store, TTL, PENDING)
+    seen_at_start: list[RecordState] = []
+
+    async def client(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            seen_at_start.extend(record.state for record in store.records.values())
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    scope: Scope_ = {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/outcomes",
+        "query_string": b"",
+        "headers": [(b"idempotency-key", b"retry-1")],
+        "state": {API_KEY_STATE: api_key},
+    }
+    await middleware(scope, receive, client)
+    assert seen_at_start == [RecordState.DONE]
