@@ -12,8 +12,9 @@ the outcome stay satisfiable: the best `rule + 2` community members when a
 minimum of community members is set, the best 2 of every sector when a
 minimum of sectors or a maximum sector share is set, the best `k + 2`
 holders of each required skill level, and the best `count + 2` local people
-under prefer-local. `solve` also keeps the greedy baseline's pairs
-(`keep_pairs`), so a pruned model can always do at least as well as greedy.
+under prefer-local. `solve` also keeps the pairs of the greedy baseline and of the
+outcome-by-outcome seed (`keep_pairs`), so a pruned model can always do at
+least as well as either.
 Without an explicit `k`, requests with more than AUTO_PRUNE_PAIRS eligible
 (person, slot) pairs are pruned at AUTO_K.
 """
@@ -296,24 +297,25 @@ def _resolve_pins(
 
 
 def _reserves(
-    table: CandidateTable, outcome: Outcome, slot: Slot, eligible: IntArray, fits: FloatArray
+    table: CandidateTable, outcome: Outcome, slot: Slot, eligible: IntArray
 ) -> list[IntArray]:
+    """`eligible` is best fit first, and a mask keeps that order, so the best
+    members of any subset are its first ones."""
     rules = outcome.rules
     reserves: list[IntArray] = []
-    community = SECTORS.index(Sector.COMMUNITY)
+    sectors = table.sector[eligible]
     if rules.min_community_members > 0:
-        members = eligible[table.sector[eligible] == community]
-        reserves.append(top_by(fits, members, rules.min_community_members + RESERVE_MARGIN))
+        members = eligible[sectors == SECTORS.index(Sector.COMMUNITY)]
+        reserves.append(members[: rules.min_community_members + RESERVE_MARGIN])
     if rules.min_sectors > 0 or (rules.max_sector_share is not None and rules.max_sector_share < 1):
         for code in range(len(SECTORS)):
-            members = eligible[table.sector[eligible] == code]
-            reserves.append(top_by(fits, members, RESERVE_MARGIN))
+            reserves.append(eligible[sectors == code][:RESERVE_MARGIN])
     for coverage in outcome.skill_coverage:
         holders = eligible[table.level_column(coverage.skill_id)[eligible] >= coverage.min_level]
-        reserves.append(top_by(fits, holders, coverage.min_people + RESERVE_MARGIN))
+        reserves.append(holders[: coverage.min_people + RESERVE_MARGIN])
     if rules.locality is LocalityRule.PREFER_LOCAL:
         local = eligible[table.is_local(outcome)[eligible]]
-        reserves.append(top_by(fits, local, slot.count + RESERVE_MARGIN))
+        reserves.append(local[: slot.count + RESERVE_MARGIN])
     return reserves
 
 
@@ -326,9 +328,8 @@ def prune_slot(
     k: int,
 ) -> IntArray:
     """The pruning rule for one slot: `eligible` is best fit first."""
-    fits = table.fit_column(slot.role_id)
     parts = [eligible[: max(k, slot.count)], pinned]
-    parts.extend(_reserves(table, outcome, slot, eligible, fits))
+    parts.extend(_reserves(table, outcome, slot, eligible))
     kept: IntArray = np.unique(np.concatenate(parts)).astype(np.int64)
     return kept
 

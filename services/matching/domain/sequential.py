@@ -36,6 +36,9 @@ from services.matching.domain.objective import ObjectiveTerms
 from services.matching.domain.staffing_model import PairKey, build_model
 
 MIN_PART_SECONDS = 0.05
+# Candidates kept per slot when one outcome is solved alone: the best people with
+# time left are plenty for a team, and a small model solves in milliseconds.
+PART_K = 10
 
 
 def sequential_pairs(
@@ -96,7 +99,7 @@ def _solve_alone(
         whole = slot_pools[SlotRef(o_index, s_index)]
         eligible = whole.eligible[free[whole.eligible] >= fte_units(slot.fte)]
         if pool.k > 0:
-            kept = prune_slot(table, outcome, slot, eligible, whole.pinned, pool.k)
+            kept = prune_slot(table, outcome, slot, eligible, whole.pinned, min(pool.k, PART_K))
         else:
             kept = np.union1d(eligible, whole.pinned).astype(np.int64)
         parts.append(SlotPool(SlotRef(0, s_index), eligible, kept, whole.pinned))

@@ -11,6 +11,11 @@ model building included.
 
 Optimality: `optimality_proven` is True only for an optimal answer over the
 full candidate set; after pruning it holds over the kept candidates only.
+
+Large portfolios: when pruning is on and there are several outcomes, each
+outcome is first solved on its own in priority order among the people with
+time left (`sequential`); that portfolio is the hint, so the whole model
+starts near the optimum and spends its time proving the bound.
 """
 
 from __future__ import annotations
