@@ -219,6 +219,14 @@ def test_termination_grace_covers_drain_and_in_flight_grace(name: str) -> None:
     assert pod["terminationGracePeriodSeconds"] >= drain + grace + 5
 
 
+def test_the_gateway_leaves_its_service_before_it_stops_listening() -> None:
+    pause = container("gateway")["lifecycle"]["preStop"]["sleep"]["seconds"]
+    grace = float(env_value("gateway", "GATEWAY_SHUTDOWN_GRACE_S"))
+    pod = of_kind("Deployment")["gateway"]["spec"]["template"]["spec"]
+    assert pause > 0
+    assert pod["terminationGracePeriodSeconds"] >= pause + grace + 5
+
+
 # Metrics
 
 
