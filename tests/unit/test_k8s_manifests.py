@@ -1,6 +1,6 @@
 """deploy/k8s as Kubernetes will see it: each kustomization rendered by kustomize
-(kubectl's), every document validated strictly against the schemas of a fixed
-Kubernetes version (bundled in kubernetes-validate, so offline), then the
+(kubectl's), every document validated strictly against the schemas of fixed
+Kubernetes versions (bundled in kubernetes-validate, so offline), then the
 promises: probes, limits, non-root, read-only root, an HPA per Deployment,
 no secret values, and addresses that reach what listens."""
 
@@ -22,7 +22,10 @@ from tests.unit.service_env import read_by
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
-KUBERNETES_VERSION = "1.34.0"
+# The oldest release deploy/README.md supports (gRPC probes, the pre-stop sleep
+# action) and the one the manifests are written for.
+KUBERNETES_VERSIONS = ("1.30.0", "1.34.0")
+KUBERNETES_VERSION = KUBERNETES_VERSIONS[-1]
 SERVICES = ("skills", "matching", "gateway")
 GRPC_SERVICES = ("skills", "matching")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$|^NEO4J_AUTH$")
@@ -108,19 +111,22 @@ def test_every_manifest_file_is_a_kustomize_resource() -> None:
     assert set(listed) == on_disk, "a manifest nobody deploys is a manifest nobody validates"
 
 
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
 @pytest.mark.parametrize("directory", KUSTOMIZATIONS, ids=lambda p: p.relative_to(K8S).as_posix())
-def test_every_document_is_valid_for_the_fixed_kubernetes_version(directory: Path) -> None:
+def test_every_document_is_valid_for_the_supported_kubernetes_versions(
+    directory: Path, version: str
+) -> None:
     documents = rendered(directory)
     assert len(documents) >= 13
     for document in documents:
         label = f"{document['kind']}/{document['metadata']['name']}"
         try:
-            used = kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+            used = kubernetes_validate.validate(document, version, strict=True)
         except kubernetes_validate.ValidationError as error:
             pytest.fail(f"{label}: {error.message} at {list(error.path)}")
         except kubernetes_validate.SchemaNotFoundError as error:
             pytest.fail(f"{label}: {error.message}")
-        assert used == "1.34", f"{label} was checked against {used}"
+        assert used == version.rsplit(".", 1)[0], f"{label} was checked against {used}"
 
 
 def test_the_validator_is_strict() -> None:
