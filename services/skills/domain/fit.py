@@ -25,6 +25,7 @@ from functools import lru_cache
 from services.skills.domain.model import (
     SOURCE_RANK,
     LevelClaim,
+    LevelSource,
     Requirement,
     RequirementStatus,
     Role,
@@ -68,15 +69,56 @@ def claim_precedence(claim: LevelClaim) -> tuple[int, str]:
     return SOURCE_RANK.get(claim.source, 0), claim.assessed_at
 
 
+# Sources that rest on evidence beyond the person's or their manager's word.
+EVIDENCED_SOURCES = frozenset(
+    {LevelSource.TRAINING, LevelSource.ASSESSMENT, LevelSource.CERTIFICATE}
+)
+
+
+def supersedes(
+    source: str,
+    level: int,
+    assessed_at: str,
+    held_source: str,
+    held_level: int,
+    held_assessed_at: str,
+) -> bool:
+    """Whether a claim no older than the held one counts instead of it.
+
+    A source of at least the held one's rank does. A lower-ranking one does
+    only as evidence of progress: a newer claim from training, an assessment or
+    a certificate at a higher level (a completed course moves an older
+    assessed level). Self-declared and manager claims never beat an evidenced one.
+    """
+    if SOURCE_RANK.get(source, 0) >= SOURCE_RANK.get(held_source, 0):
+        return True
+    return source in EVIDENCED_SOURCES and level > held_level and assessed_at > held_assessed_at
+
+
+def chronological_key(source: str, level: int, assessed_at: str) -> tuple[str, int, int]:
+    """The order claims are weighed in: oldest first, so each later one may supersede."""
+    return assessed_at, SOURCE_RANK.get(source, 0), level
+
+
 def effective_claims(claims: Iterable[LevelClaim], today: date) -> dict[str, LevelClaim]:
-    """Per skill, the claim that counts: the highest-ranking source whose
-    evidence has not expired; between equals, the newest."""
+    """Per skill, the claim that counts among those whose evidence has not
+    expired: the highest-ranking source, between equals the newest, unless a
+    newer evidenced claim shows progress beyond it (see `supersedes`)."""
+    ordered = sorted(
+        (claim for claim in claims if is_current(claim, today)),
+        key=lambda c: chronological_key(c.source, c.level, c.assessed_at),
+    )
     best: dict[str, LevelClaim] = {}
-    for claim in claims:
-        if not is_current(claim, today):
-            continue
+    for claim in ordered:
         held = best.get(claim.skill_id)
-        if held is None or claim_precedence(claim) > claim_precedence(held):
+        if held is None or supersedes(
+            claim.source,
+            claim.level,
+            claim.assessed_at,
+            held.source,
+            held.level,
+            held.assessed_at,
+        ):
             best[claim.skill_id] = claim
     return best
 

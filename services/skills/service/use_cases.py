@@ -15,12 +15,13 @@ from services.skills.domain.fit import (
     GapReport,
     Held,
     RoleScorer,
+    chronological_key,
     effective_claims,
     evidence_age_factor,
+    supersedes,
     top_k,
 )
 from services.skills.domain.model import (
-    SOURCE_RANK,
     CandidateRow,
     EscoBroaderRow,
     EscoSkillRow,
@@ -80,20 +81,24 @@ def decode_page_token(token: str, field: str = "page_token") -> str:
 
 def held_from_rows(rows: Iterable[ClaimRow], today: date) -> dict[str, Held]:
     """Effective levels from bulk claim rows, on the same rules as
-    `effective_claims` (source rank, then newest; expired ones left out)."""
+    `effective_claims` (see `supersedes`; expired ones left out)."""
     iso_today = today.isoformat()
-    best: dict[str, tuple[int, str, int]] = {}
-    rank = SOURCE_RANK
-    for skill_id, level, source, assessed_at, valid_until in rows:
-        if valid_until and valid_until < iso_today:
-            continue
-        precedence = (rank.get(source, 0), assessed_at or "", level)
+    current = sorted(
+        (
+            (skill_id, level, source, assessed_at or "")
+            for skill_id, level, source, assessed_at, valid_until in rows
+            if not valid_until or valid_until >= iso_today
+        ),
+        key=lambda row: chronological_key(row[2], row[1], row[3]),
+    )
+    best: dict[str, tuple[int, str, str]] = {}
+    for skill_id, level, source, assessed_at in current:
         held = best.get(skill_id)
-        if held is None or precedence[:2] > held[:2]:
-            best[skill_id] = precedence
+        if held is None or supersedes(source, level, assessed_at, held[1], held[0], held[2]):
+            best[skill_id] = (level, source, assessed_at)
     return {
         skill_id: Held(level, evidence_age_factor(assessed_at, today))
-        for skill_id, (_, assessed_at, level) in best.items()
+        for skill_id, (level, _, assessed_at) in best.items()
     }
 
 
