@@ -369,7 +369,10 @@ def print_plan(plan: dict[str, Any], out: Console = console) -> None:
         )
     out.print(fillable)
     for unmet in plan.get("unmet", []):
-        reach = "unreachable" if unmet["unreachable"] else "not funded"
+        if not unmet.get("skill_gap", True):
+            reach = "not a skill gap"
+        else:
+            reach = "unreachable" if unmet["unreachable"] else "not funded"
         out.print(
             f"  [yellow]{reach}[/yellow] {unmet['count']}x {unmet['kind']} "
             f"{unmet['subject_id']} in {unmet['outcome_id']}: {unmet['reason']}"

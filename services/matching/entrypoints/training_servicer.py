@@ -90,6 +90,7 @@ def plan_to_proto(record: PlanRecord) -> matching_pb2.TrainingPlan:
                 count=u.count,
                 unreachable=u.unreachable,
                 reason=u.reason,
+                skill_gap=u.skill_gap,
             )
             for u in record.unmet
         ],

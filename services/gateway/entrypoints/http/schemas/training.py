@@ -193,6 +193,8 @@ class UnmetDemand(BaseModel):
     count: int
     unreachable: bool
     reason: str
+    # False: people who fit are free but staffing rules keep it open; not a training matter.
+    skill_gap: bool
 
 
 class SlotCheck(BaseModel):
@@ -293,6 +295,7 @@ class TrainingPlan(BaseModel):
                     count=u.count,
                     unreachable=u.unreachable,
                     reason=u.reason,
+                    skill_gap=u.skill_gap,
                 )
                 for u in message.unmet
             ],
