@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -271,11 +272,26 @@ def courses_csv(skill_ids: list[str]) -> str:
     return buffer.getvalue()
 
 
+def _first_answer(
+    client: httpx.Client, path: str, params: dict[str, Any], attempts: int = 8
+) -> httpx.Response:
+    """A GET retried while it gets 503: on a cold, busy machine the graph's first
+    query can overrun the gateway's deadline although every process is ready."""
+    delay_s = 0.5
+    for _ in range(attempts - 1):
+        answer = client.get(path, params=params)
+        if answer.status_code != 503:
+            return answer
+        time.sleep(delay_s)
+        delay_s = min(2 * delay_s, 8.0)
+    return client.get(path, params=params)
+
+
 def load_demo_data(gateway_url: str, admin_key: str) -> dict[str, str]:
     """Loads the data set unless people exist; returns a fresh key per persona."""
     admin = {"Authorization": f"Bearer {admin_key}"}
     with httpx.Client(base_url=gateway_url, headers=admin, timeout=120) as client:
-        existing = client.get("/v1/people", params={"page_size": 1})
+        existing = _first_answer(client, "/v1/people", {"page_size": 1})
         existing.raise_for_status()
         if not existing.json()["items"]:
             roles = client.get("/v1/roles").raise_for_status().json()["items"]

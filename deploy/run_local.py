@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
+import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from deploy.local_neo4j import LocalNeo4j, bolt_answers, free_port
@@ -189,9 +190,12 @@ def up() -> int:
             return 0
         down()
     STATE_DIR.mkdir(exist_ok=True)
+    defaults = Ports()
     ports = Ports(
-        bolt=int(os.environ.get("NEO4J_BOLT_PORT", 7687)),
-        gateway=int(os.environ.get("GATEWAY_PORT", 8080)),
+        bolt=int(os.environ.get("NEO4J_BOLT_PORT", defaults.bolt)),
+        skills=int(os.environ.get("SKILLS_PORT", defaults.skills)),
+        matching=int(os.environ.get("MATCHING_PORT", defaults.matching)),
+        gateway=int(os.environ.get("GATEWAY_PORT", defaults.gateway)),
     )
     neo4j_uri = os.environ.get("NEO4J_URI", "")
     if not neo4j_uri and bolt_answers("127.0.0.1", ports.bolt):
@@ -211,7 +215,13 @@ def up() -> int:
 
     from deploy.demo_data import load_demo_data
 
-    keys = load_demo_data(stack.gateway_url, stack.admin_key)
+    try:
+        keys = load_demo_data(stack.gateway_url, stack.admin_key)
+    except httpx.HTTPError as error:
+        print(f"could not load the demo data: {error}; stopping (logs in .run/)", file=sys.stderr)
+        stack.stop()
+        STATE_FILE.unlink()
+        return 1
     print(f"\nGateway: {stack.gateway_url}  (API docs: {stack.gateway_url}/docs)")
     print("Keys (Authorization: Bearer <key>):")
     print(f"  admin    {stack.admin_key}")

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections import OrderedDict
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -107,8 +108,8 @@ def import_people(
 ) -> None:
     """Import people and their levels from a CSV (one row per person and skill)."""
     batches = split_people_csv(file.read_text(encoding="utf-8-sig"), PEOPLE_PER_REQUEST)
-    accepted = 0
-    errors: list[tuple[int, str]] = []
+    accepted = levels = 0
+    errors: list[tuple[int, str, str]] = []
     with (
         _client(url, key) as client,
         Progress(
@@ -128,16 +129,21 @@ def import_people(
             except GatewayError as error:
                 raise _fail(error) from error
             accepted += int(report.get("accepted", 0))
+            levels += int(report.get("levels_written", 0))
             for item in report.get("errors", []):
                 batch_line = int(item.get("line", 0))
                 original = lines[batch_line - 1] if 0 < batch_line <= len(lines) else batch_line
-                errors.append((original, str(item.get("reason") or item.get("message", ""))))
+                errors.append((original, str(item.get("field", "")), str(item.get("reason", ""))))
             progress.advance(task)
-    console.print(f"[green]{accepted} rows imported[/green], {len(errors)} rejected")
+    rejected = len({line for line, _, _ in errors})
+    console.print(
+        f"[green]{accepted} people imported[/green] ({levels} levels written), "
+        f"{rejected} rows rejected"
+    )
     if errors:
-        table = Table("line", "reason", title="Rejected rows")
-        for line, reason in sorted(errors):
-            table.add_row(str(line), reason)
+        table = Table("line", "field", "reason", title="Rejected rows")
+        for line, column, reason in sorted(errors):
+            table.add_row(str(line), column, reason)
         console.print(table)
 
 
@@ -186,11 +192,23 @@ def show_fit(
             req.get("via_skill_id") or "",
         )
     console.print(table)
+    steps = ", ".join(f"{s['skill_id']} {s['from_level']}→{s['to_level']}" for s in fit["steps"])
+    if steps:
+        console.print(f"to learn, most useful first: {steps}")
+
+
+def _iso_dates(value: object) -> str:
+    # YAML reads an unquoted 2027-01-04 as a date; the API takes ISO text.
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _load_document(file: Path) -> Any:
     text = file.read_text(encoding="utf-8")
-    return json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
+    if file.suffix == ".json":
+        return json.loads(text)
+    return json.loads(json.dumps(yaml.safe_load(text), default=_iso_dates))
 
 
 @outcomes_app.command("create")
@@ -438,4 +456,8 @@ def complete_course(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except httpx.TransportError as error:
+        console.print(f"[red]cannot reach the gateway[/red] ({type(error).__name__}): {error}")
+        raise SystemExit(2) from None

@@ -31,6 +31,9 @@ def stack(
             "NEO4J_USER": neo4j_settings.user,
             "NEO4J_PASSWORD": neo4j_settings.password,
             "NEO4J_DATABASE": neo4j_settings.database,
+            # Any free port: stacks of parallel test sessions must not fight over 9101/9102.
+            "SKILLS_METRICS_PORT": "0",
+            "MATCHING_METRICS_PORT": "0",
         },
     )
     try:
