@@ -286,7 +286,9 @@ class InvalidTrainingRequest(ValueError):
     """The catalogue or the request contradicts itself."""
 
 
-FIT_SCALE = 1000
+# Fits in millionths; the rounding slack below is the staffing filter's 1e-9 tolerance.
+FIT_SCALE = 1_000_000
+FIT_SLACK = 1e-9 * FIT_SCALE
 MONEY_SCALE = 100
 DAYS_SCALE = 10
 # The model's own time share when the planner also has to solve the baseline.
@@ -810,6 +812,16 @@ class _Greedy:
             self.prep.table.free_fte_units[person]
         )
 
+    def _share_allows(self, person: int, o_index: int) -> bool:
+        """Adding the person keeps their sector within the outcome's maximum share."""
+        share = _outcome(self.prep, o_index).rules.max_sector_share
+        if share is None or share >= 1:
+            return True
+        sectors = self.prep.table.sector
+        team = self.members[o_index]
+        same = sum(1 for p in team if sectors[p] == sectors[person]) + 1
+        return same * 100 <= sector_share_limit(share) * (len(team) + 1)
+
     def _usable(self, option: _Option) -> bool:
         course = self.prep.request.courses[option.course]
         full = 0 < course.capacity_per_run <= self.run_used[option]
@@ -829,7 +841,11 @@ class _Greedy:
         outcome = _outcome(self.prep, place.outcome)
         best: tuple[float, str, int, list[_Option]] | None = None
         for person, options in place.candidates.items():
-            if person in self.members[place.outcome] or not self._free(person, place):
+            if (
+                person in self.members[place.outcome]
+                or not self._free(person, place)
+                or not self._share_allows(person, place.outcome)
+            ):
                 continue
             cost = _pair_cost(self.prep, person, place)
             if (
@@ -955,12 +971,12 @@ class _Model:
                 chosen = self.model.new_bool_var(f"fill[{index},{person}]")
                 self.fill[(index, person)] = chosen
                 need = ceil(
-                    (slot.min_fit - candidate.fits.get(slot.role_id, 0.0)) * FIT_SCALE - 1e-6
+                    (slot.min_fit - candidate.fits.get(slot.role_id, 0.0)) * FIT_SCALE - FIT_SLACK
                 )
                 # Gains capped at the need: the same integer solutions as "gains >= need if
                 # chosen", with a far tighter linear relaxation than an enforced constraint.
                 terms = [
-                    (min(need, floor(g * FIT_SCALE + 1e-9)), self.enrolment(person, o))
+                    (min(need, floor(g * FIT_SCALE + FIT_SLACK)), self.enrolment(person, o))
                     for o, g in options
                 ]
                 self.model.add(
@@ -1366,6 +1382,13 @@ def plan_training(request: TrainingRequest) -> TrainingPlan:
         else:
             status = SolveStatus.FEASIBLE
         plan = _assemble(prep, selection, status, started, solver.objective_value)
+        fallback = _assemble(prep, seed, status, started, 0.0)
+        # The hint seeds the search, yet a stopped search may not have completed it.
+        if (fallback.staffable_demand, -fallback.total_cost) > (
+            plan.staffable_demand,
+            -plan.total_cost,
+        ):
+            plan = fallback
         # Savings and spreading are worth less than one unit, so the bound caps demand below
         # bound / unit + 1, and demand comes in whole priority points.
         bound = ceil(solver.best_objective_bound / builder.unit + 1 - 1e-9) - 1
