@@ -198,8 +198,8 @@ def pinned_note(pinned_feasible: bool | None) -> str:
     if pinned_feasible:
         return (
             "With the baseline team and the claimed people pinned, the staffing model "
-            "accepts every claim under all its hard rules: the free re-run's shortfall is "
-            "its time-limited search, not the plan."
+            "accepts every claimed place and coverage rule under all its hard rules: the free "
+            "re-run's shortfall is its time-limited search, not the plan."
         )
     return "With the claims pinned, the staffing model rejects some: the plan over-claims."
 

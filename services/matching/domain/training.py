@@ -1470,6 +1470,10 @@ def check_plan(request: TrainingRequest, plan: TrainingPlan) -> PlanCheck:
         pinned.status is not SolveStatus.INFEASIBLE
         and all((p.person_id, p.outcome_id, p.role_id) in placed for p in pins)
         and _judgements_hold(trained, plan.fillable)
+        and not any(
+            coverage_rule(m.outcome_id, m.skill_id) in {c.rule for c in pinned.conflicts}
+            for m in plan.coverage_met
+        )
     )
     return replace(check, pinned_feasible=feasible)
 
