@@ -98,6 +98,10 @@ def test_hr_imports_the_staff_and_corrects_a_level(
     assert town_imported["rows_read"] == rows
     assert town_imported["levels_written"] == rows
 
+    imported = all_pages(hr, "/v1/people", {"page_size": 100})
+    assert {p["id"]: {s["skill_id"]: s["level"] for s in p["skills"]} for p in imported} == {
+        p.id: p.levels for p in town
+    }
     again = hr.post(
         "/v1/imports/people",
         content=people_csv(town).encode(),
@@ -105,10 +109,7 @@ def test_hr_imports_the_staff_and_corrects_a_level(
     )
     assert again.status_code == 200, again.text
     assert again.json()["errors"] == []
-    novice = hr.get("/v1/people/novice-1").json()
-    assert {s["skill_id"]: s["level"] for s in novice["skills"]} == next(
-        p.levels for p in town if p.id == "novice-1"
-    )
+    assert all_pages(hr, "/v1/people", {"page_size": 100}) == imported
 
     before = hr.get("/v1/people/novice-1/fit", params={"role": "storyteller"})
     assert before.status_code == 200, before.text
@@ -162,7 +163,10 @@ def test_hr_exports_people_with_formulas_neutralised(
 
 
 def test_manager_staffs_an_outcome_pins_a_person_and_commits(
-    manager: httpx.Client, town: list[Resident], town_imported: dict[str, Any]
+    manager: httpx.Client,
+    admin: httpx.Client,
+    town: list[Resident],
+    town_imported: dict[str, Any],
 ) -> None:
     outcome_id = "isolation-northfield"
     idempotency = {"Idempotency-Key": uuid.uuid4().hex}
@@ -172,6 +176,16 @@ def test_manager_staffs_an_outcome_pins_a_person_and_commits(
     retried = manager.post("/v1/outcomes", json=staffed_outcome(outcome_id), headers=idempotency)
     assert retried.status_code == 201, retried.text
     assert retried.json() == created.json()
+    assert retried.headers.get("idempotent-replayed") == "true"
+    outcomes = all_pages(manager, "/v1/outcomes", {"locality": "northfield"})
+    assert [o["id"] for o in outcomes].count(outcome_id) == 1
+    # The trail names the outcome created, and tells the replay, which wrote nothing, apart.
+    trail = admin.get("/v1/audit", params={"page_size": 100}).json()["items"]
+    creations = [e for e in trail if e["target"] == f"/v1/outcomes/{outcome_id}"]
+    assert sorted(e["action"] for e in creations) == [
+        "create_outcome",
+        "create_outcome (replayed)",
+    ]
 
     first = manager.post(
         "/v1/staffing/proposals",

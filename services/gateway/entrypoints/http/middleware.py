@@ -258,7 +258,11 @@ def _utc_now() -> datetime:
 
 
 class AuditMiddleware:
-    """Records every write an authenticated key attempted, with the status it got."""
+    """Records every write an authenticated key attempted, with the status it got.
+
+    The entry is written before the response starts, so that a client which has
+    its answer finds the write in the trail; a created resource is the target.
+    """
 
     def __init__(self, app: ASGIApp, audit: AuditLog, clock: AuditClock = _utc_now) -> None:
         self.app = app
@@ -269,23 +273,38 @@ class AuditMiddleware:
         if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
             await self.app(scope, receive, send)
             return
-        watch = ResponseWatch(send)
-        try:
-            await self.app(scope, receive, watch)
-        finally:
-            await self._record(scope, watch.status or 500)
+        recorded = False
 
-    async def _record(self, scope: Scope, status: int) -> None:
+        async def audited_send(message: Message) -> None:
+            nonlocal recorded
+            if message["type"] == "http.response.start" and not recorded:
+                recorded = True
+                headers = message.get("headers", [])
+                replayed = _header_of(headers, b"idempotent-replayed") == "true"
+                location = _header_of(headers, b"location")
+                await self._record(scope, int(message["status"]), location, replayed)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, audited_send)
+        finally:
+            if not recorded:
+                await self._record(scope, 500, "", replayed=False)
+
+    async def _record(self, scope: Scope, status: int, location: str, replayed: bool) -> None:
         key = api_key_of(scope)
         if key is None:
             return
         route = scope.get("route")
         action = getattr(route, "name", None) or f"{scope['method']} {scope['path']}"
+        if replayed:
+            # The first answer again: nothing was written this time.
+            action = f"{action} (replayed)"
         entry = AuditEntry(
             id=uuid.uuid4().hex,
             key_id=key.id,
             action=str(action),
-            target=scope["path"],
+            target=location or scope["path"],
             at=self.clock(),
             request_id=request_id_var.get(),
             status=status,
