@@ -774,6 +774,9 @@ class _Greedy:
             self.members[o_index].extend(team)
         self.extra_cost: dict[int, float] = defaultdict(float)
         self.trained_for: dict[int, list[int]] = defaultdict(list)
+        self.open_places: Counter[int] = Counter()
+        for place in prep.places:
+            self.open_places[place.outcome] += place.open
 
     def run(self) -> _Selection:
         heap: list[tuple[float, int, int]] = []
@@ -802,6 +805,7 @@ class _Greedy:
                 priority = _outcome(self.prep, self.prep.coverage[index].outcome).priority
             if remaining > 0:
                 heapq.heappush(heap, (-remaining * priority, kind, index))
+        self._settle()
         return self.sel
 
     def _free(self, person: int, place: _Place) -> bool:
@@ -813,14 +817,33 @@ class _Greedy:
         )
 
     def _share_allows(self, person: int, o_index: int) -> bool:
-        """Adding the person keeps their sector within the outcome's maximum share."""
+        """Adding the person leaves their sector within the outcome's maximum share of
+        the largest team it can still reach (checked on the final team in `_settle`)."""
         share = _outcome(self.prep, o_index).rules.max_sector_share
         if share is None or share >= 1:
             return True
         sectors = self.prep.table.sector
         team = self.members[o_index]
         same = sum(1 for p in team if sectors[p] == sectors[person]) + 1
-        return same * 100 <= sector_share_limit(share) * (len(team) + 1)
+        largest = len(self.prep.teams.get(o_index, [])) + self.open_places[o_index]
+        return same * 100 <= sector_share_limit(share) * largest
+
+    def _settle(self) -> None:
+        """Drop the new members of teams that end above a sector's maximum share."""
+        sectors = self.prep.table.sector
+        broken = set()
+        for o_index, team in self.members.items():
+            share = _outcome(self.prep, o_index).rules.max_sector_share
+            if share is None or share >= 1 or not team:
+                continue
+            counts = Counter(int(sectors[p]) for p in team)
+            if max(counts.values()) * 100 > sector_share_limit(share) * len(team):
+                broken.add(o_index)
+        if broken:
+            places = self.prep.places
+            self.sel.fills = [f for f in self.sel.fills if places[f[0]].outcome not in broken]
+            coverage = self.prep.coverage
+            self.sel.met = [m for m in self.sel.met if coverage[m[0]].outcome not in broken]
 
     def _usable(self, option: _Option) -> bool:
         course = self.prep.request.courses[option.course]

@@ -356,3 +356,27 @@ def test_a_place_open_for_want_of_a_rule_not_a_skill_is_told_apart() -> None:
     plan = plan_training(req)
     assert plan.people == ()
     assert [(u.count, u.skill_gap) for u in plan.unmet] == [(2, False)]
+
+
+def test_both_planners_respect_the_maximum_sector_share() -> None:
+    # Two places under a 50 % cap: two public-sector people cannot both join.
+    req = training(
+        [
+            outcome(
+                "o1",
+                (Slot("navigator", 2, 0.5, min_fit=1.0),),
+                rules=TeamRules(max_sector_share=0.5),
+            )
+        ],
+        [
+            navigator_at("ann", 3),
+            navigator_at("bob", 3),
+            person("cat", {"navigator": 0.75}, levels={"welfare": 3}, sector=Sector.PRIVATE),
+        ],
+        [course("welfare-4", "welfare")],
+    )
+    sectors = {c.person_id: c.sector for c in req.staffing.candidates}
+    for plan in (greedy_training(req), plan_training(req)):
+        assert len(plan.fillable) == 2
+        assert {sectors[f.person_id] for f in plan.fillable} == {Sector.PUBLIC, Sector.PRIVATE}
+        assert check_plan(req, plan).holds
