@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -164,31 +166,48 @@ class SkillsService:
 
     async def import_people(self, rows: AsyncIterator[PersonImport]) -> ImportSummary:
         """Validates each row as it arrives and writes good rows in batches;
-        a row naming an unknown skill is refused whole."""
+        a row naming an unknown skill is refused whole.
+
+        One batch is written while the next is read and validated, so the
+        graph and this process work at the same time; never more than one
+        write is in flight, so batches commit in stream order."""
         summary = ImportSummary()
         batch: list[tuple[int, PersonImport]] = []
         seen_ids: dict[str, int] = {}
         number = 0
-        async for row in rows:
-            number += 1
-            problems = validate_person_import(row.person, row.levels)
-            earlier = seen_ids.get(row.person.id)
-            if earlier is not None:
-                problems.append(("person.id", f"already given in row {earlier}"))
-            if problems:
-                summary.rejected += 1
-                summary.errors.extend(
-                    RowError(number, row.person.id[:200], field, reason)
-                    for field, reason in problems
-                )
-                continue
-            seen_ids[row.person.id] = number
-            batch.append((number, row))
-            if len(batch) >= IMPORT_BATCH_PEOPLE:
+        writing: asyncio.Task[None] | None = None
+        try:
+            async for row in rows:
+                number += 1
+                problems = validate_person_import(row.person, row.levels)
+                earlier = seen_ids.get(row.person.id)
+                if earlier is not None:
+                    problems.append(("person.id", f"already given in row {earlier}"))
+                if problems:
+                    summary.rejected += 1
+                    summary.errors.extend(
+                        RowError(number, row.person.id[:200], field, reason)
+                        for field, reason in problems
+                    )
+                    continue
+                seen_ids[row.person.id] = number
+                batch.append((number, row))
+                if len(batch) >= IMPORT_BATCH_PEOPLE:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.create_task(self._write_people(batch, summary))
+                    batch = []
+            if writing is not None:
+                await writing
+            writing = None
+            if batch:
                 await self._write_people(batch, summary)
-                batch = []
-        if batch:
-            await self._write_people(batch, summary)
+        finally:
+            # The caller went away or a write failed: stop the write still running.
+            if writing is not None and not writing.done():
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writing
         summary.errors.sort(key=lambda e: e.row)
         return summary
 
