@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
@@ -229,13 +229,27 @@ async def _commit(
 async def _committed_work(tx: AsyncManagedTransaction) -> list[CommittedWork]:
     result = await tx.run(
         "MATCH (a:Assignment {state: $state}) "
+        "OPTIONAL MATCH (o:Outcome {id: a.outcome_id}) "
         "RETURN a.person_id AS person_id, a.outcome_id AS outcome_id, "
-        "a.role_id AS role_id, a.fte AS fte ORDER BY person_id, outcome_id",
+        "a.role_id AS role_id, a.fte AS fte, o.start AS start, o.end AS end "
+        "ORDER BY person_id, outcome_id",
         state=AssignmentState.COMMITTED.value,
     )
     return [
-        CommittedWork(r["person_id"], r["outcome_id"], r["role_id"], r["fte"]) async for r in result
+        CommittedWork(
+            r["person_id"],
+            r["outcome_id"],
+            r["role_id"],
+            r["fte"],
+            start=_optional_date(r["start"]),
+            end=_optional_date(r["end"]),
+        )
+        async for r in result
     ]
+
+
+def _optional_date(value: Any) -> date | None:
+    return None if value is None else _native(value)
 
 
 async def _commit_sequence(tx: AsyncManagedTransaction) -> int:

@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from services.matching.domain.model import (
     Candidate,
+    CommittedWork,
     LocalityRule,
     Outcome,
     Pin,
@@ -83,6 +84,15 @@ def clearance_valid_until(candidate: Candidate, kind: str) -> int:
 
 def dates_overlap(a: Outcome, b: Outcome) -> bool:
     return a.start <= b.end and b.start <= a.end
+
+
+def overlaps_any(work: CommittedWork, outcomes: Iterable[Outcome]) -> bool:
+    """Whether committed work runs while any of the outcomes does. Work that does
+    counts against the person's capacity for the whole request: safe (never
+    overbooks), if cautious for a request spanning several periods."""
+    if work.start is None or work.end is None:
+        return True
+    return any(o.start <= work.end and work.start <= o.end for o in outcomes)
 
 
 @dataclass
@@ -147,7 +157,7 @@ def build_table(request: StaffingRequest) -> CandidateTable:
         index[candidate.person_id] = position
     committed = np.zeros(len(candidates), dtype=np.int64)
     for work in request.committed:
-        if work.person_id in index:
+        if work.person_id in index and overlaps_any(work, request.outcomes):
             committed[index[work.person_id]] += fte_units(work.fte)
     capacity = np.array([fte_units(c.capacity_fte) for c in candidates], dtype=np.int64)
     locality, locality_codes = _codes(c.locality for c in candidates)

@@ -104,12 +104,15 @@ class Candidate:
 
 @dataclass(frozen=True)
 class CommittedWork:
-    """FTE a person already gives to a committed assignment; it reduces their capacity."""
+    """FTE a person already gives to a committed assignment; it reduces their capacity
+    while its outcome runs (no dates: always)."""
 
     person_id: str
     outcome_id: str
     role_id: str
     fte: float
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,16 @@ async def test_committing_makes_assignments_committed_once_and_uses_up_capacity(
     assert busy.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
+async def test_a_commitment_holds_a_person_only_while_its_outcome_runs(matching: Stub, people):
+    later = caseworkers("later", 2, start="2030-07-01", end="2030-12-31")
+    await create(matching, caseworkers("first", 2), later, caseworkers("alongside", 2))
+    proposal = await propose(matching, "first")
+    await matching.CommitProposal(matching_pb2.CommitProposalRequest(id=proposal.id))
+
+    assert staffed(await propose(matching, "later")) == {"ann", "cat"}
+    assert staffed(await propose(matching, "alongside")) == set()
+
+
 async def test_a_proposal_made_stale_by_a_later_commitment_is_refused_whole(matching: Stub, people):
     await create(matching, caseworkers("warm-homes", 2))
     earlier = await propose(matching, "warm-homes")

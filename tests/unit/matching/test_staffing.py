@@ -102,6 +102,21 @@ def test_committed_work_reduces_capacity() -> None:
     assert team(busy, "o1") == {"bob": "navigator"}
 
 
+def test_committed_work_only_counts_while_its_outcome_runs() -> None:
+    people = [person("ann", {"navigator": 0.9}), person("bob", {"navigator": 0.5})]
+    last_year = CommittedWork(
+        "ann", "older", "navigator", 0.6, start=date(2025, 1, 1), end=date(2025, 12, 31)
+    )
+    this_spring = replace(last_year, start=date(2026, 3, 1), end=date(2026, 5, 31))
+    staffing = request([outcome("o1", (NAVIGATOR,))], people)
+
+    after = solve(replace(staffing, committed=(last_year,)))
+    during = solve(replace(staffing, committed=(this_spring,)))
+
+    assert team(after, "o1") == {"ann": "navigator"}
+    assert team(during, "o1") == {"bob": "navigator"}
+
+
 def test_a_pin_forces_the_person_in_even_below_the_minimum_fit() -> None:
     slot = Slot("navigator", 1, 0.5, min_fit=0.6)
     people = [person("ann", {"navigator": 0.9}), person("bob", {"navigator": 0.4})]
