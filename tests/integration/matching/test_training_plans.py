@@ -262,3 +262,16 @@ async def test_bad_requests_name_their_fields(matching: Stub, short_outcome: Non
         matching.GetTrainingPlan(matching_pb2.GetTrainingPlanRequest(id="nope"))
     )
     assert absent.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_forgetting_a_person_removes_them_from_every_plan(
+    matching: Stub, short_outcome: None
+) -> None:
+    plan = await matching.PlanTraining(plan_request(600.0))
+    trainee = plan.people[0].person_id
+    await matching.ForgetPerson(matching_pb2.ForgetPersonRequest(person_id=trainee, actor="hr"))
+    stored = await matching.GetTrainingPlan(matching_pb2.GetTrainingPlanRequest(id=plan.id))
+    assert list(stored.people) == [] and list(stored.fillable) == []
+    assert all(c.person_id != trainee for c in stored.level_changes)
+    # The plan's figures stay as they were planned.
+    assert stored.total_cost == plan.total_cost
