@@ -140,6 +140,23 @@ def test_a_binding_budget_picks_the_cheaper_person() -> None:
     assert "cost 500 of budget 1,000" in result.assignments[0].reasons
 
 
+def test_equal_fits_tie_break_towards_the_cheaper_person_and_then_the_volunteer() -> None:
+    # A team rule that always holds keeps this on the CP-SAT model, not the fast path.
+    rules = TeamRules(min_sectors=1)
+    paid = [
+        person("ann", {"navigator": 0.8}, day_rate=400),
+        person("bob", {"navigator": 0.8}, day_rate=200),
+    ]
+    volunteer = person("vic", {"navigator": 0.8}, sector=Sector.COMMUNITY, day_rate=400)
+
+    cheaper = solve(request([outcome("o1", (NAVIGATOR,), rules=rules)], paid))
+    free = solve(request([outcome("o1", (NAVIGATOR,), rules=rules)], [*paid, volunteer]))
+
+    assert cheaper.solver == "cp-sat"
+    assert team(cheaper, "o1") == {"bob": "navigator"}
+    assert team(free, "o1") == {"vic": "navigator"}
+
+
 def test_a_slot_left_empty_by_the_budget_says_so() -> None:
     people = [person("ann", {"navigator": 0.9}, day_rate=500)]
     result = solve(request([outcome("o1", (NAVIGATOR, ARCHITECT), budget=1000)], people))
