@@ -130,7 +130,8 @@ class RoleProfile:
 
 @dataclass(frozen=True)
 class TrainingWeights:
-    # Per priority point of one place made fillable (or one coverage rule met).
+    # Per priority point of one place made fillable (or one coverage rule met); raised
+    # when needed so that it always outweighs every saving and spreading term.
     demand: float = 1_000_000.0
     # Per unit of money spent.
     cost: float = 1.0
@@ -155,6 +156,8 @@ class TrainingRequest:
     fits_after: tuple[FitAfter, ...] = ()
     roles: tuple[RoleProfile, ...] = ()
     weights: TrainingWeights = TrainingWeights()
+    # The whole call: pruning and the CP-SAT search (the baseline solve, when the
+    # planner has to run it, adds the staffing request's own limit).
     time_limit_s: float = 30.0
     # The staffing result to start from; None: the planner solves the staffing request itself.
     baseline: StaffingResult | None = None
@@ -973,7 +976,6 @@ class _Model:
         self.fill: dict[tuple[int, int], cp_model.IntVar] = {}
         self.met: dict[int, cp_model.IntVar] = {}
         self.trained: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
-        self.objective: list[tuple[cp_model.IntVar, int]] = []
         # The objective's value of one priority point of demand (set by add_objective).
         self.unit = 1.0
 
@@ -1382,7 +1384,11 @@ def _reachable_coverage(prep: _Prepared) -> set[int]:
 
 
 def plan_training(request: TrainingRequest) -> TrainingPlan:
-    """Choose enrolments that make the most priority-weighted open demand staffable."""
+    """Choose enrolments that make the most priority-weighted open demand staffable.
+
+    `solve_seconds` counts pruning and search, not the baseline staffing solve."""
+    if request.baseline is None:
+        request = replace(request, baseline=solve(request.staffing))
     started = perf_counter()
     prep = _prepare(request)
     seed = _Greedy(prep).run()
