@@ -108,7 +108,9 @@ def solve(request: StaffingRequest) -> StaffingResult:
     model, variables = build_model(request, pool=pool, terms=terms)
     hint(request, model, variables, seed)
     remaining = request.time_limit_s - (perf_counter() - started)
-    solver = _solver(remaining, seeded=pool.pruned and len(request.outcomes) > 1)
+    # A strict request may well reject the soft seed, and then needs the full search.
+    seeded = pool.pruned and len(request.outcomes) > 1 and request.mode is Mode.SOFT
+    solver = _solver(remaining, seeded=seeded)
     status = solver.solve(model)
 
     if status == cp_model.INFEASIBLE:
