@@ -46,7 +46,8 @@ def sequential_pairs(
 ) -> list[PairKey]:
     """The teams, outcome by outcome. An outcome reached after the deadline, or
     that its own solve cannot settle in its share of the time, gets the greedy
-    team instead, so the result is always a whole feasible portfolio."""
+    team instead, so every outcome gets a team. The portfolio keeps every hard rule
+    unless pins alone break one (then the whole model is infeasible anyway)."""
     outcomes = request.outcomes
     table = pool.table
     # person -> (outcome index, FTE units) already given away
