@@ -1329,6 +1329,7 @@ def _assemble(
                     "to demand of higher priority",
                 )
             )
+    reachable_rules = _reachable_coverage(prep)
     for index, entry in enumerate(prep.coverage):
         outcome = _outcome(prep, entry.outcome)
         rule = outcome.skill_coverage[entry.rule]
@@ -1336,7 +1337,7 @@ def _assemble(
         if index in met_indices:
             staffable += outcome.priority
             continue
-        reachable = index in _reachable_coverage(prep)
+        reachable = index in reachable_rules
         unmet.append(
             UnmetDemand(
                 "coverage",
