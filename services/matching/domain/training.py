@@ -435,7 +435,7 @@ def _pareto(options: list[tuple[_Option, float, float]]) -> list[tuple[_Option, 
     return kept
 
 
-def cheapest_reach(
+def _cheapest_reach(
     by_skill: dict[str, list[tuple[_Option, float, float, float]]],
     deficit: float,
     days: float,
@@ -650,7 +650,7 @@ def _prepare(request: TrainingRequest) -> _Prepared:
                     return gains.gain(who, course, role_id)
 
                 by_skill = _person_options(request, candidate, usable, runs, outcome.start, gain_of)
-                reach = cheapest_reach(
+                reach = _cheapest_reach(
                     by_skill, float(deficit[person]), _available_days(request, candidate.person_id)
                 )
                 if reach is None:
@@ -896,7 +896,7 @@ class _Greedy:
                     (option, gain, course.cost, course.duration_days)
                 )
             days = _available_days(self.prep.request, candidate.person_id)
-            reach = cheapest_reach(by_skill, need, days - self.days_used[person])
+            reach = _cheapest_reach(by_skill, need, days - self.days_used[person])
             if reach is None or reach[0] > self.budget + 1e-9:
                 continue
             key = (reach[0], candidate.person_id, person, reach[1])
