@@ -15,6 +15,7 @@ from neo4j import Driver
 from deploy.demo_data import load_demo_data
 from deploy.run_local import LocalStack, Ports
 from services.common.settings import Neo4jSettings
+from tests.bench.load_bench import wait_until_warm
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class System:
 
 # The gateway's 5 s default is for a machine of its own; on 2 cores shared with
 # Neo4j, the load generator and the solver a busy moment is not an outage.
-CALM_DEADLINES = {"GATEWAY_CALL_DEADLINE_S": "20"}
+CALM_DEADLINES = {"GATEWAY_CALL_DEADLINE_S": "20", "GATEWAY_STAFFING_MARGIN_S": "30"}
 
 
 def stack_environment(neo4j: Neo4jSettings) -> dict[str, str]:
@@ -64,6 +65,7 @@ def system(
     )
     try:
         stack.start()
+        wait_until_warm(stack.gateway_url, stack.admin_key)
         keys = load_demo_data(stack.gateway_url, stack.admin_key)
         yield System(stack=stack, keys={"admin": stack.admin_key, **keys})
     finally:

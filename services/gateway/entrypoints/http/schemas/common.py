@@ -23,9 +23,13 @@ PageSize = Annotated[int, Field(ge=1, le=500)]
 
 
 class RequestModel(BaseModel):
-    """A body a client sends: unknown fields are refused, not ignored."""
+    """A body a client sends: unknown fields are refused, not ignored.
 
-    model_config = ConfigDict(extra="forbid")
+    Python's JSON reader takes NaN, Infinity and 1e309; a budget or weight of
+    infinity would pass a `ge=0` bound, reach the solver and read back as null.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Page(BaseModel, Generic[T]):
