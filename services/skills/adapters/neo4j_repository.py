@@ -52,16 +52,24 @@ SCHEMA: tuple[LiteralString, ...] = (
 )
 
 # People whose properties pass the filter; `p` is bound. The skill filter
-# takes the effective level: the highest-ranking current claim, newest first.
+# takes the effective level by the domain's rule (fit.supersedes): current
+# claims oldest first, each later one counting instead when its source ranks
+# at least as high, or when it is evidenced (fit.EVIDENCED_SOURCES) and shows a
+# higher level.
 _PERSON_FILTER: LiteralString = """
 ($sector = '' OR p.sector = $sector)
 AND ($organisation = '' OR p.organisation = $organisation)
 AND ($locality = '' OR p.locality = $locality)
-AND ($filter_skill_id = '' OR COLLECT {
+AND ($filter_skill_id = '' OR reduce(best = null, c IN COLLECT {
       MATCH (p)-[f:HAS_SKILL]->(:Skill {id: $filter_skill_id})
       WHERE f.valid_until = '' OR f.valid_until >= $today
-      RETURN f.level ORDER BY f.rank DESC, f.assessed_at DESC LIMIT 1
-    }[0] >= $min_level)
+      WITH f ORDER BY f.assessed_at, f.rank, f.level
+      RETURN [f.level, f.rank, f.assessed_at, f.source]
+    } | CASE
+      WHEN best IS NULL OR c[1] >= best[1]
+        OR (c[3] IN ['training', 'assessment', 'certificate']
+            AND c[0] > best[0] AND c[2] > best[2]) THEN c
+      ELSE best END)[0] >= $min_level)
 """
 
 _ALL_CLAIMS: LiteralString = """

@@ -4,11 +4,13 @@ level (a completed course, a fresh assessment) shows progress and counts."""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 import pytest
 
-from services.skills.domain.fit import Held, effective_claims
+from services.skills.adapters.neo4j_repository import CLAIMS_OF_HOLDERS
+from services.skills.domain.fit import EVIDENCED_SOURCES, Held, effective_claims
 from services.skills.domain.model import LevelClaim
 from services.skills.service.use_cases import held_from_rows
 
@@ -82,3 +84,9 @@ def test_bulk_rows_follow_the_same_rule() -> None:
         ("c", 4, "self", "2026-03-01", ""),
     ]
     assert held_from_rows(rows, TODAY) == {"a": Held(3, 1.0), "b": Held(2, 1.0), "c": Held(1, 1.0)}
+
+
+def test_the_graph_filter_names_the_same_evidenced_sources() -> None:
+    named = re.search(r"c\[3\] IN \[([^\]]*)\]", CLAIMS_OF_HOLDERS)
+    assert named is not None
+    assert {part.strip().strip("'") for part in named.group(1).split(",")} == EVIDENCED_SOURCES
