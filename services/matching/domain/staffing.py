@@ -2,7 +2,9 @@
 
 Status rule: OPTIMAL when CP-SAT proves it (or the pure-assignment fast
 path answers, which is exact); TIMED_OUT when the time limit stopped the
-search, with the best solution found, or with none (then every slot is
+search, with the best solution found, or, when the search found none, with
+the seed team if it keeps every rule (soft mode; the bound is then the
+optimistic one of `optimistic_bound`), or with none (then every slot is
 reported unfilled); FEASIBLE when a solution was found but the search
 stopped short of the limit for another reason; INFEASIBLE only when proven,
 or when a pin is impossible on its face, always with the minimal set of
@@ -20,6 +22,8 @@ starts near the optimum and spends its time proving the bound.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from time import perf_counter
 
 from ortools.sat.python import cp_model
@@ -106,7 +110,7 @@ def solve(request: StaffingRequest) -> StaffingResult:
             if evaluate_objective(request, teams) > evaluate_objective(request, seed):
                 seed = teams
     model, variables = build_model(request, pool=pool, terms=terms)
-    hint(request, model, variables, seed)
+    seed_values = hint(request, model, variables, seed)
     remaining = request.time_limit_s - (perf_counter() - started)
     # A strict request may well reject the soft seed, and then needs the full search.
     seeded = pool.pruned and len(request.outcomes) > 1 and request.mode is Mode.SOFT
@@ -126,26 +130,43 @@ def solve(request: StaffingRequest) -> StaffingResult:
         raise RuntimeError(f"staffing model invalid: {model.validate()}")
 
     timed_out = solver.wall_time >= TIMED_OUT_SHARE * max(remaining, 0.01)
+    value_of: Callable[[cp_model.IntVar], int]
     if status == cp_model.UNKNOWN:
-        unfilled = tuple(
-            Unfilled(o.id, s.role_id, s.count, "no solution found within the time limit")
-            for o in request.outcomes
-            for s in o.slots
-        )
-        return _empty_result(SolveStatus.TIMED_OUT, started, unfilled=unfilled, pruned=pool.pruned)
+        # No solution from the search: the seed still answers when it keeps every
+        # rule, against a bound no team can beat.
+        if request.mode is not Mode.SOFT or not satisfies(model, seed_values):
+            unfilled = tuple(
+                Unfilled(o.id, s.role_id, s.count, "no solution found within the time limit")
+                for o in request.outcomes
+                for s in o.slots
+            )
+            return _empty_result(
+                SolveStatus.TIMED_OUT, started, unfilled=unfilled, pruned=pool.pruned
+            )
+        objective = float(evaluate_objective(request, seed))
+        bound = float(optimistic_bound(request, variables))
 
-    chosen = [key for key, var in variables.assign.items() if solver.boolean_value(var)]
-    objective = solver.objective_value
-    bound = solver.best_objective_bound
-    if status == cp_model.OPTIMAL:
-        result_status = SolveStatus.OPTIMAL
-    elif timed_out:
+        def value_of(var: cp_model.IntVar) -> int:
+            return seed_values[var.index]
+
         result_status = SolveStatus.TIMED_OUT
     else:
-        result_status = SolveStatus.FEASIBLE
-    unfilled_counts = {key: int(solver.value(var)) for key, var in variables.unfilled.items()}
+        objective = solver.objective_value
+        bound = solver.best_objective_bound
+
+        def value_of(var: cp_model.IntVar) -> int:
+            return int(solver.value(var))
+
+        if status == cp_model.OPTIMAL:
+            result_status = SolveStatus.OPTIMAL
+        elif timed_out:
+            result_status = SolveStatus.TIMED_OUT
+        else:
+            result_status = SolveStatus.FEASIBLE
+    chosen = [key for key, var in variables.assign.items() if value_of(var)]
+    unfilled_counts = {key: value_of(var) for key, var in variables.unfilled.items()}
     shortfalls = {
-        name: int(solver.value(var)) + variables.fixed_shortfalls.get(name, 0)
+        name: value_of(var) + variables.fixed_shortfalls.get(name, 0)
         for name, var in variables.shortfalls.items()
     }
     return StaffingResult(
@@ -168,9 +189,10 @@ def hint(
     model: cp_model.CpModel,
     variables: StaffingVariables,
     chosen: list[PairKey],
-) -> None:
+) -> dict[int, int]:
     """Hint every variable, not just the decisions: CP-SAT only takes a complete,
-    feasible hint as its first solution without search."""
+    feasible hint as its first solution without search. Returns the hinted value
+    of each variable by index."""
     picked = set(chosen)
     values: dict[int, int] = {}
     filled: dict[tuple[str, str], int] = {}
@@ -192,6 +214,52 @@ def hint(
         model.add_hint(present, values[present.index])
     for short in variables.shortfalls.values():
         model.add_hint(short, values[short.index])
+    return values
+
+
+def satisfies(model: cp_model.CpModel, values: Mapping[int, int]) -> bool:
+    """Whether values for every variable keep each domain and constraint of a
+    model built without assumption literals (linear and at-most-one only)."""
+    proto = model.proto
+    for index, variable in enumerate(proto.variables):
+        if index not in values or not _in_domain(values[index], variable.domain):
+            return False
+    for constraint in proto.constraints:
+        if len(constraint.enforcement_literal):
+            return False
+        if constraint.has_linear():
+            linear = constraint.linear
+            total = sum(c * values[v] for v, c in zip(linear.vars, linear.coeffs, strict=True))
+            if not _in_domain(total, linear.domain):
+                return False
+        elif constraint.has_at_most_one():
+            literals = list(constraint.at_most_one.literals)
+            if any(ref < 0 for ref in literals) or sum(values[ref] for ref in literals) > 1:
+                return False
+        else:
+            return False
+    return True
+
+
+def _in_domain(value: int, domain: Sequence[int]) -> bool:
+    return any(domain[i] <= value <= domain[i + 1] for i in range(0, len(domain), 2))
+
+
+def optimistic_bound(request: StaffingRequest, variables: StaffingVariables) -> int:
+    """No team scores more: each place taken by its best candidate or left empty
+    at its penalty, whichever is worth more, with no person's time, budget or team
+    rule in the way (and no unavoidable shortfall charged)."""
+    values: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for (_, outcome_id, role_id), pair in variables.pairs.items():
+        values[(outcome_id, role_id)].append(pair.value)
+    total = 0
+    for outcome in request.outcomes:
+        empty = -variables.terms.shortfall_penalty(outcome)
+        for slot in outcome.slots:
+            best = sorted(values[(outcome.id, slot.role_id)], reverse=True)[: slot.count]
+            total += sum(max(value, empty) for value in best)
+            total += empty * (slot.count - len(best))
+    return total
 
 
 def relative_gap(objective: float, bound: float) -> float:

@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from ortools.sat.python import cp_model
 
+from services.matching.domain import staffing as staffing_module
 from services.matching.domain.greedy import evaluate_objective, greedy
 from services.matching.domain.model import (
     Clearance,
@@ -21,7 +23,7 @@ from services.matching.domain.model import (
     TeamRules,
 )
 from services.matching.domain.objective import OBJECTIVE_SCALE
-from services.matching.domain.staffing import build_model, solve
+from services.matching.domain.staffing import build_model, hint, satisfies, solve
 from tests.unit.matching.builders import outcome, person, request, team
 
 NAVIGATOR = Slot("navigator", 1, 0.5)
@@ -332,3 +334,53 @@ def test_one_person_takes_one_role_per_outcome(mode: Mode) -> None:
     result = solve(request([outcome("o1", (NAVIGATOR, ARCHITECT))], people, mode=mode))
 
     assert len(result.assignments) == (1 if mode is Mode.SOFT else 0)
+
+
+def test_when_the_search_finds_nothing_in_time_the_seed_answers_against_a_safe_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_time(time_limit_s: float, *, seeded: bool = False) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 0.0
+        return solver
+
+    slot = Slot("navigator", 1, 0.6)
+    staffing = request(
+        [outcome("o1", (slot, ARCHITECT), rules=TeamRules(min_sectors=2)), outcome("o2", (slot,))],
+        [
+            person("ann", {"navigator": 0.9, "architect": 0.85}),
+            person("bob", {"navigator": 0.8, "architect": 0.1}, sector=Sector.PRIVATE),
+            person("cat", {"navigator": 0.7}),
+        ],
+    )
+    best = solve(staffing)
+    monkeypatch.setattr(staffing_module, "_solver", no_time)
+
+    hurried = solve(staffing)
+    baseline = greedy(staffing)
+
+    assert hurried.status is SolveStatus.TIMED_OUT
+    assert {(a.person_id, a.outcome_id) for a in hurried.assignments} == {
+        (a.person_id, a.outcome_id) for a in baseline.assignments
+    }
+    assert hurried.objective == baseline.objective
+    assert hurried.bound >= best.objective > hurried.objective
+    assert hurried.gap == pytest.approx((hurried.bound - hurried.objective) / hurried.objective)
+
+
+def test_a_seed_that_overbooks_a_person_is_not_taken_as_an_answer() -> None:
+    slot = Slot("navigator", 1, 0.6)
+    staffing = request(
+        [outcome("o1", (slot,)), outcome("o2", (slot,))],
+        [person("ann", {"navigator": 0.9}), person("bob", {"navigator": 0.5})],
+    )
+    model, variables = build_model(staffing)
+    fair = hint(
+        staffing, model, variables, [("ann", "o1", "navigator"), ("bob", "o2", "navigator")]
+    )
+    overbooked = hint(
+        staffing, model, variables, [("ann", "o1", "navigator"), ("ann", "o2", "navigator")]
+    )
+
+    assert satisfies(model, fair)
+    assert not satisfies(model, overbooked)
