@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -123,8 +124,11 @@ class Course(BaseModel):
 
 class PlanOptions(RequestModel):
     time_limit_s: float = Field(default=10.0, gt=0.0, le=MAX_PLAN_TIME_LIMIT_S)
-    default_available_days: float = Field(default=10.0, ge=0.0, le=260.0)
-    available_days: dict[Identifier, float] = Field(default_factory=dict, max_length=100_000)
+    # Working days each person can give to training, and exceptions by person id.
+    default_available_days: float = Field(default=10.0, gt=0.0, le=260.0)
+    available_days: dict[Identifier, Annotated[float, Field(ge=0.0, le=260.0)]] = Field(
+        default_factory=dict, max_length=100_000
+    )
     course_ids: list[Identifier] = Field(default_factory=list, max_length=10_000)
 
 
