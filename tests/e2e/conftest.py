@@ -34,6 +34,9 @@ def stack(
             # Any free port: stacks of parallel test sessions must not fight over 9101/9102.
             "SKILLS_METRICS_PORT": "0",
             "MATCHING_METRICS_PORT": "0",
+            # This tier tests behaviour, not latency (tests/reliability does): on a busy
+            # machine a query's first planning alone can pass the 5 s default deadline.
+            "GATEWAY_CALL_DEADLINE_S": "30",
         },
     )
     try:

@@ -183,8 +183,8 @@ def test_manager_staffs_an_outcome_pins_a_person_and_commits(
     trail = admin.get("/v1/audit", params={"page_size": 100}).json()["items"]
     creations = [e for e in trail if e["target"] == f"/v1/outcomes/{outcome_id}"]
     assert sorted(e["action"] for e in creations) == [
+        "POST /v1/outcomes (replayed)",
         "create_outcome",
-        "create_outcome (replayed)",
     ]
 
     first = manager.post(
