@@ -14,10 +14,11 @@ model building included.
 Optimality: `optimality_proven` is True only for an optimal answer over the
 full candidate set; after pruning it holds over the kept candidates only.
 
-Large portfolios: when pruning is on and there are several outcomes, each
-outcome is first solved on its own in priority order among the people with
-time left (`sequential`); that portfolio is the hint, so the whole model
-starts near the optimum and spends its time proving the bound.
+Large portfolios: when pruning is on, the mode is soft and there are
+several outcomes, each outcome is first solved on its own in priority order
+among the people with time left (`sequential`); that portfolio is the hint,
+so the whole model starts near the optimum and spends its time proving the
+bound.
 """
 
 from __future__ import annotations
@@ -96,24 +97,24 @@ def solve(request: StaffingRequest) -> StaffingResult:
     if is_pure_assignment(request, pool):
         return solve_pure_assignment(request, pool, started)
 
-    # The better of the greedy baseline and (for pruned portfolios) the
+    # The better of the greedy baseline and (for pruned soft portfolios) the
     # outcome-by-outcome solve seeds the search as a hint; when pruning, both
-    # stay in the pool, so the answer is never worse than either.
+    # stay in the pool, so the answer is never worse than either. A strict
+    # request would mostly reject a soft seed, and needs its time for the search.
     seed = greedy_pairs(request, pool)
     terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
+    seeded = pool.pruned and len(request.outcomes) > 1 and request.mode is Mode.SOFT
     if pool.pruned:
         keep_pairs(request, pool, seed)
-        if len(request.outcomes) > 1:
-            deadline = started + SEQUENTIAL_TIME_SHARE * request.time_limit_s
-            teams = sequential_pairs(request, pool, terms, deadline)
-            keep_pairs(request, pool, teams)
-            if evaluate_objective(request, teams) > evaluate_objective(request, seed):
-                seed = teams
+    if seeded:
+        deadline = started + SEQUENTIAL_TIME_SHARE * request.time_limit_s
+        teams = sequential_pairs(request, pool, terms, deadline)
+        keep_pairs(request, pool, teams)
+        if evaluate_objective(request, teams) > evaluate_objective(request, seed):
+            seed = teams
     model, variables = build_model(request, pool=pool, terms=terms)
     seed_values = hint(request, model, variables, seed)
     remaining = request.time_limit_s - (perf_counter() - started)
-    # A strict request may well reject the soft seed, and then needs the full search.
-    seeded = pool.pruned and len(request.outcomes) > 1 and request.mode is Mode.SOFT
     solver = _solver(remaining, seeded=seeded)
     status = solver.solve(model)
 
