@@ -159,14 +159,14 @@ def test_each_stateless_deployment_is_scaled_by_its_autoscaler(name: str) -> Non
 
 
 @pytest.mark.parametrize("name", GRPC_SERVICES)
-def test_grpc_services_have_grpc_probes_and_liveness_ignores_the_graph(name: str) -> None:
+def test_grpc_services_are_ready_by_grpc_health_and_alive_while_they_listen(name: str) -> None:
     spec = container(name)
-    grpc_port = port_named(name, "grpc")
-    readiness, liveness = spec["readinessProbe"]["grpc"], spec["livenessProbe"]["grpc"]
-    assert readiness["port"] == liveness["port"] == grpc_port
-    # Health "" follows Neo4j; a restart would not bring Neo4j back.
-    assert readiness.get("service", "") == ""
-    assert liveness.get("service", "") != ""
+    readiness, liveness = spec["readinessProbe"], spec["livenessProbe"]
+    assert readiness["grpc"]["port"] == port_named(name, "grpc")
+    assert readiness["grpc"].get("service", "") == ""
+    # Every gRPC health entry follows Neo4j; a restart would not bring Neo4j back.
+    assert "grpc" not in liveness
+    assert liveness["tcpSocket"] == {"port": "grpc"}
 
 
 def test_the_gateway_has_http_readiness_and_liveness() -> None:
