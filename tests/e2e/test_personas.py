@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from deploy.run_local import LocalStack
+from services.gateway import cli
 from tests.e2e.conftest import client_with_key, issue_key
-from tests.e2e.town import FORMULA_ORGANISATION, Resident, people_csv, residents, staffed_outcome
+from tests.e2e.town import (
+    FORMULA_ORGANISATION,
+    PEOPLE_COLUMNS,
+    Resident,
+    people_csv,
+    residents,
+    staffed_outcome,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
 
+PERSONAS = ("hr", "manager", "planner")
 # Small solver limits keep the tier quick; the town is small enough to prove optimality.
 TIME_LIMIT_S = 5.0
 
@@ -344,3 +357,50 @@ def test_no_answer_tells_which_keys_exist(stack: LocalStack, admin: httpx.Client
     ]
     assert answers[0][0] == 401
     assert all(answer == answers[0] for answer in answers)
+
+
+def lps(stack: LocalStack, key: str, *args: str) -> str:
+    """Runs the `lps` client in process (it still talks HTTP to the stack); its output."""
+    done = CliRunner().invoke(
+        cli.app, list(args), env={"LPS_URL": stack.gateway_url, "LPS_KEY": key, "COLUMNS": "200"}
+    )
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_the_lps_client_does_each_personas_task(
+    stack: LocalStack, admin: httpx.Client, town_imported: dict[str, Any], tmp_path: Path
+) -> None:
+    installed = entry_points(group="console_scripts", name="lps")
+    assert [script.value for script in installed] == ["services.gateway.cli:main"]
+    hr_key, manager_key, planner_key = (issue_key(admin, scope) for scope in PERSONAS)
+    people = tmp_path / "people.csv"
+    people.write_text(
+        ",".join(PEOPLE_COLUMNS)
+        + "\ncli-1,Cleo,public,Council,northfield,1,300,,local-services-knowledge,4,,manager,"
+        + "\ncli-1,Cleo,public,Council,northfield,1,300,,advice-and-signposting,4,,manager,"
+        + "\ncli-2,Cal,public,Council,northfield,1,300,,empathy,six,,manager,"
+        + "\ncli-3,Cas,community,,northfield,0.2,0,,empathy,3,,self,\n"
+    )
+    imported = lps(stack, hr_key, "people", "import", str(people))
+    assert "2 people imported" in imported
+    assert re.search(r"\b4\b.*\blevel\b", imported), imported
+    fit = lps(stack, planner_key, "fit", "cli-1", "navigator")
+    assert "cli-1 as navigator: fit" in fit and "empathy" in fit
+
+    outcome = tmp_path / "outcome.yaml"
+    outcome.write_text(
+        "id: cli-outcome\ntitle: Advice at the library\nlocality: northfield\n"
+        "start: 2027-02-01\nend: 2027-03-31\n"
+        "slots:\n  - {role_id: navigator, count: 1, fte: 0.1, min_fit: 0.5}\n"
+    )
+    assert "created outcome cli-outcome" in lps(
+        stack, manager_key, "outcomes", "create", str(outcome)
+    )
+    proposed = lps(stack, manager_key, "propose", "cli-outcome", "--time-limit", "3")
+    match = re.search(r"proposal (\S+): (optimal|feasible)", proposed)
+    assert match, proposed
+    assert "committed" in lps(stack, manager_key, "commit", match.group(1))
+
+    gaps = lps(stack, planner_key, "gaps", "--role", "navigator")
+    assert "Roles" in gaps and "Closest people" in gaps and "navigator" in gaps
