@@ -105,6 +105,16 @@ def test_cypher_fragments_are_stored_verbatim_and_never_run(
     assert people_after == people_before + created
 
 
+def test_ids_beyond_latin1_are_created_whole_with_an_encoded_location(
+    system: System, hr: httpx.Client
+) -> None:
+    person_id = "hostile-\u00e9\U0001f600\u4e2d"
+    answer = hr.post("/v1/people", json={"id": person_id, "name": "N", "sector": "public"})
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["location"] == "/v1/people/hostile-%C3%A9%F0%9F%98%80%E4%B8%AD"
+    assert hr.get(answer.headers["location"]).json()["id"] == person_id
+
+
 def test_formulas_are_stored_verbatim_and_neutralised_on_export(
     system: System, hr: httpx.Client
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from urllib.parse import quote
 
 import grpc
 
@@ -16,3 +17,8 @@ async def exists(lookup: Awaitable[object]) -> bool:
             return False
         raise
     return True
+
+
+def location(collection: str, resource_id: str) -> str:
+    """A Location header for a client-chosen id: headers are Latin-1, ids are any Unicode."""
+    return f"{collection}/{quote(resource_id, safe='')}"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from lps.matching.v1 import matching_pb2
 from services.gateway.entrypoints.http.deps import Matching, ReadOutcomes, WriteOutcomes
+from services.gateway.entrypoints.http.routes.lookup import location
 from services.gateway.entrypoints.http.schemas.common import Page, PageSize, same_id
 from services.gateway.entrypoints.http.schemas.outcomes import (
     Outcome,
@@ -27,7 +28,7 @@ async def create_outcome(
 ) -> Outcome:
     outcome_id = body.id or f"outcome-{uuid.uuid4().hex[:12]}"
     created = await matching.create_outcome(body.to_proto(outcome_id))
-    response.headers["Location"] = f"/v1/outcomes/{created.id}"
+    response.headers["Location"] = location("/v1/outcomes", created.id)
     return Outcome.of(created)
 
 

@@ -17,7 +17,7 @@ from services.gateway.entrypoints.http.deps import (
     Skills,
     WritePeople,
 )
-from services.gateway.entrypoints.http.routes.lookup import exists
+from services.gateway.entrypoints.http.routes.lookup import exists, location
 from services.gateway.entrypoints.http.schemas.common import (
     Identifier,
     Page,
@@ -72,7 +72,7 @@ async def create_person(
     if await exists(skills.get_person(body.id)):
         raise AlreadyExists(f"person {body.id!r} exists; PUT /v1/people/{body.id} replaces it")
     created = await skills.upsert_person(body.to_proto(body.id), actor=key.id)
-    response.headers["Location"] = f"/v1/people/{created.id}"
+    response.headers["Location"] = location("/v1/people", created.id)
     return Person.of(created)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from lps.skills.v1 import skills_pb2
 from services.common.errors import AlreadyExists
 from services.gateway.entrypoints.http.deps import ReadDirectory, Skills, WriteCatalogue
-from services.gateway.entrypoints.http.routes.lookup import exists
+from services.gateway.entrypoints.http.routes.lookup import exists, location
 from services.gateway.entrypoints.http.schemas.catalogue import Skill, SkillCreate, SkillReplace
 from services.gateway.entrypoints.http.schemas.common import Page, PageSize, same_id
 
@@ -43,7 +43,7 @@ async def create_skill(
     if await exists(skills.get_skill(body.id)):
         raise AlreadyExists(f"skill {body.id!r} exists; PUT replaces it")
     created = await skills.upsert_skill(body.to_proto(body.id))
-    response.headers["Location"] = f"/v1/skills/{created.id}"
+    response.headers["Location"] = location("/v1/skills", created.id)
     return Skill.of(created)
 
 

@@ -19,7 +19,7 @@ from services.gateway.entrypoints.http.deps import (
     Skills,
     WriteCatalogue,
 )
-from services.gateway.entrypoints.http.routes.lookup import exists
+from services.gateway.entrypoints.http.routes.lookup import exists, location
 from services.gateway.entrypoints.http.schemas.common import Page, PageSize, same_id
 from services.gateway.entrypoints.http.schemas.training import (
     Completion,
@@ -67,7 +67,7 @@ async def create_course(
             f"course {body.id!r} exists; PUT /v1/training/courses/{body.id} replaces it"
         )
     created = await skills.upsert_course(body.to_proto(body.id), actor=key.id)
-    response.headers["Location"] = f"/v1/training/courses/{created.id}"
+    response.headers["Location"] = location("/v1/training/courses", created.id)
     return Course.of(created)
 
 
