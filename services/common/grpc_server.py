@@ -8,7 +8,7 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
 from typing import Any
 
 import grpc
@@ -16,14 +16,24 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.common import tracing
-from services.common.errors import DomainError
+from services.common.errors import DomainError, Unavailable
+from services.common.graph import GRAPH_UNAVAILABLE, call_deadline_var, set_call_deadline
 from services.common.grpc_errors import abort_with_error
 from services.common.logging import REQUEST_ID_HEADER, new_request_id, request_id_var
-from services.common.metrics import MetricsServer, observe_rpc, start_metrics_server
+from services.common.metrics import (
+    MetricsServer,
+    observe_rpc,
+    split_method,
+    start_metrics_server,
+)
 
 logger = logging.getLogger(__name__)
 
 Handler = Any  # grpc.RpcMethodHandler; grpc ships no type information
+
+# A lost graph is the client's cue to retry later (UNAVAILABLE), never an UNKNOWN error.
+GRAPH_DOWN = Unavailable("The graph database does not answer; retry later.")
+NOT_READY = "The service is not ready: its graph database does not answer yet."
 
 
 def _request_id_from(context: grpc.aio.ServicerContext) -> str:
@@ -37,7 +47,16 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     """Sets the request id for the call's logs and turns domain errors into statuses.
 
     Servicers stay thin: they raise domain errors and never build statuses.
+    Calls to `gated` services are refused with UNAVAILABLE at once while
+    `ready()` is false (the graph is down): failing fast beats retrying the
+    graph until the caller's deadline.
     """
+
+    def __init__(
+        self, gated: Collection[str] = (), ready: Callable[[], bool] = lambda: True
+    ) -> None:
+        self.gated = frozenset(gated)
+        self.ready = ready
 
     async def intercept_service(
         self,
@@ -48,26 +67,27 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         if handler is None:
             return handler
         method = handler_call_details.method
+        gate = self.ready if split_method(method)[0] in self.gated else _always_ready
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(handler.unary_unary, method),
+                _wrap_unary(handler.unary_unary, method, gate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.stream_unary:
             return grpc.stream_unary_rpc_method_handler(
-                _wrap_unary(handler.stream_unary, method),
+                _wrap_unary(handler.stream_unary, method, gate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(handler.unary_stream, method),
+                _wrap_stream(handler.unary_stream, method, gate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         return grpc.stream_stream_rpc_method_handler(
-            _wrap_stream(handler.stream_stream, method),
+            _wrap_stream(handler.stream_stream, method, gate),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
@@ -92,44 +112,66 @@ def _code_of(context: grpc.aio.ServicerContext, raised: BaseException | None) ->
     return "OK"
 
 
+def _always_ready() -> bool:
+    return True
+
+
 def _wrap_unary(
-    behaviour: Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]], method: str
+    behaviour: Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]],
+    method: str,
+    ready: Callable[[], bool],
 ) -> Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
         token = request_id_var.set(_request_id_from(context))
+        deadline_token = set_call_deadline(context.time_remaining())
         started = time.perf_counter()
         raised: BaseException | None = None
         try:
+            if not ready():
+                raise Unavailable(NOT_READY)
             return await behaviour(request, context)
         except DomainError as error:
             await abort_with_error(context, error)
+        except GRAPH_UNAVAILABLE as error:
+            logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
+            await abort_with_error(context, GRAPH_DOWN)
         except BaseException as error:
             raised = error
             raise
         finally:
             _finish_call(method, started, _code_of(context, raised))
+            call_deadline_var.reset(deadline_token)
             request_id_var.reset(token)
 
     return wrapped
 
 
 def _wrap_stream(
-    behaviour: Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]], method: str
+    behaviour: Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]],
+    method: str,
+    ready: Callable[[], bool],
 ) -> Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         token = request_id_var.set(_request_id_from(context))
+        deadline_token = set_call_deadline(context.time_remaining())
         started = time.perf_counter()
         raised: BaseException | None = None
         try:
+            if not ready():
+                raise Unavailable(NOT_READY)
             async for response in behaviour(request, context):
                 yield response
         except DomainError as error:
             await abort_with_error(context, error)
+        except GRAPH_UNAVAILABLE as error:
+            logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
+            await abort_with_error(context, GRAPH_DOWN)
         except BaseException as error:
             raised = error
             raise
         finally:
             _finish_call(method, started, _code_of(context, raised))
+            call_deadline_var.reset(deadline_token)
             request_id_var.reset(token)
 
     return wrapped
@@ -198,9 +240,13 @@ class GrpcServer:
 
     def __init__(self, service_names: Iterable[str], max_message_mb: int = 16) -> None:
         self.service_names = list(service_names)
+        self.serving = False
         self.server = grpc.aio.server(
             # Tracing outermost, so that the span covers the request id, metrics and logs.
-            interceptors=[*tracing.server_interceptors(), ServiceInterceptor()],
+            interceptors=[
+                *tracing.server_interceptors(),
+                ServiceInterceptor(self.service_names, lambda: self.serving),
+            ],
             options=[
                 ("grpc.max_receive_message_length", max_message_mb * 1024 * 1024),
                 ("grpc.max_send_message_length", 64 * 1024 * 1024),
@@ -236,6 +282,7 @@ class GrpcServer:
         await self.server.start()
 
     async def set_serving(self, serving: bool) -> None:
+        self.serving = serving
         status = (
             health_pb2.HealthCheckResponse.SERVING
             if serving

@@ -1,21 +1,19 @@
 """Prometheus metrics every process exposes on `/metrics`: calls per RPC and
 per route with latency and errors, and the latency of every Neo4j
-transaction. The metrics live in prometheus-client's default registry, so one
-process serves all of its own on one endpoint."""
+transaction (timed by the driver wrapper in services/common/graph.py). The
+metrics live in prometheus-client's default registry, so one process serves
+all of its own on one endpoint."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from threading import Thread
-from types import TracebackType
-from typing import Any, cast
 from wsgiref.simple_server import WSGIServer
 
-from neo4j import AsyncDriver, RoutingControl
 from prometheus_client import Counter, Histogram, start_http_server
 
 logger = logging.getLogger(__name__)
@@ -140,7 +138,7 @@ def host_of(address: str) -> str:
 
 
 @asynccontextmanager
-async def _timed(operation: str, mode: str) -> AsyncIterator[None]:
+async def timed_graph_call(operation: str, mode: str) -> AsyncIterator[None]:
     started = time.perf_counter()
     try:
         yield
@@ -149,69 +147,3 @@ async def _timed(operation: str, mode: str) -> AsyncIterator[None]:
         raise
     finally:
         NEO4J_SECONDS.labels(operation, mode).observe(time.perf_counter() - started)
-
-
-def _operation_of(work: Callable[..., Any]) -> str:
-    return getattr(work, "__name__", "transaction").lstrip("_") or "transaction"
-
-
-class MeteredSession:
-    """An AsyncSession whose transactions and queries are timed; the rest passes through."""
-
-    def __init__(self, session: Any) -> None:
-        self._session = session
-
-    async def __aenter__(self) -> MeteredSession:
-        await self._session.__aenter__()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self._session.__aexit__(exc_type, exc, traceback)
-
-    async def execute_read(self, work: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
-        async with _timed(_operation_of(work), "read"):
-            return await self._session.execute_read(work, *args, **kw)
-
-    async def execute_write(
-        self, work: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-    ) -> Any:
-        async with _timed(_operation_of(work), "write"):
-            return await self._session.execute_write(work, *args, **kw)
-
-    async def run(self, *args: Any, **kw: Any) -> Any:
-        async with _timed("run", "auto"):
-            return await self._session.run(*args, **kw)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
-
-
-class MeteredDriver:
-    """An AsyncDriver whose sessions and `execute_query` calls are timed.
-
-    The neo4j driver has no hook for timing transactions, so this wraps the
-    one object every repository already receives instead of each call site.
-    """
-
-    def __init__(self, driver: AsyncDriver) -> None:
-        self._driver = driver
-
-    def session(self, **config: Any) -> MeteredSession:
-        return MeteredSession(self._driver.session(**config))
-
-    async def execute_query(self, *args: Any, **kw: Any) -> Any:
-        mode = "read" if kw.get("routing_") == RoutingControl.READ else "write"
-        async with _timed("execute_query", mode):
-            return await self._driver.execute_query(*args, **kw)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
-
-
-def metered(driver: AsyncDriver) -> AsyncDriver:
-    return cast(AsyncDriver, MeteredDriver(driver))
