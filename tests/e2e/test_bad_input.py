@@ -105,6 +105,24 @@ def test_numbers_that_are_not_numbers_are_refused(client: httpx.Client) -> None:
         assert fields_of(problem) & {"day_rate", "capacity_fte"}, text
 
 
+@pytest.mark.parametrize(
+    ("content", "media_type"),
+    [
+        (b"[]", "application/json"),
+        (b'"a person"', "application/json"),
+        (b"", "application/json"),
+        (b"{}", "application/json"),
+        (b'{"id": "p-plain", "name": "P", "sector": "public"}', "text/plain"),
+    ],
+)
+def test_a_body_that_is_no_person_is_refused(
+    client: httpx.Client, content: bytes, media_type: str
+) -> None:
+    answer = client.post("/v1/people", content=content, headers={"Content-Type": media_type})
+    assert 400 <= answer.status_code < 500, answer.text
+    assert fields_of(problem_of(answer, answer.status_code))
+
+
 def test_unknown_fields_are_refused_not_ignored(client: httpx.Client) -> None:
     answer = client.post(
         "/v1/people",

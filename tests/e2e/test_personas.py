@@ -149,6 +149,36 @@ def test_hr_imports_the_staff_and_corrects_a_level(
     assert ("/v1/imports/people", 200) in targets
 
 
+ESCO_SKILLS = (
+    "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,"
+    "modifiedDate,scopeNote,definition,inScheme,description\n"
+    "KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/e2e-care,"
+    "skill/competence,sector-specific,provide home care,"
+    '"home care\ndomiciliary care",,released,2024-01-01,,,,Support people at home.\n'
+    "KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/e2e-social,"
+    "skill/competence,cross-sector,social work,,,released,2024-01-01,,,,Social work.\n"
+)
+ESCO_BROADER = (
+    "conceptType,conceptUri,broaderType,broaderUri\n"
+    "KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/e2e-care,"
+    "KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/e2e-social\n"
+)
+
+
+def test_hr_imports_esco_skills_and_their_hierarchy(hr: httpx.Client) -> None:
+    for text in (ESCO_SKILLS, ESCO_BROADER, ESCO_SKILLS):
+        answer = hr.post(
+            "/v1/imports/skills", content=text.encode(), headers={"Content-Type": "text/csv"}
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["errors"] == []
+    found = hr.get("/v1/skills", params={"q": "domiciliary"}).json()["items"]
+    assert [s["id"] for s in found] == ["e2e-care"]
+    assert found[0]["uri"] == "http://data.europa.eu/esco/skill/e2e-care"
+    assert found[0]["alt_labels"] == ["home care", "domiciliary care"]
+    assert hr.get("/v1/skills/e2e-care").json()["broader"] == ["e2e-social"]
+
+
 def test_hr_finds_people_by_filter_page_by_page(
     hr: httpx.Client, town: list[Resident], town_imported: dict[str, Any]
 ) -> None:
@@ -308,6 +338,12 @@ def test_planner_reads_the_gaps_left_in_the_town(
     exported = planner.get("/v1/exports/gaps.csv", params={"role": "storyteller"})
     assert exported.status_code == 200, exported.text
     assert "stories-northfield" in exported.text
+
+    candidates = planner.get(
+        "/v1/roles/storyteller/candidates", params={"sector": "public", "limit": 3}
+    ).json()["items"]
+    assert candidates[0]["person"]["id"] == "story-2"
+    assert {c["person"]["sector"] for c in candidates} == {"public"}
 
     refused = planner.post("/v1/outcomes", json={**stories, "id": "planner-outcome"})
     assert refused.status_code == 403
