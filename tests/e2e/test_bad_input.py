@@ -65,6 +65,11 @@ def test_malformed_json_is_a_400_naming_the_body(client: httpx.Client) -> None:
         ),
         ("/v1/outcomes", {**staffed_outcome("o-dates"), "start": "next tuesday"}, "start"),
         (
+            "/v1/outcomes",
+            {k: v for k, v in staffed_outcome("o-undated").items() if k != "end"},
+            "end",
+        ),
+        (
             "/v1/staffing/proposals",
             {"outcome_ids": "isolation-northfield", "time_limit_s": 1},
             "outcome_ids",

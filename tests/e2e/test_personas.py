@@ -367,6 +367,8 @@ def test_the_contract_is_published(stack: LocalStack) -> None:
             "/v1/audit",
         ):
             assert path in document["paths"], path
+        outcome = document["components"]["schemas"]["OutcomeCreate"]
+        assert {"title", "start", "end", "slots"} <= set(outcome["required"])
         docs = anonymous.get("/docs")
         assert docs.status_code == 200
         assert "swagger" in docs.text.lower()

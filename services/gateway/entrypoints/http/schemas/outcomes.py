@@ -76,8 +76,9 @@ class OutcomeFields(RequestModel):
     locality: ShortText = ""
     priority: int = Field(default=3, ge=1, le=5)
     budget: float = Field(default=0.0, ge=0.0)
-    start: date | None = None
-    end: date | None = None
+    # Required: staffing checks availability and capacity over these dates.
+    start: date
+    end: date
     days: float = Field(default=0.0, ge=0.0, le=10_000.0)
     slots: list[Slot] = Field(min_length=1, max_length=200)
     skill_coverage: list[SkillCoverage] = Field(default_factory=list, max_length=200)
@@ -86,7 +87,7 @@ class OutcomeFields(RequestModel):
 
     @model_validator(mode="after")
     def end_after_start(self) -> OutcomeFields:
-        if self.start and self.end and self.end < self.start:
+        if self.end < self.start:
             raise ValueError("end is before start")
         return self
 
