@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 
 from neo4j import AsyncDriver
 
 from lps.matching.v1 import matching_pb2, matching_pb2_grpc
-from services.common.graph import GRAPH_ERRORS, watch_graph
+from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
 from services.matching.adapters.neo4j_outcomes import Neo4jOutcomeRepository
 from services.matching.adapters.neo4j_staffing import Neo4jStaffingRepository
@@ -24,8 +23,6 @@ from services.matching.service.gaps import GapService
 from services.matching.service.outcomes import OutcomeService
 from services.matching.service.staffing import StaffingLimits, StaffingService
 from services.matching.service.training import TrainingService, TrainingSkillsPort
-
-logger = logging.getLogger(__name__)
 
 SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
 
@@ -75,12 +72,8 @@ async def create_server(
         await create_schema(driver, database)
         await plans.prepare()
 
-    try:
-        await prepare_graph()
-    except GRAPH_ERRORS as error:
-        logger.warning(
-            "schema not created yet; the graph watch retries", extra={"error": str(error)}
-        )
+    # The watch prepares the schema as soon as the graph answers, and not before:
+    # trying here would hold start-up in the driver's retries while Neo4j is down.
     server.graph_watch = asyncio.create_task(
         watch_graph(driver, server.set_serving, on_first_up=prepare_graph)
     )
