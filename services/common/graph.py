@@ -60,6 +60,7 @@ def open_driver(settings: Neo4jSettings) -> AsyncDriver:
         max_connection_pool_size=settings.max_connection_pool_size,
         connection_timeout=settings.connection_timeout_s,
         connection_acquisition_timeout=settings.connection_timeout_s * 2,
+        max_transaction_retry_time=settings.max_transaction_retry_time_s,
         # "Unknown label or property" hints fire on every query against an
         # empty graph; they are noise for a service whose schema grows with its data.
         notifications_min_severity="OFF",

@@ -18,6 +18,10 @@ class Neo4jSettings(BaseSettings):
     database: str = "neo4j"
     max_connection_pool_size: int = Field(default=50, ge=1)
     connection_timeout_s: float = Field(default=5.0, gt=0)
+    # How long the driver retries a transaction that failed for a lost connection.
+    # Its own default (30 s) would hold a request that long while Neo4j is down;
+    # work done for a gRPC call is also cut at that call's deadline.
+    max_transaction_retry_time_s: float = Field(default=3.0, ge=0)
 
     @property
     def auth(self) -> tuple[str, str] | None:
