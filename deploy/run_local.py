@@ -113,19 +113,28 @@ class LocalStack:
                 raise RuntimeError(f"{name} exited with {process.returncode}:\n{log}")
 
     def stop_service(self, name: str, timeout_s: float = 20.0) -> None:
+        process = self.processes.get(name)
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        self._reap(name, timeout_s)
+
+    def _reap(self, name: str, timeout_s: float) -> None:
         process = self.processes.pop(name, None)
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
-    def stop(self) -> None:
+    def stop(self, timeout_s: float = 20.0) -> None:
+        # All at once: each drains on its own, and waiting in turn only adds the waits up.
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
         for name in ("gateway", "matching", "skills"):
-            self.stop_service(name)
+            self._reap(name, timeout_s)
         if self.neo4j is not None:
             self.neo4j.stop()
 
