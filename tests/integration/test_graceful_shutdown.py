@@ -1,12 +1,15 @@
 """SIGTERM to a real `python -m services.skills` process: health goes
 NOT_SERVING at once, calls still arrive during the drain, the call in flight
 (a client stream still sending) finishes with everything it sent, and then
-the process exits cleanly."""
+the process exits cleanly. The gateway under uvicorn likewise finishes a
+request still sending its body before it exits."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -14,6 +17,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import grpc
+import httpx
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -121,3 +125,88 @@ async def test_sigterm_drains_then_finishes_the_call_in_flight_then_exits(
                 health_pb2.HealthCheckRequest(), timeout=2
             )
         assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+@pytest.fixture
+def gateway_process(
+    graph: Neo4jSettings, tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str, str, Path]]:
+    port = free_port()
+    admin_key = secrets.token_hex(32)
+    log = tmp_path / "gateway.log"
+    environment = {
+        **os.environ,
+        "NEO4J_URI": graph.uri,
+        "NEO4J_USER": graph.user,
+        "NEO4J_PASSWORD": graph.password,
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_PORT": str(port),
+        # Nothing listens there: the request's answer does not matter, its completion does.
+        "GATEWAY_SKILLS_ADDRESS": f"127.0.0.1:{free_port()}",
+        "GATEWAY_MATCHING_ADDRESS": f"127.0.0.1:{free_port()}",
+        "GATEWAY_SHUTDOWN_GRACE_S": "20",
+        "LPS_ADMIN_KEY": admin_key,
+    }
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.gateway"],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        yield process, f"http://127.0.0.1:{port}", admin_key, log
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+async def test_sigterm_lets_the_gateway_finish_the_request_in_flight_then_exit(
+    gateway_process: tuple[subprocess.Popen[bytes], str, str, Path],
+) -> None:
+    process, url, admin_key, log = gateway_process
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        for _ in range(600):
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get("/healthz")).status_code == 200:
+                    break
+            assert process.poll() is None, log.read_text()
+            await asyncio.sleep(0.1)
+        first_part_sent = asyncio.Event()
+        terminated = asyncio.Event()
+
+        async def slow_body() -> AsyncIterator[bytes]:
+            yield b'{"id": "slow-1", "name": "Slow'
+            first_part_sent.set()
+            await terminated.wait()
+            await asyncio.sleep(1.5)
+            yield b' Sender", "sector": "public"}'
+
+        in_flight = asyncio.ensure_future(
+            client.post(
+                "/v1/people",
+                content=slow_body(),
+                headers={
+                    "Authorization": f"Bearer {admin_key}",
+                    "Content-Type": "application/json",
+                },
+            )
+        )
+        await first_part_sent.wait()
+        await asyncio.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        terminated.set()
+        response = await in_flight
+
+    # Answered in full (skills is away, so 503), not cut off by the shutdown.
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 503
+    exit_code = await asyncio.to_thread(process.wait, 30)
+    # uvicorn shuts down cleanly, then re-raises the signal it caught, as a
+    # process stopped by SIGTERM should report.
+    assert exit_code in (0, -signal.SIGTERM), log.read_text()
+    assert "Application shutdown complete." in log.read_text()
