@@ -226,6 +226,19 @@ def make_outcomes() -> list[dict[str, Any]]:
             30000,
             [slot("weaver"), slot("navigator"), slot("storyteller", fte=0.1)],
         ),
+        # Few in the town meet a navigator's essentials, none in Old Town: a gap
+        # for training planners to find, with the skills that block it.
+        {
+            **outcome(
+                "debt-advice-old-town",
+                "Debt advice within reach in Old Town",
+                "old-town",
+                4,
+                40000,
+                [{"role_id": "navigator", "count": 3, "fte": 0.2, "min_fit": 0.8}],
+            ),
+            "rules": {"min_sectors": 2, "locality": "local_only"},
+        },
     ]
 
 
