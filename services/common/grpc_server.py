@@ -231,6 +231,11 @@ def insecure_channel(target: str) -> grpc.aio.Channel:
         options=[
             ("grpc.max_receive_message_length", 64 * 1024 * 1024),
             ("grpc.max_send_message_length", 64 * 1024 * 1024),
+            # A restarted service is reached again within two seconds; gRPC's default
+            # reconnect backoff grows to two minutes, failing calls with UNAVAILABLE meanwhile.
+            ("grpc.initial_reconnect_backoff_ms", 200),
+            ("grpc.min_reconnect_backoff_ms", 200),
+            ("grpc.max_reconnect_backoff_ms", 2000),
         ],
     )
 
