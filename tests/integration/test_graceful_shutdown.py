@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -75,11 +76,29 @@ def skill_row(index: int) -> skills_pb2.SkillImportRow:
     )
 
 
+async def scrape_metrics_of(log: Path) -> None:
+    """The process says where its metrics are; they count its calls and graph work."""
+    text = await asyncio.to_thread(log.read_text)
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    ports = [
+        line["metrics_port"] for line in lines if line.get("message") == "skills service listening"
+    ]
+    assert len(ports) == 1 and ports[0] > 0, lines
+    async with httpx.AsyncClient(timeout=10) as client:
+        metrics = (await client.get(f"http://127.0.0.1:{ports[0]}/metrics")).text
+    assert (
+        'grpc_server_handled_total{grpc_code="OK",grpc_method="Check",'
+        'grpc_service="grpc.health.v1.Health"}' in metrics
+    )
+    assert 'neo4j_query_seconds_count{mode="write",operation="seed"}' in metrics
+
+
 async def test_sigterm_drains_then_finishes_the_call_in_flight_then_exits(
     skills_process: tuple[subprocess.Popen[bytes], str, Path],
 ) -> None:
     process, address, log = skills_process
     await wait_until_serving(address, timeout_s=90)
+    await scrape_metrics_of(log)
     first_row_sent = asyncio.Event()
     terminated = asyncio.Event()
 
