@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -155,16 +156,28 @@ class ServiceDriver:
     ) -> EagerResult:
         """The driver's execute_query (same bookmarks, same retries) run in a
         session of ours, so that it is timed and ends with the call's deadline."""
+        if any(name.endswith("_") for name in kwargs):
+            # Options this wrapper does not model (auth_, result_transformer_, ...).
+            async with timed_graph_call("execute_query", "auto"):
+                return cast(
+                    EagerResult,
+                    await self._driver.execute_query(
+                        query, parameters, routing_, database_, **kwargs
+                    ),
+                )
         text: LiteralString = query.text if isinstance(query, Query) else query
         params = dict(parameters or {}, **kwargs)
 
-        async def run_query(tx: AsyncManagedTransaction) -> EagerResult:
+        # Named for the `operation` label of the metrics.
+        async def execute_query(tx: AsyncManagedTransaction) -> EagerResult:
             result = await tx.run(text, params)
             return await result.to_eager_result()
 
-        work = run_query
+        work = execute_query
         if isinstance(query, Query):
-            work = unit_of_work(query.metadata, query.timeout)(run_query)
+            work = functools.wraps(execute_query)(
+                unit_of_work(query.metadata, query.timeout)(execute_query)
+            )
         async with self.session(
             database=database_, bookmark_manager=self._driver.execute_query_bookmark_manager
         ) as session:
