@@ -126,7 +126,8 @@ def workload(client: httpx.Client) -> Workload:
     people = client.get("/v1/people", params={"page_size": 500}).raise_for_status().json()
     roles = client.get("/v1/roles").raise_for_status().json()["items"]
     return Workload(
-        people=[p["id"] for p in people["items"]],
+        # The demo's own people: other tests may leave ids no URL path can carry.
+        people=[p["id"] for p in people["items"] if p["id"].startswith("ash-")],
         skills=sorted({r["skill_id"] for role in roles for r in role["requirements"]}),
         roles=[r["id"] for r in roles],
         outcomes=[o["id"] for o in make_outcomes()],

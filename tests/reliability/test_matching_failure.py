@@ -12,7 +12,7 @@ import pytest
 from neo4j import Driver
 
 from deploy.demo_data import TOWN_WARDS, make_outcomes
-from deploy.run_local import wait_for_grpc_serving
+from deploy.run_local import wait_for_grpc_serving, wait_for_http_ok
 from services.common.settings import Neo4jSettings
 from tests.reliability.conftest import System
 
@@ -116,6 +116,8 @@ def test_killing_matching_mid_proposal_gives_a_quick_503_and_no_half_commit(
     system.stack.processes.pop("matching")
     system.stack.start_service("matching")
     wait_for_grpc_serving(f"127.0.0.1:{system.stack.ports.matching}", time.monotonic() + 60)
+    # The gateway finds the new process by itself; its readiness says when.
+    wait_for_http_ok(f"{system.url}/readyz", time.monotonic() + 30)
 
     demo = [o["id"] for o in make_outcomes()]
     with system.client("manager", timeout_s=60) as manager:

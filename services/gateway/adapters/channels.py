@@ -48,6 +48,11 @@ def service_channel(
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             ("grpc.enable_retries", 1),
+            # A restarted service is reached within two seconds; gRPC's default backoff
+            # grows to two minutes, failing every call fast with UNAVAILABLE meanwhile.
+            ("grpc.initial_reconnect_backoff_ms", 200),
+            ("grpc.min_reconnect_backoff_ms", 200),
+            ("grpc.max_reconnect_backoff_ms", 2000),
             ("grpc.service_config", retry_service_config(service, idempotent_methods)),
         ],
     )
