@@ -85,6 +85,12 @@ def time_left_s() -> float | None:
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
+class CallDeadlineExceeded(Exception):
+    """The call's deadline passed while the graph was still working for it.
+
+    Not a TimeoutError: that is an OSError, which would read as a lost graph."""
+
+
 async def within_call_deadline(work: Awaitable[T]) -> T:
     """Runs `work` no longer than the call it serves may last: past that the
     caller has gone, and the driver's retries (up to 30 s, sleeps included)
@@ -92,8 +98,11 @@ async def within_call_deadline(work: Awaitable[T]) -> T:
     left = time_left_s()
     if left is None:
         return await work
-    async with asyncio.timeout(left):
-        return await work
+    try:
+        async with asyncio.timeout(left):
+            return await work
+    except TimeoutError as error:
+        raise CallDeadlineExceeded from error
 
 
 def _operation_of(work: Callable[..., Any]) -> str:

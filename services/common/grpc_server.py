@@ -17,7 +17,12 @@ from grpc_reflection.v1alpha import reflection
 
 from services.common import tracing
 from services.common.errors import DomainError, Unavailable
-from services.common.graph import GRAPH_UNAVAILABLE, call_deadline_var, set_call_deadline
+from services.common.graph import (
+    GRAPH_UNAVAILABLE,
+    CallDeadlineExceeded,
+    call_deadline_var,
+    set_call_deadline,
+)
 from services.common.grpc_errors import abort_with_error
 from services.common.logging import REQUEST_ID_HEADER, new_request_id, request_id_var
 from services.common.metrics import (
@@ -132,6 +137,8 @@ def _wrap_unary(
             return await behaviour(request, context)
         except DomainError as error:
             await abort_with_error(context, error)
+        except CallDeadlineExceeded:
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
         except GRAPH_UNAVAILABLE as error:
             logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
             await abort_with_error(context, GRAPH_DOWN)
@@ -163,6 +170,8 @@ def _wrap_stream(
                 yield response
         except DomainError as error:
             await abort_with_error(context, error)
+        except CallDeadlineExceeded:
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
         except GRAPH_UNAVAILABLE as error:
             logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
             await abort_with_error(context, GRAPH_DOWN)

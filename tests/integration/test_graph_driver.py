@@ -10,7 +10,12 @@ import pytest
 from neo4j import AsyncDriver, AsyncResult, Query, RoutingControl
 from prometheus_client import REGISTRY
 
-from services.common.graph import call_deadline_var, open_driver, set_call_deadline
+from services.common.graph import (
+    CallDeadlineExceeded,
+    call_deadline_var,
+    open_driver,
+    set_call_deadline,
+)
 from services.common.settings import Neo4jSettings
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.integration]
@@ -64,11 +69,11 @@ async def test_graph_work_stops_at_the_deadline_of_the_call_it_serves(
     token = set_call_deadline(0.5)
     started = time.monotonic()
     try:
-        with pytest.raises(TimeoutError):
+        with pytest.raises(CallDeadlineExceeded):
             await driver.execute_query(
                 ENDLESS, routing_=RoutingControl.READ, database_=graph.database
             )
-        with pytest.raises(TimeoutError):
+        with pytest.raises(CallDeadlineExceeded):
             async with driver.session(database=graph.database) as session:
                 await session.execute_read(_endless)
     finally:
