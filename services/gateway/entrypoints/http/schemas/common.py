@@ -11,8 +11,11 @@ from services.common.errors import InvalidArgument
 
 T = TypeVar("T")
 
+# An id becomes one segment of a URL path (/v1/people/{id}): a '/', '?' or
+# '#' in it would make the resource unreachable once created.
 Identifier = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256, pattern=r"^\S+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=256, pattern=r"^[^\s/?#]+$"),
 ]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
