@@ -249,6 +249,9 @@ def insecure_channel(target: str) -> grpc.aio.Channel:
     )
 
 
+LIVENESS_SERVICE = "liveness"
+
+
 class GrpcServer:
     """A grpc.aio server with health checking and reflection, bound to a port."""
 
@@ -294,6 +297,10 @@ class GrpcServer:
 
     async def start(self) -> None:
         await self.server.start()
+        # Liveness answers for the process alone: a restart cannot bring Neo4j
+        # back, so it stays SERVING through a graph outage and ends only with
+        # the graceful stop (enter_graceful_shutdown turns every entry off).
+        await self.health.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
 
     async def set_serving(self, serving: bool) -> None:
         self.serving = serving

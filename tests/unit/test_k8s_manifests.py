@@ -159,14 +159,16 @@ def test_each_stateless_deployment_is_scaled_by_its_autoscaler(name: str) -> Non
 
 
 @pytest.mark.parametrize("name", GRPC_SERVICES)
-def test_grpc_services_are_ready_by_grpc_health_and_alive_while_they_listen(name: str) -> None:
+def test_grpc_services_are_ready_by_grpc_health_and_alive_by_their_liveness_entry(
+    name: str,
+) -> None:
     spec = container(name)
     readiness, liveness = spec["readinessProbe"], spec["livenessProbe"]
     assert readiness["grpc"]["port"] == port_named(name, "grpc")
     assert readiness["grpc"].get("service", "") == ""
-    # Every gRPC health entry follows Neo4j; a restart would not bring Neo4j back.
-    assert "grpc" not in liveness
-    assert liveness["tcpSocket"] == {"port": "grpc"}
+    # The "" entry follows Neo4j; liveness asks for the process alone, since a
+    # restart would not bring Neo4j back (tests/integration/test_probe_contract.py).
+    assert liveness["grpc"] == {"port": port_named(name, "grpc"), "service": "liveness"}
 
 
 def test_the_gateway_has_http_readiness_and_liveness() -> None:
