@@ -7,15 +7,12 @@ semicolons: `2027-01-10/2027-01-12;2027-03-01/2027-03-03`.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from services.common.errors import InvalidArgument
-from services.gateway.domain.people_csv import RowProblem, RowReader
+from services.gateway.domain.people_csv import RowProblem, RowReader, csv_records
 from services.gateway.domain.vocabulary import MAX_LEVEL
 
 COURSE_COLUMNS = (
@@ -76,23 +73,8 @@ def format_runs(runs: tuple[CourseRun, ...]) -> str:
     return ";".join(f"{r.start.isoformat()}/{r.end.isoformat()}" for r in runs)
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next_line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise InvalidArgument.of("body", f"line {next_line}: not valid CSV ({error})") from None
-        yield next_line, cells
-        next_line = reader.line_num + 1
-
-
 def parse_courses_csv(text: str) -> CoursesImport:
-    records = _records(text)
+    records = csv_records(text)
     _, header = next(records, (1, []))
     positions = {name.strip().lower(): index for index, name in enumerate(header)}
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]

@@ -93,7 +93,7 @@ def format_clearances(clearances: Iterable[Clearance]) -> str:
 
 
 def parse_people_csv(text: str) -> PeopleImport:
-    records = _records(text)
+    records = csv_records(text)
     _, header = next(records, (1, []))
     columns = _column_positions(header)
     width = len(header)
@@ -110,7 +110,7 @@ def parse_people_csv(text: str) -> PeopleImport:
     return PeopleImport(people=list(groups.values()), problems=problems)
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on (a quoted cell may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     next_line = 1
