@@ -169,10 +169,14 @@ class SkillsClient:
         values = await asyncio.gather(*(capacity_of(person_id) for person_id in person_ids))
         return dict(zip(person_ids, values, strict=True))
 
-    async def rank(self, role_id: str, limit: int) -> list[RankedPerson]:
+    async def rank(self, role_id: str, limit: int, locality: str = "") -> list[RankedPerson]:
         response = await self._call(
             lambda: self.stub.RankCandidates(
-                skills_pb2.RankCandidatesRequest(role_id=role_id, limit=limit),
+                skills_pb2.RankCandidatesRequest(
+                    role_id=role_id,
+                    filter=common_pb2.PeopleFilter(locality=locality),
+                    limit=limit,
+                ),
                 timeout=self.timeout_s,
             )
         )

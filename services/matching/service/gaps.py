@@ -17,10 +17,18 @@ from services.matching.domain.gaps import (
     skill_demand,
 )
 from services.matching.domain.model import Mode, Outcome, StaffingRequest, StaffingResult
-from services.matching.service.ports import OutcomeRepository, SkillsPort, StaffingRepository
+from services.matching.service.ports import (
+    OutcomeRepository,
+    RankedPerson,
+    SkillsPort,
+    StaffingRepository,
+)
 from services.matching.service.staffing import Solver, StaffingLimits, matrix_scope, run_solver
 
 DEFAULT_CLOSEST = 5
+FULL_FIT = 1.0 - 1e-9
+# Asked for beyond the limit, so that people at full fit can be passed over.
+FULL_FIT_ALLOWANCE = 20
 MAX_CLOSEST = 50
 
 
@@ -80,7 +88,7 @@ class GapService:
         closest: list[ClosePerson] = []
         blocking_by_role: dict[str, list[str]] = {}
         for role in roles_of(outcomes, role_id):
-            ranked = await self.skills.rank(role, closest_limit or DEFAULT_CLOSEST)
+            ranked = await self.closest_to(role, closest_limit or DEFAULT_CLOSEST, locality)
             steps = await asyncio.gather(
                 *(self.skills.gap_steps(person.person_id, role) for person in ranked)
             )
@@ -95,3 +103,9 @@ class GapService:
             blocked_slots=tuple(blocked_slots(result.unfilled, blocking_by_role, role_id)),
             closest=tuple(closest),
         )
+
+    async def closest_to(self, role_id: str, limit: int, locality: str) -> list[RankedPerson]:
+        """The best-fitting people of the locality who still have something to
+        learn for the role: someone already at full fit is supply, not a gap."""
+        ranked = await self.skills.rank(role_id, limit + FULL_FIT_ALLOWANCE, locality)
+        return [person for person in ranked if person.fit < FULL_FIT][:limit]
