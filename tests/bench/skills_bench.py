@@ -643,7 +643,7 @@ def markdown(run: ImportRun, latencies: dict[str, tuple[Latencies, int]], people
         f"Load average at the end of the run: {one:.1f} / {five:.1f} / {fifteen:.1f} "
         "(1 / 5 / 15 min).",
     ]
-    if fifteen > (os.cpu_count() or 1):
+    if five > (os.cpu_count() or 1):
         lines[-1] += (
             " Above the core count, other work shared the machine: absolute "
             "times are inflated and noisier, while both paths of each ratio ran under the "
