@@ -36,6 +36,11 @@ class GatewaySettings(BaseSettings):
     idempotency_ttl_s: float = Field(default=24 * 3600.0, gt=0)
     idempotency_pending_s: float = Field(default=600.0, gt=0)
 
+    # A key found is kept in memory this long, so requests cost no key lookup; a
+    # revocation through this gateway holds at once, through another replica
+    # within this bound (0: every request reads its key from the graph).
+    key_cache_s: float = Field(default=5.0, ge=0, le=300)
+
     # The admin key seeded at start; read from LPS_ADMIN_KEY (the product-wide name).
     admin_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("LPS_ADMIN_KEY", "GATEWAY_ADMIN_KEY")

@@ -31,7 +31,6 @@ IDEMPOTENT_METHODS = (
     "ListRoles",
     "GetFit",
     "RankCandidates",
-    "GetGaps",
     "GetLevelHistory",
     "UpsertPerson",
     "UpsertSkill",
@@ -143,16 +142,13 @@ class SkillsClient:
         )
         return list(response.roles)
 
-    async def get_fit(self, person_id: str, role_id: str) -> skills_pb2.Fit:
-        request = skills_pb2.GetFitRequest(person_id=person_id, role_id=role_id)
-        response: skills_pb2.Fit = await self.stub.GetFit(request, timeout=self.deadlines.call_s)
-        return response
-
-    async def get_gaps(self, person_id: str, role_id: str) -> skills_pb2.GapReport:
-        request = skills_pb2.GetGapsRequest(person_id=person_id, role_id=role_id)
-        response: skills_pb2.GapReport = await self.stub.GetGaps(
-            request, timeout=self.deadlines.call_s
+    async def get_fit(
+        self, person_id: str, role_id: str, include_gaps: bool = False
+    ) -> skills_pb2.Fit:
+        request = skills_pb2.GetFitRequest(
+            person_id=person_id, role_id=role_id, include_gaps=include_gaps
         )
+        response: skills_pb2.Fit = await self.stub.GetFit(request, timeout=self.deadlines.call_s)
         return response
 
     async def rank_candidates(

@@ -119,7 +119,7 @@ def create_app(gateway: Gateway) -> FastAPI:
         json_limit=settings.max_json_bytes,
         csv_limit=settings.max_csv_bytes,
     )
-    app.add_middleware(AuthenticationMiddleware, keys=gateway.store)
+    app.add_middleware(AuthenticationMiddleware, keys=gateway.keys)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, routes=app.router.routes)
     app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)

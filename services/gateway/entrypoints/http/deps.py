@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -16,6 +17,7 @@ from services.gateway.config import GatewaySettings
 from services.gateway.domain.auth import ApiKey, Permission
 from services.gateway.entrypoints.http.middleware import api_key_of
 from services.gateway.entrypoints.http.problems import PermissionDenied, Unauthenticated
+from services.gateway.service.key_cache import CachedKeyStore
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,11 @@ class Gateway:
     skills: SkillsClient
     matching: MatchingClient
     store: Neo4jGatewayStore
+
+    @cached_property
+    def keys(self) -> CachedKeyStore:
+        """The one key cache of this gateway: authentication reads it, revocation clears it."""
+        return CachedKeyStore(self.store, self.settings.key_cache_s)
 
 
 def gateway(request: Request) -> Gateway:
@@ -44,6 +51,10 @@ def matching_client(request: Request) -> MatchingClient:
 
 def gateway_store(request: Request) -> Neo4jGatewayStore:
     return gateway(request).store
+
+
+def key_store(request: Request) -> CachedKeyStore:
+    return gateway(request).keys
 
 
 def gateway_settings(request: Request) -> GatewaySettings:
@@ -72,6 +83,7 @@ def require(permission: Permission) -> Callable[..., Awaitable[ApiKey]]:
 Skills = Annotated[SkillsClient, Depends(skills_client)]
 Matching = Annotated[MatchingClient, Depends(matching_client)]
 Store = Annotated[Neo4jGatewayStore, Depends(gateway_store)]
+Keys = Annotated[CachedKeyStore, Depends(key_store)]
 Settings = Annotated[GatewaySettings, Depends(gateway_settings)]
 
 ReadDirectory = Annotated[ApiKey, Depends(require(Permission.READ_DIRECTORY))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -139,7 +138,4 @@ async def get_fit(
     _: ReadDirectory,
     skills: Skills,
 ) -> Fit:
-    fit, gaps = await asyncio.gather(
-        skills.get_fit(person_id, role), skills.get_gaps(person_id, role)
-    )
-    return Fit.of(fit, gaps)
+    return Fit.of(await skills.get_fit(person_id, role, include_gaps=True))

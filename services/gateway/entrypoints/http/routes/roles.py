@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -46,12 +47,36 @@ async def rank_candidates(
     locality: Annotated[str | None, Query(max_length=500)] = None,
     skill: Annotated[str | None, Query(max_length=512)] = None,
     min_level: Annotated[int | None, Query(ge=1, le=4)] = None,
+    available_from: Annotated[
+        date | None, Query(description="Available over the whole period from this day")
+    ] = None,
+    available_until: Annotated[
+        date | None, Query(description="Available over the whole period until this day")
+    ] = None,
+    clearance: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Holds a clearance of this kind"),
+    ] = None,
+    clearance_valid_until: Annotated[
+        date | None,
+        Query(description="The clearance is still valid on this day (default: today)"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
 ) -> Page[Candidate]:
     candidates = await skills.rank_candidates(
         skills_pb2.RankCandidatesRequest(
             role_id=role_id,
-            filter=people_filter(sector, organisation, locality, skill, min_level),
+            filter=people_filter(
+                sector,
+                organisation,
+                locality,
+                skill,
+                min_level,
+                available_from=available_from,
+                available_until=available_until,
+                clearance=clearance,
+                clearance_valid_until=clearance_valid_until,
+            ),
             limit=limit,
         )
     )

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2
+from services.common.errors import InvalidArgument
 from services.gateway.adapters.enums import (
     REQUIREMENT_STATUS_TO_PROTO,
     SECTOR_TO_PROTO,
@@ -192,7 +193,7 @@ class Fit(BaseModel):
     steps: list[LearningStep] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, message: skills_pb2.Fit, gaps: skills_pb2.GapReport | None = None) -> Fit:
+    def of(cls, message: skills_pb2.Fit) -> Fit:
         return cls(
             person_id=message.person_id,
             role_id=message.role_id,
@@ -211,7 +212,7 @@ class Fit(BaseModel):
                 for r in message.requirements
             ],
             essential_gaps=list(message.essential_gaps),
-            steps=[LearningStep.of(s) for s in gaps.steps] if gaps is not None else [],
+            steps=[LearningStep.of(s) for s in message.steps],
         )
 
 
@@ -230,11 +231,25 @@ def people_filter(
     locality: str | None,
     skill: str | None,
     min_level: int | None,
+    available_from: date | None = None,
+    available_until: date | None = None,
+    clearance: str | None = None,
+    clearance_valid_until: date | None = None,
 ) -> common_pb2.PeopleFilter:
+    """The filter as the skills service takes it; refuses a period that ends before
+    it starts, and a clearance date without the clearance it is about."""
+    if available_from and available_until and available_until < available_from:
+        raise InvalidArgument.of("available_until", "is before available_from")
+    if clearance_valid_until and not clearance:
+        raise InvalidArgument.of("clearance_valid_until", "needs clearance (the kind)")
     return common_pb2.PeopleFilter(
         sector=SECTOR_TO_PROTO[sector] if sector else common_pb2.SECTOR_UNSPECIFIED,  # type: ignore[arg-type]
         organisation=organisation or "",
         locality=locality or "",
         skill_id=skill or "",
         min_level=min_level or 0,
+        available_from=date_text(available_from),
+        available_until=date_text(available_until),
+        clearance=clearance or "",
+        clearance_valid_until=date_text(clearance_valid_until),
     )
