@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from services.skills.domain.model import (
     SOURCE_RANK,
     LevelClaim,
@@ -59,6 +62,23 @@ def evidence_age_factor(assessed_at: str, today: date) -> float:
         return OLDEST_EVIDENCE_FACTOR
     taper = (age_years - FULL_CREDIT_YEARS) / (TAPER_END_YEARS - FULL_CREDIT_YEARS)
     return 1.0 - taper * (1.0 - OLDEST_EVIDENCE_FACTOR)
+
+
+def evidence_age_factors(
+    assessed_days: npt.NDArray[np.int32], today: date
+) -> npt.NDArray[np.float64]:
+    """`evidence_age_factor` over an array of date ordinals (0: no date), with
+    the same arithmetic, so each factor equals the scalar one exactly."""
+    age_years = (today.toordinal() - assessed_days.astype(np.int64)) / _DAYS_PER_YEAR
+    taper = (age_years - FULL_CREDIT_YEARS) / (TAPER_END_YEARS - FULL_CREDIT_YEARS)
+    tapered = 1.0 - taper * (1.0 - OLDEST_EVIDENCE_FACTOR)
+    factors = np.where(
+        age_years <= FULL_CREDIT_YEARS,
+        1.0,
+        np.where(age_years >= TAPER_END_YEARS, OLDEST_EVIDENCE_FACTOR, tapered),
+    )
+    factors[assessed_days == 0] = 1.0
+    return factors.astype(np.float64)
 
 
 def is_current(claim: LevelClaim, today: date) -> bool:
@@ -231,6 +251,24 @@ class RoleScorer:
                     entries[position] = _Contribution(index, similarity, via)
                 return
         entries.append(_Contribution(index, similarity, via))
+
+    @property
+    def contributions(self) -> list[tuple[str, int, float]]:
+        """The credit table: (skill id, requirement index, similarity), one per
+        skill and requirement it gives credit to."""
+        return [
+            (skill_id, entry.requirement_index, entry.similarity)
+            for skill_id, entries in self._contributions.items()
+            for entry in entries
+        ]
+
+    @property
+    def min_levels(self) -> list[int]:
+        return list(self._min_levels)
+
+    @property
+    def weights(self) -> list[float]:
+        return list(self._weights)
 
     @property
     def relevant_skill_ids(self) -> frozenset[str]:

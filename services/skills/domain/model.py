@@ -137,6 +137,12 @@ class PeopleFilter:
     locality: str = ""
     skill_id: str = ""
     min_level: int = 0
+    # Available over the whole period (ISO dates); one date alone is a single day.
+    available_from: str = ""
+    available_until: str = ""
+    # Holds this clearance kind valid at least until the date ("": today).
+    clearance: str = ""
+    clearance_valid_until: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,3 +205,79 @@ class CandidateRow:
 class Page(Generic[T]):
     items: list[T]
     next_page_token: str = ""
+
+
+@dataclass(frozen=True)
+class CommittedLoad:
+    """A committed share of a person's time: it reduces their free capacity
+    for slots whose period overlaps it. Empty dates: always."""
+
+    person_id: str
+    fte: float
+    start: str = ""
+    end: str = ""
+
+
+@dataclass(frozen=True)
+class SkillAtLevel:
+    skill_id: str
+    min_level: int
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    """One role slot and every filter deciding who may fill it (see skills.proto)."""
+
+    key: str
+    role_id: str
+    min_fit: float = 0.0
+    fte: float = 0.0
+    locality: str = ""
+    local_only: bool = False
+    prefer_local: bool = False
+    clearance: str = ""
+    start: str = ""
+    end: str = ""
+    exclude_organisation: str = ""
+    keep: int = 0
+    keep_per_sector: int = 0
+    coverage: tuple[SkillAtLevel, ...] = ()
+    always_keep: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkillSupplyQuery:
+    key: str
+    skill_id: str
+    min_level: int
+    locality: str = ""
+    start: str = ""
+    end: str = ""
+
+
+@dataclass(frozen=True)
+class SlotCandidatesRequest:
+    slots: tuple[SlotQuery, ...] = ()
+    skill_ids: tuple[str, ...] = ()
+    level_overrides: tuple[LevelOverride, ...] = ()
+    exclude_person_ids: tuple[str, ...] = ()
+    committed: tuple[CommittedLoad, ...] = ()
+    counts_only: bool = False
+    skill_supply: tuple[SkillSupplyQuery, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotPool:
+    key: str
+    eligible: int
+    kept: int
+    # Filter name -> how many people pass that filter on its own.
+    passing: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SlotCandidates:
+    rows: list[CandidateRow]
+    pools: list[SlotPool]
+    # SkillSupplyQuery key -> people.
+    supply: dict[str, int]

@@ -1,0 +1,1034 @@
+"""The scoring index: what fit and ranking need, in memory, as numpy arrays.
+
+Neo4j stays the source of truth; each skills process keeps this index and
+answers fit, ranking, filters, gap steps, the candidate matrix and slot
+candidates from it, vectorised, instead of pulling levels through the driver.
+
+What it holds
+- People as rows (the order they were added; `id_rank` gives id order):
+  sector, organisation and locality as integer codes, capacity, day rate,
+  availability and, per clearance kind, the last day it is valid (date
+  ordinals; 0 for "no start", NEVER for "no end").
+- Every level claim, one column per skill (rows sorted): level, source rank,
+  assessed and valid-until days. The effective level of each (person,
+  skill) and its evidence age factor are derived per column for the current
+  day, by the rule of `fit.effective_claims` / `fit.supersedes`, and cached
+  until the column changes or the day does (expiry passing midnight).
+- Roles and the skill neighbourhoods; each role's credit table (the skills
+  that give credit to each requirement, with their factors, from
+  `fit.RoleScorer`) is cached and dropped when the catalogue changes.
+
+Fits equal `RoleScorer.fit_value` bit for bit: the same operations in the
+same order, only over arrays. Ranking is fit descending, then id ascending.
+
+Building one without Neo4j (benchmarks, tests)::
+
+    index = ScoringIndex.from_arrays(
+        PeopleColumns(ids=ids, sectors=sectors, localities=localities),
+        ClaimColumns(person=rows, skill=skill_codes, level=levels),
+        skill_ids=skill_ids,
+        roles=roles,
+        neighbourhoods=neighbourhoods,
+        today=date(2026, 12, 1),
+    )
+    best = index.rank("navigator", PeopleFilter(locality="Ladywood"), k=20)
+
+Not thread-safe: one event loop owns it (reads and write-through are
+synchronous, so a request never sees half a change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from services.common.errors import NotFound
+from services.skills.domain.fit import (
+    Fit,
+    GapReport,
+    Held,
+    RoleScorer,
+    SkillNeighbourhood,
+    evidence_age_factors,
+    supersedes,
+)
+from services.skills.domain.model import (
+    SOURCE_RANK,
+    CandidateRow,
+    Clearance,
+    CommittedLoad,
+    LevelOverride,
+    PeopleFilter,
+    Person,
+    Role,
+    SkillSupplyQuery,
+    SlotCandidates,
+    SlotCandidatesRequest,
+    SlotPool,
+    SlotQuery,
+)
+
+IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+_Array = TypeVar("_Array", bound=npt.NDArray[Any])
+
+# Day ordinals: NEVER for an open end, 0 for an open start or an undated claim.
+NEVER = 2**31 - 1
+NO_DATE = 0
+NOT_HELD = -1
+FTE_SCALE = 100
+NO_FILTER = PeopleFilter()
+SECTOR_CODES: dict[str, int] = {"public": 0, "private": 1, "third_sector": 2, "community": 3}
+SECTOR_NAMES = tuple(SECTOR_CODES)
+_SOURCE_OF_RANK: dict[int, str] = {rank: source for source, rank in SOURCE_RANK.items()}
+_EMPTY_CLEARANCES: tuple[Clearance, ...] = ()
+
+
+def day_of(iso: str, empty: int = NO_DATE) -> int:
+    """The ordinal of an ISO date, `empty` for ""."""
+    return date.fromisoformat(iso).toordinal() if iso else empty
+
+
+def iso_of(day: int) -> str:
+    return "" if day in (NO_DATE, NEVER) else date.fromordinal(day).isoformat()
+
+
+def fte_units(fte: float) -> int:
+    return round(fte * FTE_SCALE)
+
+
+class _DayCodes:
+    """ISO strings to ordinals with a cache: a workforce has few distinct dates."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, int], int] = {}
+
+    def __call__(self, iso: str | None, empty: int) -> int:
+        key = (iso or "", empty)
+        day = self._cache.get(key)
+        if day is None:
+            day = day_of(iso or "", empty)
+            self._cache[key] = day
+        return day
+
+
+@dataclass
+class PeopleColumns:
+    """People's attributes as columns (all of one length). Only ids are required."""
+
+    ids: Sequence[str]
+    sectors: Sequence[str] | None = None
+    organisations: Sequence[str] | None = None
+    localities: Sequence[str] | None = None
+    capacity_fte: Sequence[float] | FloatArray | None = None
+    names: Sequence[str] | None = None
+    day_rates: Sequence[float] | FloatArray | None = None
+    available_from: Sequence[str] | None = None
+    available_until: Sequence[str] | None = None
+    clearances: Sequence[tuple[Clearance, ...]] | None = None
+
+    @classmethod
+    def of(cls, people: Sequence[Person]) -> PeopleColumns:
+        return cls(
+            ids=[p.id for p in people],
+            sectors=[p.sector for p in people],
+            organisations=[p.organisation for p in people],
+            localities=[p.locality for p in people],
+            capacity_fte=[p.capacity_fte for p in people],
+            names=[p.name for p in people],
+            day_rates=[p.day_rate for p in people],
+            available_from=[p.available_from for p in people],
+            available_until=[p.available_until for p in people],
+            clearances=[p.clearances for p in people],
+        )
+
+
+@dataclass
+class ClaimColumns:
+    """Level claims as columns: `person` indexes PeopleColumns, `skill` indexes
+    the skill ids. Without sources every claim counts as an assessment;
+    without dates it is undated (full weight) and never expires."""
+
+    person: npt.ArrayLike
+    skill: npt.ArrayLike
+    level: npt.ArrayLike
+    source_rank: npt.ArrayLike | None = None
+    # Date ordinals (0: undated).
+    assessed_day: npt.ArrayLike | None = None
+    # Date ordinals (NEVER: no expiry).
+    valid_until_day: npt.ArrayLike | None = None
+
+
+@dataclass
+class _ClaimColumn:
+    """Every claim on one skill; rows ascending, each row's claims in the
+    order `fit.chronological_key` weighs them."""
+
+    rows: Int32Array
+    levels: npt.NDArray[np.int16]
+    ranks: npt.NDArray[np.int8]
+    assessed: Int32Array
+    valid_until: Int32Array
+
+    @classmethod
+    def of(
+        cls,
+        rows: npt.ArrayLike,
+        levels: npt.ArrayLike,
+        ranks: npt.ArrayLike,
+        assessed: npt.ArrayLike,
+        valid_until: npt.ArrayLike,
+    ) -> _ClaimColumn:
+        rows_a = np.asarray(rows, dtype=np.int32)
+        levels_a = np.asarray(levels, dtype=np.int16)
+        ranks_a = np.asarray(ranks, dtype=np.int8)
+        assessed_a = np.asarray(assessed, dtype=np.int32)
+        order = np.lexsort((levels_a, ranks_a, assessed_a, rows_a))
+        return cls(
+            rows_a[order],
+            levels_a[order],
+            ranks_a[order],
+            assessed_a[order],
+            np.asarray(valid_until, dtype=np.int32)[order],
+        )
+
+    def without(self, rows: Int32Array) -> _ClaimColumn:
+        keep = ~np.isin(self.rows, rows)
+        return _ClaimColumn(
+            self.rows[keep],
+            self.levels[keep],
+            self.ranks[keep],
+            self.assessed[keep],
+            self.valid_until[keep],
+        )
+
+    def plus(self, other: _ClaimColumn) -> _ClaimColumn:
+        return _ClaimColumn.of(
+            np.concatenate([self.rows, other.rows]),
+            np.concatenate([self.levels, other.levels]),
+            np.concatenate([self.ranks, other.ranks]),
+            np.concatenate([self.assessed, other.assessed]),
+            np.concatenate([self.valid_until, other.valid_until]),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.rows, self.levels, self.ranks, self.assessed))
+
+
+@dataclass
+class _Effective:
+    """The effective level of each holder of one skill today, rows ascending."""
+
+    rows: Int32Array
+    levels: FloatArray
+    ages: FloatArray
+
+
+def _effective(column: _ClaimColumn, today_day: int, today: date) -> _Effective:
+    current = column.valid_until >= today_day
+    rows = column.rows[current]
+    levels = column.levels[current]
+    ranks = column.ranks[current]
+    assessed = column.assessed[current]
+    if rows.size == 0:
+        empty = np.empty(0, dtype=np.float64)
+        return _Effective(np.empty(0, dtype=np.int32), empty, empty)
+    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+    chosen = starts.copy()
+    sizes = np.diff(np.append(starts, rows.size))
+    for group in np.flatnonzero(sizes > 1):
+        chosen[group] = _counting_claim(
+            levels, ranks, assessed, int(starts[group]), int(sizes[group])
+        )
+    return _Effective(
+        rows[chosen],
+        levels[chosen].astype(np.float64),
+        evidence_age_factors(assessed[chosen], today),
+    )
+
+
+def _counting_claim(
+    levels: npt.NDArray[np.int16],
+    ranks: npt.NDArray[np.int8],
+    assessed: Int32Array,
+    start: int,
+    size: int,
+) -> int:
+    """`fit.effective_claims` over one person's claims on one skill, oldest first."""
+    held = start
+    for position in range(start + 1, start + size):
+        if supersedes(
+            _SOURCE_OF_RANK.get(int(ranks[position]), ""),
+            int(levels[position]),
+            iso_of(int(assessed[position])),
+            _SOURCE_OF_RANK.get(int(ranks[held]), ""),
+            int(levels[held]),
+            iso_of(int(assessed[held])),
+        ):
+            held = position
+    return held
+
+
+@dataclass
+class _CreditTable:
+    """A role's requirements and, per requirement, the skills giving credit."""
+
+    scorer: RoleScorer
+    min_levels: list[int]
+    weights: list[float]
+    total_weight: float
+    # Per requirement: (skill code, similarity) pairs.
+    sources: list[list[tuple[int, float]]]
+
+
+@dataclass
+class _Codes:
+    """Text values as small integers; code -1 stands for a value nobody has."""
+
+    codes: dict[str, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+
+    def code(self, value: str) -> int:
+        existing = self.codes.get(value)
+        if existing is None:
+            existing = len(self.names)
+            self.codes[value] = existing
+            self.names.append(value)
+        return existing
+
+    def find(self, value: str) -> int:
+        return self.codes.get(value, -1)
+
+
+class ScoringIndex:
+    """See the module docstring."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self._today_day = today.toordinal()
+        self._size = 0
+        self._ids: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._names: list[str] = []
+        self._clearance_lists: list[tuple[Clearance, ...]] = []
+        self._alive = np.zeros(0, dtype=bool)
+        self._sector = np.zeros(0, dtype=np.int8)
+        self._organisation = np.zeros(0, dtype=np.int32)
+        self._locality = np.zeros(0, dtype=np.int32)
+        self._capacity = np.zeros(0, dtype=np.float64)
+        self._day_rate = np.zeros(0, dtype=np.float64)
+        self._available_from = np.zeros(0, dtype=np.int32)
+        self._available_until = np.zeros(0, dtype=np.int32)
+        self._clearance_until: dict[str, Int32Array] = {}
+        self._organisations = _Codes()
+        self._localities = _Codes()
+        self._skill_codes: dict[str, int] = {}
+        self._claims: dict[int, _ClaimColumn] = {}
+        self._effective_cache: dict[int, _Effective] = {}
+        self._id_rank: IntArray | None = None
+        self._roles: dict[str, Role] = {}
+        self._neighbourhoods: dict[str, SkillNeighbourhood] = {}
+        self._credit_tables: dict[str, _CreditTable] = {}
+        self._days = _DayCodes()
+
+    # Building
+
+    @classmethod
+    def from_arrays(
+        cls,
+        people: PeopleColumns,
+        claims: ClaimColumns,
+        skill_ids: Sequence[str],
+        roles: Sequence[Role],
+        neighbourhoods: Mapping[str, SkillNeighbourhood],
+        today: date,
+    ) -> ScoringIndex:
+        """An index over these people and claims, in bulk (no Neo4j)."""
+        index = cls(today)
+        index.set_catalogue(roles, neighbourhoods)
+        index.add_people(people)
+        index.add_claims(claims, skill_ids)
+        return index
+
+    def add_people(self, people: PeopleColumns) -> Int32Array:
+        """Adds (or replaces the attributes of) these people; returns their rows."""
+        count = len(people.ids)
+        rows = np.empty(count, dtype=np.int32)
+        fresh = 0
+        for position, person_id in enumerate(people.ids):
+            row = self._row_of.get(person_id)
+            if row is None:
+                row = self._size + fresh
+                fresh += 1
+                self._row_of[person_id] = row
+                self._ids.append(person_id)
+                self._names.append("")
+                self._clearance_lists.append(_EMPTY_CLEARANCES)
+            rows[position] = row
+        self._grow(self._size + fresh)
+        self._size += fresh
+        if fresh:
+            self._id_rank = None
+
+        def column(values: Sequence[str] | None) -> list[str]:
+            return list(values) if values is not None else [""] * count
+
+        self._alive[rows] = True
+        sectors = column(people.sectors)
+        self._sector[rows] = np.array([SECTOR_CODES.get(s, -1) for s in sectors], dtype=np.int8)
+        self._organisation[rows] = _coded(column(people.organisations), self._organisations)
+        self._locality[rows] = _coded(column(people.localities), self._localities)
+        self._capacity[rows] = (
+            np.asarray(people.capacity_fte, dtype=np.float64)
+            if people.capacity_fte is not None
+            else 1.0
+        )
+        self._day_rate[rows] = (
+            np.asarray(people.day_rates, dtype=np.float64) if people.day_rates is not None else 0.0
+        )
+        self._available_from[rows] = [self._days(d, NO_DATE) for d in column(people.available_from)]
+        self._available_until[rows] = [self._days(d, NEVER) for d in column(people.available_until)]
+        names = column(people.names)
+        clearances = people.clearances
+        for kind_column in self._clearance_until.values():
+            kind_column[rows] = NOT_HELD
+        for position, row in enumerate(rows.tolist()):
+            self._names[row] = names[position]
+            held = clearances[position] if clearances is not None else _EMPTY_CLEARANCES
+            self._clearance_lists[row] = tuple(held)
+            for clearance in held:
+                kind_column = self._clearance_column(clearance.kind)
+                kind_column[row] = max(int(kind_column[row]), self._days(clearance.expires, NEVER))
+        return rows
+
+    def add_claims(self, claims: ClaimColumns, skill_ids: Sequence[str]) -> None:
+        """Adds claims of people already added (rows as `add_people` returned,
+        or positions in the PeopleColumns of `from_arrays`)."""
+        person = np.asarray(claims.person, dtype=np.int32)
+        if person.size == 0:
+            return
+        skill_local = np.asarray(claims.skill, dtype=np.int64)
+        skill_map = np.array([self._skill_code(s) for s in skill_ids], dtype=np.int64)
+        skill = skill_map[skill_local]
+        level = np.asarray(claims.level, dtype=np.int16)
+        rank = (
+            np.asarray(claims.source_rank, dtype=np.int8)
+            if claims.source_rank is not None
+            else np.full(person.size, SOURCE_RANK["assessment"], dtype=np.int8)
+        )
+        assessed = (
+            np.asarray(claims.assessed_day, dtype=np.int32)
+            if claims.assessed_day is not None
+            else np.zeros(person.size, dtype=np.int32)
+        )
+        valid_until = (
+            np.asarray(claims.valid_until_day, dtype=np.int32)
+            if claims.valid_until_day is not None
+            else np.full(person.size, NEVER, dtype=np.int32)
+        )
+        order = np.argsort(skill, kind="stable")
+        bounds = np.flatnonzero(np.diff(skill[order])) + 1
+        for part in np.split(order, bounds):
+            code = int(skill[part[0]])
+            column = _ClaimColumn.of(
+                person[part], level[part], rank[part], assessed[part], valid_until[part]
+            )
+            existing = self._claims.get(code)
+            self._claims[code] = column if existing is None else existing.plus(column)
+            self._effective_cache.pop(code, None)
+
+    def replace_people(
+        self,
+        people: Sequence[Person],
+        claims: Iterable[tuple[str, str, int, str, str, str]],
+    ) -> None:
+        """Write-through: these people with exactly these claims, as
+        (person id, skill id, level, source, assessed_at, valid_until)."""
+        if not people:
+            return
+        rows = self.add_people(PeopleColumns.of(people))
+        self._drop_claims(rows)
+        claim_list = list(claims)
+        skill_ids = sorted({c[1] for c in claim_list})
+        local = {s: i for i, s in enumerate(skill_ids)}
+        self.add_claims(
+            ClaimColumns(
+                person=[self._row_of[c[0]] for c in claim_list],
+                skill=[local[c[1]] for c in claim_list],
+                level=[c[2] for c in claim_list],
+                source_rank=[SOURCE_RANK.get(c[3], 0) for c in claim_list],
+                assessed_day=[self._days(c[4], NO_DATE) for c in claim_list],
+                valid_until_day=[self._days(c[5], NEVER) for c in claim_list],
+            ),
+            skill_ids,
+        )
+
+    def remove_people(self, person_ids: Iterable[str]) -> None:
+        """Erasure: the people leave every answer (their rows stay, empty)."""
+        rows = np.array([self._row_of[p] for p in person_ids if p in self._row_of], dtype=np.int32)
+        if rows.size == 0:
+            return
+        self._alive[rows] = False
+        self._drop_claims(rows)
+        for row in rows.tolist():
+            self._names[row] = ""
+            self._clearance_lists[row] = _EMPTY_CLEARANCES
+        for kind_column in self._clearance_until.values():
+            kind_column[rows] = NOT_HELD
+
+    def set_catalogue(
+        self, roles: Iterable[Role], neighbourhoods: Mapping[str, SkillNeighbourhood]
+    ) -> None:
+        """Roles and skill neighbourhoods; drops every cached credit table."""
+        self._roles = {role.id: role for role in roles}
+        self._neighbourhoods = dict(neighbourhoods)
+        self._credit_tables.clear()
+
+    def set_today(self, today: date) -> None:
+        """A new day: effective levels (expiry, evidence age) are derived again."""
+        if today != self.today:
+            self.today = today
+            self._today_day = today.toordinal()
+            self._effective_cache.clear()
+
+    def _drop_claims(self, rows: Int32Array) -> None:
+        ordered = np.sort(rows)
+        for code, column in list(self._claims.items()):
+            hit = np.searchsorted(column.rows, ordered)
+            inside = hit < column.rows.size
+            if not np.any(column.rows[hit[inside]] == ordered[inside]):
+                continue
+            self._claims[code] = column.without(ordered)
+            self._effective_cache.pop(code, None)
+
+    def _grow(self, needed: int) -> None:
+        capacity = self._alive.size
+        if needed <= capacity:
+            return
+        new = max(needed, capacity * 2, 1024)
+
+        def grown(array: _Array, fill: object) -> _Array:
+            out = np.full(new, fill, dtype=array.dtype)
+            out[:capacity] = array
+            return cast(_Array, out)
+
+        self._alive = grown(self._alive, False)
+        self._sector = grown(self._sector, -1)
+        self._organisation = grown(self._organisation, -1)
+        self._locality = grown(self._locality, -1)
+        self._capacity = grown(self._capacity, 0.0)
+        self._day_rate = grown(self._day_rate, 0.0)
+        self._available_from = grown(self._available_from, NO_DATE)
+        self._available_until = grown(self._available_until, NEVER)
+        for kind, kind_column in self._clearance_until.items():
+            self._clearance_until[kind] = grown(kind_column, NOT_HELD)
+
+    def _clearance_column(self, kind: str) -> Int32Array:
+        kind_column = self._clearance_until.get(kind)
+        if kind_column is None:
+            kind_column = np.full(self._alive.size, NOT_HELD, dtype=np.int32)
+            self._clearance_until[kind] = kind_column
+        return kind_column
+
+    def _skill_code(self, skill_id: str) -> int:
+        code = self._skill_codes.get(skill_id)
+        if code is None:
+            code = len(self._skill_codes)
+            self._skill_codes[skill_id] = code
+        return code
+
+    # Reading
+
+    @property
+    def size(self) -> int:
+        """People in the index (erased ones left out)."""
+        return int(np.count_nonzero(self._alive[: self._size]))
+
+    def has_person(self, person_id: str) -> bool:
+        row = self._row_of.get(person_id)
+        return row is not None and bool(self._alive[row])
+
+    def person(self, person_id: str) -> Person:
+        """The person's attributes as the index holds them (no levels)."""
+        row = self._row_of.get(person_id)
+        if row is None or not self._alive[row]:
+            raise NotFound.of("person", person_id)
+        return self._person_at(row)
+
+    def role(self, role_id: str) -> Role:
+        role = self._roles.get(role_id)
+        if role is None:
+            raise NotFound.of("role", role_id)
+        return role
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays (Python strings of ids and names not counted)."""
+        arrays = [
+            self._alive,
+            self._sector,
+            self._organisation,
+            self._locality,
+            self._capacity,
+            self._day_rate,
+            self._available_from,
+            self._available_until,
+            *self._clearance_until.values(),
+        ]
+        total = sum(a.nbytes for a in arrays)
+        total += sum(c.nbytes for c in self._claims.values())
+        total += sum(
+            e.rows.nbytes + e.levels.nbytes + e.ages.nbytes for e in self._effective_cache.values()
+        )
+        return total
+
+    def effective_column(self, skill_id: str) -> tuple[Int32Array, FloatArray, FloatArray]:
+        """(rows, levels, age factors) of today's holders of the skill."""
+        code = self._skill_codes.get(skill_id)
+        if code is None:
+            empty = np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.int32), empty, empty
+        column = self._effective_of(code)
+        return column.rows, column.levels, column.ages
+
+    def _effective_of(self, code: int) -> _Effective:
+        cached = self._effective_cache.get(code)
+        if cached is None:
+            column = self._claims.get(code)
+            if column is None:
+                empty = np.empty(0, dtype=np.float64)
+                cached = _Effective(np.empty(0, dtype=np.int32), empty, empty)
+            else:
+                cached = _effective(column, self._today_day, self.today)
+            self._effective_cache[code] = cached
+        return cached
+
+    def id_rank(self) -> IntArray:
+        """Each row's position in id order."""
+        if self._id_rank is None or self._id_rank.size != self._size:
+            order = np.argsort(np.array(self._ids, dtype=object), kind="stable")
+            rank = np.empty(self._size, dtype=np.int64)
+            rank[order] = np.arange(self._size, dtype=np.int64)
+            self._id_rank = rank
+        return self._id_rank
+
+    def credit_table(self, role_id: str) -> _CreditTable:
+        table = self._credit_tables.get(role_id)
+        if table is None:
+            role = self.role(role_id)
+            scorer = RoleScorer(role, self._neighbourhoods)
+            sources: list[list[tuple[int, float]]] = [[] for _ in role.requirements]
+            for skill_id, requirement, similarity in scorer.contributions:
+                sources[requirement].append((self._skill_code(skill_id), similarity))
+            table = _CreditTable(
+                scorer=scorer,
+                min_levels=scorer.min_levels,
+                weights=scorer.weights,
+                total_weight=sum(scorer.weights),
+                sources=sources,
+            )
+            self._credit_tables[role_id] = table
+        return table
+
+    def scorer(self, role_id: str) -> RoleScorer:
+        return self.credit_table(role_id).scorer
+
+    def fits(self, role_id: str) -> FloatArray:
+        """Every row's fit for the role (erased rows included, as 0 or stale)."""
+        table = self.credit_table(role_id)
+        total = np.zeros(self._size, dtype=np.float64)
+        if table.total_weight <= 0:
+            return total
+        for weight, min_level, sources in zip(
+            table.weights, table.min_levels, table.sources, strict=True
+        ):
+            credit = np.zeros(self._size, dtype=np.float64)
+            for code, similarity in sources:
+                column = self._effective_of(code)
+                if column.rows.size == 0:
+                    continue
+                ratio = np.minimum(column.levels / min_level, 1.0)
+                value = similarity * ratio * column.ages
+                credit[column.rows] = np.maximum(credit[column.rows], value)
+            total += weight * credit
+        fits: FloatArray = total / table.total_weight
+        return fits
+
+    def held(self, person_id: str, skill_ids: Iterable[str]) -> dict[str, Held]:
+        """The person's effective levels in these skills today."""
+        row = self._row_of.get(person_id)
+        if row is None or not self._alive[row]:
+            raise NotFound.of("person", person_id)
+        held: dict[str, Held] = {}
+        for skill_id in skill_ids:
+            code = self._skill_codes.get(skill_id)
+            if code is None:
+                continue
+            column = self._effective_of(code)
+            position = int(np.searchsorted(column.rows, row))
+            if position < column.rows.size and int(column.rows[position]) == row:
+                held[skill_id] = Held(int(column.levels[position]), float(column.ages[position]))
+        return held
+
+    def fit_of(self, person_id: str, role_id: str) -> Fit:
+        """One person's fit with its explanation (RoleScorer.explain on their levels)."""
+        scorer = self.scorer(role_id)
+        return scorer.explain(person_id, self.held(person_id, scorer.relevant_skill_ids))
+
+    def gaps_of(self, person_id: str, role_id: str) -> GapReport:
+        scorer = self.scorer(role_id)
+        return scorer.gaps(person_id, self.held(person_id, scorer.relevant_skill_ids))
+
+    def mask(self, people_filter: PeopleFilter) -> BoolArray:
+        """Rows passing the filter (alive ones only)."""
+        size = self._size
+        mask = self._alive[:size].copy()
+        if people_filter.sector:
+            mask &= self._sector[:size] == SECTOR_CODES.get(people_filter.sector, -2)
+        if people_filter.organisation:
+            mask &= self._organisation[:size] == self._organisations.find(
+                people_filter.organisation
+            )
+        if people_filter.locality:
+            mask &= self._locality[:size] == self._localities.find(people_filter.locality)
+        if people_filter.skill_id:
+            mask &= self.level_column(people_filter.skill_id) >= people_filter.min_level
+        if people_filter.available_from or people_filter.available_until:
+            start = day_of(people_filter.available_from or people_filter.available_until)
+            end = day_of(people_filter.available_until or people_filter.available_from)
+            mask &= self.available_mask(start, end)
+        if people_filter.clearance:
+            until = day_of(people_filter.clearance_valid_until, self._today_day)
+            mask &= self.clearance_mask(people_filter.clearance, until)
+        return mask
+
+    def level_column(self, skill_id: str) -> FloatArray:
+        """Every row's effective level in the skill (0 when not held)."""
+        levels = np.zeros(self._size, dtype=np.float64)
+        rows, held, _ = self.effective_column(skill_id)
+        levels[rows] = held
+        return levels
+
+    def available_mask(self, start: int, end: int) -> BoolArray:
+        size = self._size
+        available: BoolArray = (self._available_from[:size] <= start) & (
+            self._available_until[:size] >= end
+        )
+        return available
+
+    def clearance_mask(self, kind: str, until: int) -> BoolArray:
+        kind_column = self._clearance_until.get(kind)
+        if kind_column is None:
+            return np.zeros(self._size, dtype=bool)
+        valid: BoolArray = kind_column[: self._size] >= until
+        return valid
+
+    def rank(
+        self,
+        role_id: str,
+        people_filter: PeopleFilter = NO_FILTER,
+        k: int = 20,
+        below_fit: float = 0.0,
+    ) -> list[tuple[str, float]]:
+        """The k best filtered people for the role as (id, fit): fit
+        descending, then id ascending. With below_fit > 0 only people whose
+        fit is below it."""
+        fits = self.fits(role_id)
+        mask = self.mask(people_filter)
+        if below_fit > 0:
+            mask &= fits < below_fit
+        rows = self.top_rows(fits, np.flatnonzero(mask), k)
+        return [(self._ids[row], float(fits[row])) for row in rows.tolist()]
+
+    def top_rows(self, scores: FloatArray, rows: IntArray, k: int) -> IntArray:
+        """The k best of `rows` by score descending, then id ascending."""
+        if k <= 0 or rows.size == 0:
+            return np.empty(0, dtype=np.int64)
+        id_rank = self.id_rank()
+        values = scores[rows]
+        if rows.size > k:
+            kth = np.partition(values, rows.size - k)[rows.size - k]
+            above = rows[values > kth]
+            tied = rows[values == kth]
+            needed = k - above.size
+            if tied.size > needed:
+                tied = tied[np.argpartition(id_rank[tied], needed - 1)[:needed]]
+            rows = np.concatenate([above, tied])
+        order = np.lexsort((id_rank[rows], -scores[rows]))
+        best: IntArray = rows[order[:k]].astype(np.int64)
+        return best
+
+    def ids_after(self, people_filter: PeopleFilter, after_id: str, limit: int) -> list[str]:
+        """The first `limit` filtered people with an id above `after_id`, by id."""
+        rows = np.flatnonzero(self.mask(people_filter))
+        if rows.size == 0 or limit <= 0:
+            return []
+        id_rank = self.id_rank()
+        ordered = rows[np.argsort(id_rank[rows])]
+        ids = [self._ids[row] for row in ordered.tolist()]
+        start = (
+            int(np.searchsorted(np.array(ids, dtype=object), after_id, side="right"))
+            if after_id
+            else 0
+        )
+        return ids[start : start + limit]
+
+    def _person_at(self, row: int) -> Person:
+        return Person(
+            id=self._ids[row],
+            name=self._names[row],
+            sector=SECTOR_NAMES[self._sector[row]] if self._sector[row] >= 0 else "",
+            organisation=_name_of(self._organisations, int(self._organisation[row])),
+            locality=_name_of(self._localities, int(self._locality[row])),
+            capacity_fte=float(self._capacity[row]),
+            day_rate=float(self._day_rate[row]),
+            clearances=self._clearance_lists[row],
+            available_from=iso_of(int(self._available_from[row])),
+            available_until=iso_of(int(self._available_until[row])),
+        )
+
+    # The candidate matrix
+
+    def _fits_with_overrides(
+        self, role_ids: Sequence[str], overrides: Mapping[str, dict[str, int]]
+    ) -> dict[str, FloatArray]:
+        fits = {role_id: self.fits(role_id) for role_id in role_ids}
+        for person_id, levels in overrides.items():
+            row = self._row_of.get(person_id)
+            if row is None or not self._alive[row]:
+                continue
+            for role_id in role_ids:
+                scorer = self.scorer(role_id)
+                held = self.held(person_id, scorer.relevant_skill_ids)
+                held.update({s: Held(level, 1.0) for s, level in levels.items()})
+                fits[role_id][row] = scorer.fit_value(held)
+        return fits
+
+    def _levels_with_overrides(
+        self, skill_ids: Sequence[str], overrides: Mapping[str, dict[str, int]]
+    ) -> dict[str, FloatArray]:
+        levels = {skill_id: self.level_column(skill_id) for skill_id in skill_ids}
+        for person_id, overridden in overrides.items():
+            row = self._row_of.get(person_id)
+            if row is None:
+                continue
+            for skill_id, level in overridden.items():
+                if skill_id in levels:
+                    levels[skill_id][row] = level
+        return levels
+
+    def candidate_rows(
+        self,
+        role_ids: Sequence[str],
+        skill_ids: Sequence[str],
+        people_filter: PeopleFilter,
+        min_fit: float,
+        level_overrides: Sequence[LevelOverride] = (),
+        batch: int = 500,
+    ) -> Iterator[list[CandidateRow]]:
+        """Every filtered person, by id, with a fit per role and their levels in
+        the skills asked; overrides change what is scored, nothing stored."""
+        for role_id in role_ids:
+            self.credit_table(role_id)
+        overrides = _overrides_by_person(level_overrides)
+        fits = self._fits_with_overrides(role_ids, overrides)
+        levels = self._levels_with_overrides(skill_ids, overrides)
+        mask = self.mask(people_filter)
+        if min_fit > 0:
+            best = np.max(np.stack([fits[r] for r in role_ids]), axis=0)
+            mask &= best >= min_fit
+        rows = np.flatnonzero(mask)
+        rows = rows[np.argsort(self.id_rank()[rows], kind="stable")]
+        for start in range(0, rows.size, batch):
+            yield [
+                self._row(row, role_ids, fits, levels)
+                for row in rows[start : start + batch].tolist()
+            ]
+
+    def _row(
+        self,
+        row: int,
+        role_ids: Sequence[str],
+        fits: Mapping[str, FloatArray],
+        levels: Mapping[str, FloatArray],
+    ) -> CandidateRow:
+        return CandidateRow(
+            person=self._person_at(row),
+            fits={role_id: float(fits[role_id][row]) for role_id in role_ids},
+            levels={s: int(column[row]) for s, column in levels.items() if column[row] > 0},
+        )
+
+    # Slot candidates and supply
+
+    def slot_candidates(self, request: SlotCandidatesRequest) -> SlotCandidates:
+        """Per slot the eligible people and, where `keep` asks for it, the kept
+        ones; the rows of everyone kept (each once, by id); supply counts."""
+        role_ids = list(dict.fromkeys(slot.role_id for slot in request.slots))
+        for role_id in role_ids:
+            self.credit_table(role_id)
+        overrides = _overrides_by_person(request.level_overrides)
+        fits = self._fits_with_overrides(role_ids, overrides)
+        skill_ids = list(
+            dict.fromkeys(
+                [
+                    *request.skill_ids,
+                    *(c.skill_id for slot in request.slots for c in slot.coverage),
+                ]
+            )
+        )
+        levels = self._levels_with_overrides(skill_ids, overrides)
+        excluded = np.zeros(self._size, dtype=bool)
+        for person_id in request.exclude_person_ids:
+            row = self._row_of.get(person_id)
+            if row is not None:
+                excluded[row] = True
+        pools: list[SlotPool] = []
+        kept_rows: list[IntArray] = []
+        for slot in request.slots:
+            filters = self.slot_filters(slot, fits[slot.role_id], excluded, request.committed)
+            eligible_mask = self._alive[: self._size].copy()
+            for column in filters.values():
+                eligible_mask &= column
+            eligible = self.top_rows(
+                fits[slot.role_id], np.flatnonzero(eligible_mask), int(eligible_mask.sum())
+            )
+            kept = (
+                self._prune(slot, eligible, fits[slot.role_id], levels)
+                if slot.keep > 0
+                else eligible
+            )
+            kept_rows.append(kept)
+            pools.append(
+                SlotPool(
+                    key=slot.key,
+                    eligible=int(eligible.size),
+                    kept=int(kept.size),
+                    passing={
+                        name: int(np.count_nonzero(column & self._alive[: self._size]))
+                        for name, column in filters.items()
+                    },
+                )
+            )
+        supply = {
+            query.key: self._supply(query, excluded, request.committed)
+            for query in request.skill_supply
+        }
+        rows: list[CandidateRow] = []
+        if not request.counts_only and kept_rows:
+            union = np.unique(np.concatenate(kept_rows))
+            union = union[np.argsort(self.id_rank()[union], kind="stable")]
+            rows = [self._row(row, role_ids, fits, levels) for row in union.tolist()]
+        return SlotCandidates(rows=rows, pools=pools, supply=supply)
+
+    def slot_filters(
+        self,
+        slot: SlotQuery,
+        fits: FloatArray,
+        excluded: BoolArray,
+        committed: Sequence[CommittedLoad],
+    ) -> dict[str, BoolArray]:
+        """Each eligibility filter of the slot as its own mask, named as
+        matching names them, so a reason can say which one bites."""
+        size = self._size
+        start = day_of(slot.start or slot.end)
+        end = day_of(slot.end or slot.start, NEVER)
+        filters: dict[str, BoolArray] = {
+            "not excluded": ~excluded,
+            "fit": fits >= slot.min_fit - 1e-9,
+        }
+        if slot.start or slot.end:
+            filters["available"] = self.available_mask(start, end)
+        filters["capacity"] = self.free_units(committed, slot.start, slot.end) >= fte_units(
+            slot.fte
+        )
+        if slot.clearance:
+            filters["clearance"] = self.clearance_mask(
+                slot.clearance, day_of(slot.end, self._today_day)
+            )
+        if slot.exclude_organisation:
+            code = self._organisations.find(slot.exclude_organisation)
+            filters["no conflict of interest"] = self._organisation[:size] != code
+        if slot.local_only:
+            filters["local"] = self._locality[:size] == self._localities.find(slot.locality)
+        return filters
+
+    def free_units(self, committed: Sequence[CommittedLoad], start: str, end: str) -> IntArray:
+        """Capacity in FTE hundredths less the committed work overlapping start..end."""
+        size = self._size
+        free: IntArray = np.rint(self._capacity[:size] * FTE_SCALE).astype(np.int64)
+        period_start = day_of(start)
+        period_end = day_of(end, NEVER)
+        for load in committed:
+            row = self._row_of.get(load.person_id)
+            if row is None:
+                continue
+            overlaps = day_of(load.start) <= period_end and period_start <= day_of(load.end, NEVER)
+            if overlaps:
+                free[row] -= fte_units(load.fte)
+        return free
+
+    def _prune(
+        self,
+        slot: SlotQuery,
+        eligible: IntArray,
+        fits: FloatArray,
+        levels: Mapping[str, FloatArray],
+    ) -> IntArray:
+        """`eligible` is best first, and masks keep that order, so the best of
+        any subset are its first ones."""
+        parts: list[IntArray] = [eligible[: slot.keep]]
+        if slot.keep_per_sector > 0:
+            sectors = self._sector[eligible]
+            for code in range(len(SECTOR_NAMES)):
+                parts.append(eligible[sectors == code][: slot.keep_per_sector])
+        for coverage in slot.coverage:
+            holders = eligible[levels[coverage.skill_id][eligible] >= coverage.min_level]
+            parts.append(holders[: slot.keep])
+        if slot.prefer_local:
+            local = eligible[self._locality[eligible] == self._localities.find(slot.locality)]
+            parts.append(local[: slot.keep])
+        if slot.always_keep:
+            pinned = [self._row_of[p] for p in slot.always_keep if p in self._row_of]
+            parts.append(eligible[np.isin(eligible, np.array(pinned, dtype=np.int64))])
+        union = np.unique(np.concatenate(parts))
+        # Back to best first.
+        order = np.lexsort((self.id_rank()[union], -fits[union]))
+        kept: IntArray = union[order].astype(np.int64)
+        return kept
+
+    def _supply(
+        self, query: SkillSupplyQuery, excluded: BoolArray, committed: Sequence[CommittedLoad]
+    ) -> int:
+        mask = self._alive[: self._size] & ~excluded
+        mask &= self.level_column(query.skill_id) >= query.min_level
+        if query.locality:
+            mask &= self._locality[: self._size] == self._localities.find(query.locality)
+        if query.start or query.end:
+            mask &= self.available_mask(
+                day_of(query.start or query.end), day_of(query.end or query.start, NEVER)
+            )
+        mask &= self.free_units(committed, query.start, query.end) > 0
+        return int(np.count_nonzero(mask))
+
+
+def _coded(values: Sequence[str], codes: _Codes) -> Int32Array:
+    return np.array([codes.code(v) for v in values], dtype=np.int32)
+
+
+def _name_of(codes: _Codes, code: int) -> str:
+    return codes.names[code] if code >= 0 else ""
+
+
+def _overrides_by_person(overrides: Iterable[LevelOverride]) -> dict[str, dict[str, int]]:
+    by_person: dict[str, dict[str, int]] = {}
+    for override in overrides:
+        by_person.setdefault(override.person_id, {})[override.skill_id] = override.level
+    return by_person
