@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from services.matching.domain.model import (
     CommittedWork,
     Conflict,
     Sector,
+    SlotPoolFigures,
     SolveStatus,
     StaffingResult,
     Unfilled,
@@ -63,6 +65,7 @@ def _proposal_properties(proposal: ProposalRecord) -> dict[str, Any]:
         "conflicts_json": json.dumps(
             [{"rule": c.rule, "detail": c.detail} for c in result.conflicts]
         ),
+        "pools_json": json.dumps([asdict(pool) for pool in result.pools]),
         "created_at": proposal.created_at,
         "basis_sequence": proposal.basis_sequence,
         "committed": False,
@@ -122,6 +125,10 @@ def _proposal_from(node: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) 
             solver=node["solver"],
             pruned=node["pruned"],
             optimality_proven=node["optimality_proven"],
+            # Proposals stored before pool figures were kept have none.
+            pools=tuple(
+                SlotPoolFigures(**item) for item in json.loads(node.get("pools_json") or "[]")
+            ),
         ),
         created_at=_native(node["created_at"]),
         basis_sequence=node["basis_sequence"],

@@ -16,8 +16,13 @@ from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.errors import NotFound
 from services.common.grpc_errors import domain_error_from_rpc
 from services.common.grpc_server import insecure_channel
-from services.matching.domain.gaps import GapStep
+from services.matching.domain.gaps import ClosePerson, GapStep
 from services.matching.domain.model import Candidate, Clearance, Sector
+from services.matching.domain.slot_queries import (
+    PoolCount,
+    SlotCandidates,
+    SlotCandidatesQuery,
+)
 from services.matching.domain.training import (
     Course,
     CourseKind,
@@ -71,6 +76,76 @@ def candidate_from_row(row: skills_pb2.CandidateRow) -> Candidate:
         levels=dict(row.levels),
         available_from=_date_or_none(row.available_from),
         available_until=_date_or_none(row.available_until),
+    )
+
+
+def gap_step_from(step: skills_pb2.GapStep) -> GapStep:
+    return GapStep(
+        skill_id=step.skill_id,
+        from_level=step.from_level,
+        to_level=step.to_level,
+        fit_gain=step.fit_gain,
+        fit_after=step.fit_after,
+        essential=step.essential,
+    )
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def slot_candidates_request(query: SlotCandidatesQuery) -> skills_pb2.SlotCandidatesRequest:
+    return skills_pb2.SlotCandidatesRequest(
+        slots=[
+            skills_pb2.SlotQuery(
+                key=slot.key,
+                role_id=slot.role_id,
+                min_fit=slot.min_fit,
+                fte=slot.fte,
+                locality=slot.locality,
+                local_only=slot.local_only,
+                prefer_local=slot.prefer_local,
+                clearance=slot.clearance,
+                start=_iso(slot.start),
+                end=_iso(slot.end),
+                exclude_organisation=slot.exclude_organisation,
+                keep=slot.keep,
+                keep_per_sector=slot.keep_per_sector,
+                coverage=[
+                    skills_pb2.SkillAtLevel(skill_id=c.skill_id, min_level=c.min_level)
+                    for c in slot.coverage
+                ],
+                always_keep=list(slot.always_keep),
+                supply_group=slot.supply_group,
+            )
+            for slot in query.slots
+        ],
+        skill_ids=list(query.skill_ids),
+        level_overrides=[
+            skills_pb2.LevelOverride(
+                person_id=change.person_id, skill_id=change.skill_id, level=change.level
+            )
+            for change in query.level_overrides
+        ],
+        exclude_person_ids=list(query.exclude_person_ids),
+        committed=[
+            skills_pb2.CommittedLoad(
+                person_id=load.person_id, fte=load.fte, start=_iso(load.start), end=_iso(load.end)
+            )
+            for load in query.committed
+        ],
+        counts_only=query.counts_only,
+        skill_supply=[
+            skills_pb2.SkillSupplyQuery(
+                key=item.key,
+                skill_id=item.skill_id,
+                min_level=item.min_level,
+                locality=item.locality,
+                start=_iso(item.start),
+                end=_iso(item.end),
+            )
+            for item in query.skill_supply
+        ],
     )
 
 
@@ -192,16 +267,53 @@ class SkillsClient:
                 timeout=self.timeout_s,
             )
         )
-        return [
-            GapStep(
-                skill_id=step.skill_id,
-                from_level=step.from_level,
-                to_level=step.to_level,
-                fit_gain=step.fit_gain,
-                fit_after=step.fit_after,
-                essential=step.essential,
+        return [gap_step_from(step) for step in report.steps]
+
+    async def slot_candidates(self, query: SlotCandidatesQuery) -> SlotCandidates:
+        request = slot_candidates_request(query)
+
+        async def stream() -> SlotCandidates:
+            rows: list[Candidate] = []
+            pools: list[PoolCount] = []
+            groups: dict[str, int] = {}
+            supply: dict[str, int] = {}
+            chunks = self.stub.StreamSlotCandidates(request, timeout=self.matrix_timeout_s)
+            async for chunk in chunks:
+                rows.extend(candidate_from_row(row) for row in chunk.rows)
+                pools.extend(
+                    PoolCount(pool.key, pool.eligible, pool.kept, dict(pool.passing))
+                    for pool in chunk.pools
+                )
+                groups.update((count.key, count.people) for count in chunk.group_supply)
+                supply.update((count.key, count.people) for count in chunk.skill_supply)
+            return SlotCandidates(tuple(rows), tuple(pools), groups, supply)
+
+        return await self._call(stream)
+
+    async def closest(
+        self, role_id: str, limit: int, locality: str, below_fit: float
+    ) -> list[ClosePerson]:
+        response = await self._call(
+            lambda: self.stub.RankCandidates(
+                skills_pb2.RankCandidatesRequest(
+                    role_id=role_id,
+                    filter=common_pb2.PeopleFilter(locality=locality),
+                    limit=limit,
+                    include_gaps=True,
+                    below_fit=below_fit,
+                ),
+                timeout=self.timeout_s,
             )
-            for step in report.steps
+        )
+        return [
+            ClosePerson(
+                person_id=candidate.person.id,
+                name=candidate.person.name,
+                role_id=role_id,
+                fit=candidate.fit.fit,
+                steps=tuple(gap_step_from(step) for step in candidate.fit.steps),
+            )
+            for candidate in response.candidates
         ]
 
     async def courses(self) -> list[Course]:

@@ -367,7 +367,7 @@ def build_pool(request: StaffingRequest, table: CandidateTable | None = None) ->
         k = AUTO_K
 
     slots: list[SlotPool] = []
-    pruned = False
+    pruned = request.pruned_upstream
     for ref, eligible in eligible_by_slot.items():
         outcome = request.outcomes[ref.outcome_index]
         slot = outcome.slots[ref.slot_index]

@@ -142,6 +142,9 @@ class StaffingRequest:
     weights: ObjectiveWeights = ObjectiveWeights()
     # Keep at most this many candidates per slot before solving (0: no pruning).
     max_candidates_per_slot: int = 0
+    # The candidates are already a pruned pool (the skills service kept the best
+    # per slot): optimality then holds over them only.
+    pruned_upstream: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,16 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class SlotPoolFigures:
+    """How many people passed a slot's filters, and how many of them the solver saw."""
+
+    outcome_id: str
+    role_id: str
+    eligible: int
+    kept: int
+
+
+@dataclass(frozen=True)
 class StaffingResult:
     status: SolveStatus
     objective: float
@@ -186,3 +199,4 @@ class StaffingResult:
     solver: str = "cp-sat"
     pruned: bool = False
     optimality_proven: bool = False
+    pools: tuple[SlotPoolFigures, ...] = ()

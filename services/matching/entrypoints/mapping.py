@@ -226,6 +226,12 @@ def proposal_to_proto(view: ProposalView) -> matching_pb2.Proposal:
         optimality_proven=result.optimality_proven,
         solver=result.solver,
         created_at=proposal.created_at.isoformat(),
+        pools=[
+            matching_pb2.SlotPoolFigures(
+                outcome_id=p.outcome_id, role_id=p.role_id, eligible=p.eligible, kept=p.kept
+            )
+            for p in result.pools
+        ],
     )
     if view.diff is not None:
         diff = view.diff
@@ -248,7 +254,11 @@ def gaps_report_to_proto(report: gaps.GapsReport) -> matching_pb2.GapsReport:
     return matching_pb2.GapsReport(
         roles=[
             matching_pb2.RoleDemand(
-                role_id=r.role_id, demanded=r.demanded, supply=r.supply, unfilled=r.unfilled
+                role_id=r.role_id,
+                demanded=r.demanded,
+                supply=r.supply,
+                unfilled=r.unfilled,
+                committed=r.committed,
             )
             for r in report.roles
         ],
@@ -292,4 +302,17 @@ def gaps_report_to_proto(report: gaps.GapsReport) -> matching_pb2.GapsReport:
             )
             for c in report.closest
         ],
+        slots=[
+            matching_pb2.SlotGap(
+                outcome_id=g.outcome_id,
+                role_id=g.role_id,
+                places=g.places,
+                committed=g.committed,
+                open=g.open,
+                supply=g.supply,
+                unfilled=g.unfilled,
+            )
+            for g in report.slots
+        ],
+        solved=report.solved,
     )

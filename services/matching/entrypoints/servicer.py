@@ -100,6 +100,10 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         self, request: matching_pb2.ReportGapsRequest, context: grpc.aio.ServicerContext
     ) -> matching_pb2.GapsReport:
         report = await self.gaps.report(
-            request.locality, request.role_id, list(request.outcome_ids), request.closest_limit
+            request.locality,
+            request.role_id,
+            list(request.outcome_ids),
+            request.closest_limit,
+            solve=request.solve,
         )
         return gaps_report_to_proto(report)

@@ -1,35 +1,99 @@
-"""The gap report for training planners."""
+"""The gap report for training planners, in one pass: supply counted by the
+skills service for the open slots (no rows), the closest people with their
+gap steps (one ranked call per role), both at once. A staffing solve runs
+only when the planner asks for it, once and within a bound."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from services.common.errors import InvalidArgument
 from services.matching.domain.gaps import (
     ClosePerson,
     GapsReport,
+    OpenSlot,
     blocked_slots,
     blocking_skills,
+    committed_places,
+    counted_reason,
+    counted_unfilled,
+    coverage_key,
+    open_slots,
     role_demand,
-    roles_of,
     skill_demand,
+    slot_gaps,
 )
-from services.matching.domain.model import Mode, Outcome, StaffingRequest, StaffingResult
-from services.matching.service.ports import (
-    OutcomeRepository,
-    RankedPerson,
-    SkillsPort,
-    StaffingRepository,
+from services.matching.domain.model import (
+    CommittedWork,
+    LocalityRule,
+    Mode,
+    Outcome,
+    StaffingRequest,
+    Unfilled,
 )
-from services.matching.service.staffing import Solver, StaffingLimits, matrix_scope, run_solver
+from services.matching.domain.slot_queries import (
+    SkillSupplyQuery,
+    SlotCandidates,
+    SlotCandidatesQuery,
+    dated_loads,
+    role_group,
+    slot_key,
+    slot_query,
+)
+from services.matching.service.ports import OutcomeRepository, SkillsPort, StaffingRepository
+from services.matching.service.staffing import Solver, StaffingLimits, run_solver, slot_candidates
 
 DEFAULT_CLOSEST = 5
+# People below this still have something to learn; at full fit they are supply.
 FULL_FIT = 1.0 - 1e-9
-# Asked for beyond the limit, so that people at full fit can be passed over.
-FULL_FIT_ALLOWANCE = 20
 MAX_CLOSEST = 50
+# The one staffing solve a planner may ask for is bounded by this, whatever
+# the service's default time limit.
+MAX_GAP_SOLVE_S = 5.0
+
+
+def supply_query(
+    slots: Sequence[OpenSlot], committed: Sequence[CommittedWork]
+) -> SlotCandidatesQuery:
+    """Counts only: per open slot the people who could take one of its places,
+    per role the distinct people over its slots, per coverage skill level the
+    people holding it who could serve one of the outcomes."""
+    outcomes = list({slot.outcome.id: slot.outcome for slot in slots}.values())
+    supply = tuple(
+        SkillSupplyQuery(
+            key=coverage_key(coverage.skill_id, coverage.min_level),
+            skill_id=coverage.skill_id,
+            min_level=coverage.min_level,
+            locality=outcome.locality if outcome.rules.locality is LocalityRule.LOCAL_ONLY else "",
+            start=outcome.start,
+            end=outcome.end,
+        )
+        for outcome in outcomes
+        for coverage in outcome.skill_coverage
+    )
+    return SlotCandidatesQuery(
+        slots=tuple(slot_query(slot.outcome, slot.slot, 0, group=True) for slot in slots),
+        committed=dated_loads(committed),
+        counts_only=True,
+        skill_supply=supply,
+    )
+
+
+def open_outcomes(slots: Sequence[OpenSlot]) -> list[Outcome]:
+    """The outcomes with their open places only, as staffing should see them."""
+    by_outcome: dict[str, list[OpenSlot]] = {}
+    for slot in slots:
+        by_outcome.setdefault(slot.outcome.id, []).append(slot)
+    return [
+        replace(
+            group[0].outcome,
+            slots=tuple(replace(slot.slot, count=slot.open) for slot in group),
+        )
+        for group in by_outcome.values()
+    ]
 
 
 class GapService:
@@ -63,49 +127,82 @@ class GapService:
         ]
 
     async def report(
-        self, locality: str, role_id: str, outcome_ids: Sequence[str], closest_limit: int
+        self,
+        locality: str,
+        role_id: str,
+        outcome_ids: Sequence[str],
+        closest_limit: int,
+        solve: bool = False,
     ) -> GapsReport:
         if not 0 <= closest_limit <= MAX_CLOSEST:
             raise InvalidArgument.of("closest_limit", f"must be in 0..{MAX_CLOSEST}")
         locality, role_id = locality.strip(), role_id.strip()
         outcomes = await self._outcomes(outcome_ids, locality, role_id)
-        if not outcomes:
-            return GapsReport(roles=(), skills=(), blocked_slots=(), closest=())
-        role_ids, skill_ids, _ = matrix_scope(outcomes)
-        # Supply counts everyone, so the matrix is not cut at any minimum fit.
-        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0)
         committed = tuple(await self.staffing.committed_work())
+        slots = open_slots(outcomes, committed, role_id)
+        if not slots:
+            return GapsReport(roles=(), skills=(), blocked_slots=(), closest=())
+        roles = sorted({slot.slot.role_id for slot in slots})
+        counts, closest_by_role = await asyncio.gather(
+            self.skills.slot_candidates(supply_query(slots, committed)),
+            asyncio.gather(
+                *(
+                    self.skills.closest(role, closest_limit or DEFAULT_CLOSEST, locality, FULL_FIT)
+                    for role in roles
+                )
+            ),
+        )
+        supply = {slot.key: counts.pool(slot_key(*slot.key)).eligible for slot in slots}
+        if solve:
+            unfilled = await self._solved_unfilled(slots, committed)
+        else:
+            unfilled = counted_unfilled_slots(slots, counts)
+        blocking_by_role = {
+            role: blocking_skills([person.steps for person in people])
+            for role, people in zip(roles, closest_by_role, strict=True)
+        }
+        gaps = slot_gaps(slots, supply, {(u.outcome_id, u.role_id): u.count for u in unfilled})
+        role_supply = {role: counts.group_supply.get(role_group(role), 0) for role in roles}
+        staffed = list({slot.outcome.id: slot.outcome for slot in slots}.values())
+        closest: list[ClosePerson] = [person for people in closest_by_role for person in people]
+        return GapsReport(
+            roles=tuple(
+                role_demand(gaps, role_supply, committed_places(outcomes, committed, role_id))
+            ),
+            skills=tuple(skill_demand(staffed, counts.skill_supply)),
+            blocked_slots=tuple(blocked_slots(unfilled, blocking_by_role, role_id)),
+            closest=tuple(closest),
+            slots=tuple(gaps),
+            solved=solve,
+        )
+
+    async def _solved_unfilled(
+        self, slots: Sequence[OpenSlot], committed: Sequence[CommittedWork]
+    ) -> list[Unfilled]:
+        """Which open places stay empty when staffing tries: one bounded solve."""
+        outcomes = open_outcomes(slots)
+        pool = await slot_candidates(
+            self.skills, outcomes, committed, self.limits.max_candidates_per_slot
+        )
         request = StaffingRequest(
             outcomes=tuple(outcomes),
-            candidates=tuple(candidates),
-            committed=committed,
+            candidates=pool.candidates,
+            committed=tuple(committed),
             mode=Mode.SOFT,
-            time_limit_s=self.limits.default_time_limit_s,
+            time_limit_s=min(self.limits.default_time_limit_s, MAX_GAP_SOLVE_S),
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
+            pruned_upstream=pool.pruned,
         )
-        result: StaffingResult = await run_solver(self.solver, request)
+        result = await run_solver(self.solver, request)
+        return list(result.unfilled)
 
-        closest: list[ClosePerson] = []
-        blocking_by_role: dict[str, list[str]] = {}
-        for role in roles_of(outcomes, role_id):
-            ranked = await self.closest_to(role, closest_limit or DEFAULT_CLOSEST, locality)
-            steps = await asyncio.gather(
-                *(self.skills.gap_steps(person.person_id, role) for person in ranked)
-            )
-            blocking_by_role[role] = blocking_skills(steps)
-            closest.extend(
-                ClosePerson(person.person_id, person.name, role, person.fit, tuple(person_steps))
-                for person, person_steps in zip(ranked, steps, strict=True)
-            )
-        return GapsReport(
-            roles=tuple(role_demand(outcomes, candidates, result.unfilled, role_id)),
-            skills=tuple(skill_demand(outcomes, candidates)),
-            blocked_slots=tuple(blocked_slots(result.unfilled, blocking_by_role, role_id)),
-            closest=tuple(closest),
-        )
 
-    async def closest_to(self, role_id: str, limit: int, locality: str) -> list[RankedPerson]:
-        """The best-fitting people of the locality who still have something to
-        learn for the role: someone already at full fit is supply, not a gap."""
-        ranked = await self.skills.rank(role_id, limit + FULL_FIT_ALLOWANCE, locality)
-        return [person for person in ranked if person.fit < FULL_FIT][:limit]
+def counted_unfilled_slots(slots: Sequence[OpenSlot], counts: SlotCandidates) -> list[Unfilled]:
+    unfilled = []
+    for slot in slots:
+        pool = counts.pool(slot_key(*slot.key))
+        missing = counted_unfilled(slot, pool.eligible)
+        if missing:
+            reason = counted_reason(slot, pool.eligible, pool.passing)
+            unfilled.append(Unfilled(slot.outcome.id, slot.slot.role_id, missing, reason))
+    return unfilled

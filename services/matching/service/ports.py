@@ -8,16 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from services.matching.domain.gaps import GapStep
+from services.matching.domain.gaps import ClosePerson, GapStep
 from services.matching.domain.model import Candidate, CommittedWork, Outcome
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
-
-
-@dataclass(frozen=True)
-class LevelOverride:
-    person_id: str
-    skill_id: str
-    level: int
+from services.matching.domain.slot_queries import LevelOverride as LevelOverride
+from services.matching.domain.slot_queries import SlotCandidates, SlotCandidatesQuery
 
 
 @dataclass(frozen=True)
@@ -92,3 +87,13 @@ class SkillsPort(Protocol):
     async def rank(self, role_id: str, limit: int, locality: str = "") -> list[RankedPerson]: ...
 
     async def gap_steps(self, person_id: str, role_id: str) -> list[GapStep]: ...
+
+    async def slot_candidates(self, query: SlotCandidatesQuery) -> SlotCandidates:
+        """Per slot the people who may fill it (pre-filter; matching checks again)."""
+        ...
+
+    async def closest(
+        self, role_id: str, limit: int, locality: str, below_fit: float
+    ) -> list[ClosePerson]:
+        """The best-fitting people below `below_fit`, each with their gap steps, in one call."""
+        ...

@@ -19,12 +19,20 @@ from services.matching.domain.model import (
     ObjectiveWeights,
     Outcome,
     Pin,
+    SlotPoolFigures,
     StaffingRequest,
     StaffingResult,
     TeamRules,
 )
 from services.matching.domain.outcomes import MAX_LEVEL, MIN_LEVEL
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
+from services.matching.domain.slot_queries import (
+    SlotCandidates,
+    SlotCandidatesQuery,
+    pruning_k,
+    slot_key,
+    staffing_query,
+)
 from services.matching.domain.whatif import StaffingDiff, diff_results
 from services.matching.service.ports import (
     LevelOverride,
@@ -151,6 +159,42 @@ def matrix_scope(outcomes: Sequence[Outcome]) -> tuple[list[str], list[str], flo
     return role_ids, skill_ids, min(min_fits, default=0.0)
 
 
+async def slot_candidates(
+    skills: SkillsPort,
+    outcomes: Sequence[Outcome],
+    committed: Sequence[CommittedWork],
+    configured_k: int,
+    pins: Sequence[Pin] = (),
+    exclusions: Sequence[str] = (),
+    level_overrides: Sequence[LevelOverride] = (),
+) -> SlotCandidates:
+    """The candidates of a staffing request, asked for slot by slot. Pruned as
+    eligibility would prune the whole workforce: without a configured `k`,
+    the pool's size (counted first, no rows) decides whether to prune."""
+
+    def query(k: int, counts_only: bool) -> SlotCandidatesQuery:
+        return staffing_query(
+            outcomes, committed, k, pins, exclusions, level_overrides, counts_only
+        )
+
+    k = configured_k
+    if k <= 0:
+        counts = await skills.slot_candidates(query(0, counts_only=True))
+        k = pruning_k(sum(pool.eligible for pool in counts.pools), configured_k)
+    return await skills.slot_candidates(query(k, counts_only=False))
+
+
+def with_pool_figures(
+    result: StaffingResult, outcomes: Sequence[Outcome], slots: SlotCandidates
+) -> StaffingResult:
+    figures = []
+    for outcome in outcomes:
+        for slot in outcome.slots:
+            pool = slots.pool(slot_key(outcome.id, slot.role_id))
+            figures.append(SlotPoolFigures(outcome.id, slot.role_id, pool.eligible, pool.kept))
+    return replace(result, pools=tuple(figures))
+
+
 async def run_solver(solver: Solver, request: StaffingRequest) -> StaffingResult:
     # CP-SAT holds the CPU for up to the time limit; keep the event loop answering.
     try:
@@ -192,8 +236,8 @@ class StaffingService:
         # between makes this proposal stale rather than silently wrong.
         basis = await self.staffing.commit_sequence()
         committed = tuple(await self.staffing.committed_work())
-        request = await self._request(command, outcomes, committed, what_if)
-        result = await self._solve(request)
+        request, slots = await self._request(command, outcomes, committed, what_if)
+        result = with_pool_figures(await self._solve(request), outcomes, slots)
         capacity = {candidate.person_id: candidate.capacity_fte for candidate in request.candidates}
         record = ProposalRecord(
             id="" if what_if else uuid.uuid4().hex,
@@ -211,7 +255,8 @@ class StaffingService:
             before = current.result
         else:
             # Nothing stored yet: the same request without the change stands in for it.
-            before = await self._solve(await self._request(command, outcomes, committed, None))
+            plain, _ = await self._request(command, outcomes, committed, None)
+            before = await self._solve(plain)
         return ProposalView(record, diff_results(before, result))
 
     async def _request(
@@ -220,15 +265,22 @@ class StaffingService:
         outcomes: Sequence[Outcome],
         committed: tuple[CommittedWork, ...],
         what_if: WhatIfChange | None,
-    ) -> StaffingRequest:
-        role_ids, skill_ids, min_fit = matrix_scope(outcomes)
-        candidates = await self.skills.candidate_matrix(
-            role_ids, skill_ids, min_fit, what_if.level_changes if what_if else ()
+    ) -> tuple[StaffingRequest, SlotCandidates]:
+        leavers = what_if.remove_person_ids if what_if else ()
+        slots = await slot_candidates(
+            self.skills,
+            outcomes,
+            committed,
+            self.limits.max_candidates_per_slot,
+            pins=command.pins,
+            exclusions=(*command.exclusions, *leavers),
+            level_overrides=what_if.level_changes if what_if else (),
         )
+        candidates = list(slots.candidates)
         staffed_outcomes = list(outcomes)
         if what_if:
             staffed_outcomes, candidates = apply_what_if(outcomes, candidates, what_if)
-        return StaffingRequest(
+        request = StaffingRequest(
             outcomes=tuple(staffed_outcomes),
             candidates=tuple(candidates),
             committed=committed,
@@ -238,7 +290,9 @@ class StaffingService:
             time_limit_s=self.limits.time_limit(command.time_limit_s),
             weights=command.weights,
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
+            pruned_upstream=slots.pruned,
         )
+        return request, slots
 
     async def get_proposal(self, proposal_id: str) -> ProposalRecord:
         if not proposal_id.strip():

@@ -6,11 +6,23 @@ from services.matching.domain.gaps import (
     GapStep,
     blocked_slots,
     blocking_skills,
+    committed_places,
+    counted_reason,
+    counted_unfilled,
+    coverage_key,
+    open_slots,
     role_demand,
     roles_of,
     skill_demand,
+    slot_gaps,
 )
-from services.matching.domain.model import Candidate, Outcome, Sector, SkillCoverage, Slot, Unfilled
+from services.matching.domain.model import (
+    CommittedWork,
+    Outcome,
+    SkillCoverage,
+    Slot,
+    Unfilled,
+)
 
 
 def outcome(
@@ -30,60 +42,60 @@ def outcome(
     )
 
 
-def person(
-    person_id: str, fits: dict[str, float], levels: dict[str, int] | None = None
-) -> Candidate:
-    return Candidate(
-        person_id=person_id,
-        name=person_id,
-        sector=Sector.PUBLIC,
-        organisation="council",
-        locality="ashbridge",
-        capacity_fte=1.0,
-        day_rate=300.0,
-        fits=fits,
-        levels=levels or {},
-    )
-
-
 def step(skill_id: str, essential: bool = False) -> GapStep:
     return GapStep(skill_id, 1, 3, 0.1, 0.8, essential)
 
 
-def test_role_demand_sums_slot_counts_and_counts_people_at_the_lowest_minimum_fit():
+def test_committed_places_are_taken_out_of_demand_and_full_slots_dropped():
     outcomes = [
-        outcome("o1", (Slot("navigator", 2, 0.5, min_fit=0.6),)),
-        outcome("o2", (Slot("navigator", 1, 0.5, min_fit=0.4), Slot("weaver", 3, 1.0, 0.7))),
+        outcome("o1", (Slot("navigator", 2, 0.5), Slot("weaver", 1, 0.5))),
+        outcome("o2", (Slot("navigator", 1, 0.5),)),
     ]
-    people = [
-        person("a", {"navigator": 0.65, "weaver": 0.9}),
-        person("b", {"navigator": 0.45, "weaver": 0.69}),
-        person("c", {"navigator": 0.3}),
+    committed = [
+        CommittedWork("a", "o1", "navigator", 0.5),
+        CommittedWork("b", "o1", "weaver", 0.5),
+        CommittedWork("c", "o2", "weaver", 0.5),
     ]
-    unfilled = [Unfilled("o2", "weaver", 2, "too few"), Unfilled("o1", "navigator", 1, "fit")]
+    slots = open_slots(outcomes, committed)
+    assert [(s.outcome.id, s.slot.role_id, s.committed, s.open) for s in slots] == [
+        ("o1", "navigator", 1, 1),
+        ("o2", "navigator", 0, 1),
+    ]
+    assert [s.key for s in open_slots(outcomes, committed, role_id="weaver")] == []
+    assert committed_places(outcomes, committed) == {"navigator": 1, "weaver": 1}
 
-    rows = {row.role_id: row for row in role_demand(outcomes, people, unfilled)}
 
-    assert (rows["navigator"].demanded, rows["navigator"].supply, rows["navigator"].unfilled) == (
-        3,
-        2,
-        1,
+def test_role_rows_add_open_places_and_take_supply_per_role():
+    outcomes = [
+        outcome("o1", (Slot("navigator", 2, 0.5), Slot("weaver", 3, 1.0))),
+        outcome("o2", (Slot("navigator", 1, 0.5),)),
+    ]
+    slots = open_slots(outcomes, [CommittedWork("a", "o1", "weaver", 1.0)])
+    gaps = slot_gaps(
+        slots,
+        supply={("o1", "navigator"): 4, ("o1", "weaver"): 1, ("o2", "navigator"): 3},
+        unfilled={("o1", "weaver"): 1},
     )
-    assert (rows["weaver"].demanded, rows["weaver"].supply, rows["weaver"].unfilled) == (3, 1, 2)
+    assert [
+        (g.outcome_id, g.role_id, g.places, g.committed, g.open, g.supply, g.unfilled) for g in gaps
+    ] == [
+        ("o1", "navigator", 2, 0, 2, 4, 0),
+        ("o1", "weaver", 3, 1, 2, 1, 1),
+        ("o2", "navigator", 1, 0, 1, 3, 0),
+    ]
+    rows = role_demand(gaps, {"navigator": 5, "weaver": 1}, {"weaver": 1})
+    assert [(r.role_id, r.demanded, r.supply, r.unfilled, r.committed) for r in rows] == [
+        ("navigator", 3, 5, 0, 0),
+        ("weaver", 2, 1, 1, 1),
+    ]
 
 
-def test_a_zero_fit_is_no_supply_even_when_the_slot_asks_for_no_minimum():
-    rows = role_demand(
-        [outcome("o1", (Slot("navigator", 1, 0.5, min_fit=0.0),))],
-        [person("a", {"navigator": 0.0}), person("b", {"navigator": 0.1}), person("c", {})],
-        [],
-    )
-    assert [(row.role_id, row.supply) for row in rows] == [("navigator", 1)]
-
-
-def test_role_demand_keeps_to_the_role_asked_for():
-    outcomes = [outcome("o1", (Slot("navigator", 1, 0.5), Slot("weaver", 1, 0.5)))]
-    assert [row.role_id for row in role_demand(outcomes, [], [], role_id="weaver")] == ["weaver"]
+def test_without_a_solve_places_beyond_supply_stay_empty_and_the_reason_names_the_tightest_filter():
+    [slot] = open_slots([outcome("o1", (Slot("navigator", 3, 0.5, min_fit=0.8),))], [])
+    assert counted_unfilled(slot, 1) == 2 and counted_unfilled(slot, 5) == 0
+    reason = counted_reason(slot, 1, {"fit": 4, "local": 2, "available": 40})
+    assert reason == "only 1 person could take one of the 3 open places; fewest pass 'local' (2)"
+    assert counted_reason(slot, 0, {}) == "nobody could take one of the 3 open places"
 
 
 def test_skill_demand_adds_up_members_per_skill_and_level_and_reports_the_shortfall():
@@ -95,12 +107,8 @@ def test_skill_demand_adds_up_members_per_skill_and_level_and_reports_the_shortf
             (SkillCoverage("listening", 3, 1), SkillCoverage("listening", 2, 1)),
         ),
     ]
-    people = [
-        person("a", {}, {"listening": 4}),
-        person("b", {}, {"listening": 2}),
-        person("c", {}, {}),
-    ]
-    rows = skill_demand(outcomes, people)
+    supply = {coverage_key("listening", 2): 2, coverage_key("listening", 3): 1}
+    rows = skill_demand(outcomes, supply)
     assert [(r.skill_id, r.min_level, r.demanded_people, r.supply, r.shortfall) for r in rows] == [
         ("listening", 2, 1, 2, 0),
         ("listening", 3, 3, 1, 2),
