@@ -331,6 +331,15 @@ class ProposalDiff(BaseModel):
     unfilled_delta: int
 
 
+class SlotPool(BaseModel):
+    """How many people passed a slot's filters, and how many the solver saw."""
+
+    outcome_id: str
+    role_id: str
+    eligible: int
+    kept: int
+
+
 class Proposal(BaseModel):
     id: str | None
     status: ProposalStatus | None
@@ -346,6 +355,7 @@ class Proposal(BaseModel):
     diff: ProposalDiff | None
     solver: str
     created_at: str | None
+    pools: list[SlotPool]
 
     @classmethod
     def of(cls, message: matching_pb2.Proposal) -> Proposal:
@@ -383,12 +393,29 @@ class Proposal(BaseModel):
             diff=diff,
             solver=message.solver,
             created_at=text_or_none(message.created_at),
+            pools=[
+                SlotPool(
+                    outcome_id=p.outcome_id, role_id=p.role_id, eligible=p.eligible, kept=p.kept
+                )
+                for p in message.pools
+            ],
         )
 
 
 class RoleDemand(BaseModel):
     role_id: str
     demanded: int
+    supply: int
+    unfilled: int
+    committed: int
+
+
+class SlotGap(BaseModel):
+    outcome_id: str
+    role_id: str
+    places: int
+    committed: int
+    open: int
     supply: int
     unfilled: int
 
@@ -422,13 +449,19 @@ class Gaps(BaseModel):
     skills: list[SkillDemand]
     blocked_slots: list[BlockedSlot]
     closest: list[ClosePerson]
+    slots: list[SlotGap]
+    solved: bool
 
     @classmethod
     def of(cls, message: matching_pb2.GapsReport) -> Gaps:
         return cls(
             roles=[
                 RoleDemand(
-                    role_id=r.role_id, demanded=r.demanded, supply=r.supply, unfilled=r.unfilled
+                    role_id=r.role_id,
+                    demanded=r.demanded,
+                    supply=r.supply,
+                    unfilled=r.unfilled,
+                    committed=r.committed,
                 )
                 for r in message.roles
             ],
@@ -462,4 +495,17 @@ class Gaps(BaseModel):
                 )
                 for c in message.closest
             ],
+            slots=[
+                SlotGap(
+                    outcome_id=g.outcome_id,
+                    role_id=g.role_id,
+                    places=g.places,
+                    committed=g.committed,
+                    open=g.open,
+                    supply=g.supply,
+                    unfilled=g.unfilled,
+                )
+                for g in message.slots
+            ],
+            solved=message.solved,
         )
