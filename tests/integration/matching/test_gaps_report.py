@@ -65,3 +65,51 @@ async def test_filters_keep_to_the_locality_and_role_asked_for(matching: Stub, d
     assert [role.role_id for role in here.roles] == ["caseworker"]
     # Cat lives in Brookfield; Ann fits fully; Bob is the closest in Ashbridge.
     assert [person.person_id for person in here.closest] == ["bob"]
+
+
+async def test_the_locality_report_and_the_outcome_report_count_alike(matching: Stub, people):
+    """Issue #10, 'Counts that disagree': an outcome fully committed is no demand,
+    and a slot's supply is the people who could take it (fit at its minimum,
+    free after commitments, its locality rule), the same in every report."""
+    done = outcome(
+        "done",
+        slots=[matching_pb2.Slot(role_id="caseworker", count=1, fte=1.0, min_fit=0.4)],
+    )
+    local_only = matching_pb2.TeamRules(locality=matching_pb2.LOCALITY_RULE_LOCAL_ONLY)
+    advice = outcome(
+        "advice",
+        slots=[matching_pb2.Slot(role_id="caseworker", count=2, fte=0.5, min_fit=0.5)],
+        rules=local_only,
+    )
+    for item in (done, advice):
+        await matching.CreateOutcome(matching_pb2.CreateOutcomeRequest(outcome=item))
+    proposal = await matching.ProposeStaffing(
+        matching_pb2.ProposeStaffingRequest(
+            outcome_ids=["done"],
+            pins=[matching_pb2.Pin(person_id="ann", outcome_id="done", role_id="caseworker")],
+        )
+    )
+    await matching.CommitProposal(matching_pb2.CommitProposalRequest(id=proposal.id))
+
+    by_locality = await matching.ReportGaps(matching_pb2.ReportGapsRequest(locality="ashbridge"))
+    own = await matching.ReportGaps(matching_pb2.ReportGapsRequest(outcome_ids=["advice"]))
+
+    # Ann is committed full time, Cat lives in Brookfield, Dan has no casework:
+    # only Bob (fit 0.5) could take one of the two open places.
+    for report in (by_locality, own):
+        [role] = report.roles
+        assert (role.role_id, role.demanded, role.supply, role.unfilled) == ("caseworker", 2, 1, 1)
+        [slot] = report.slots
+        assert (slot.outcome_id, slot.open, slot.supply) == ("advice", 2, 1)
+        assert not report.solved
+    assert list(by_locality.slots) == list(own.slots)
+    assert by_locality.roles[0].committed == 1
+
+
+async def test_asked_to_solve_the_report_staffs_the_open_places_once(
+    matching: Stub, demanding_outcome
+):
+    report = await matching.ReportGaps(matching_pb2.ReportGapsRequest(solve=True))
+    assert report.solved
+    [role] = report.roles
+    assert (role.demanded, role.supply, role.unfilled) == (3, 2, 1)

@@ -324,3 +324,20 @@ async def test_forgetting_a_person_removes_their_lines_and_assignments(matching:
         matching.CommitProposal(matching_pb2.CommitProposalRequest(id=pending.id))
     )
     assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+async def test_a_proposal_says_how_many_people_each_slot_had_and_kept(matching: Stub, people):
+    await create(matching, caseworkers("warm-homes", 1, min_fit=0.4))
+    proposal = await propose(matching, "warm-homes")
+
+    # Ann, Bob and Cat reach 0.4; Dan does not. A pool this small is not pruned.
+    [pool] = proposal.pools
+    assert (pool.outcome_id, pool.role_id, pool.eligible, pool.kept) == (
+        "warm-homes",
+        "caseworker",
+        3,
+        3,
+    )
+    assert not proposal.pruned and proposal.optimality_proven
+    stored = await matching.GetProposal(matching_pb2.GetProposalRequest(id=proposal.id))
+    assert list(stored.pools) == list(proposal.pools)
