@@ -17,6 +17,9 @@ outcome-by-outcome seed (`keep_pairs`), so a pruned model can always do at
 least as well as either.
 Without an explicit `k`, requests with more than AUTO_PRUNE_PAIRS eligible
 (person, slot) pairs are pruned at AUTO_K.
+The skills service applies the same rule before sending candidates
+(`slot_queries`); a request built from such a pool says so
+(`pruned_upstream`), and the pool counts as pruned.
 """
 
 from __future__ import annotations
