@@ -7,8 +7,10 @@ plain `UNWIND` through the bare driver, once through the service's
 client-streaming ImportPeople on a real in-process server. Both write the same
 graph (people, organisations, levels and the first entry of each level's
 history), which the run checks by counting. Then ranked candidates (top 20)
-for each role are timed over gRPC and as the same Cypher statements, with the
-same parameters, run bare.
+for each role are timed over gRPC against a bare numpy top-k over the same
+levels (tests/bench/bare_topk.py: the credit arithmetic and `argpartition` over
+arrays held in this process), which is the limit the service's path is
+measured against.
 
 Run with `.venv/bin/python -m tests.bench.skills_bench` (or `make bench-skills`).
 Writes the `skills` section of BENCHMARKS.md and prints one JSON object as the
@@ -25,7 +27,7 @@ import random
 import statistics
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,6 +35,7 @@ from time import perf_counter
 from typing import Any, LiteralString
 
 import grpc
+import numpy as np
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
 
@@ -41,20 +44,14 @@ from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.graph import open_driver
 from services.common.grpc_server import insecure_channel
 from services.common.settings import Neo4jSettings
-from services.skills.adapters.neo4j_repository import (
-    CLAIMS_OF_HOLDERS,
-    NEIGHBOURHOODS,
-    PEOPLE_BY_IDS,
-    ROLE_BY_ID,
-    Neo4jSkillsRepository,
-)
+from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
 from services.skills.config import SkillsSettings
-from services.skills.domain.fit import RoleScorer, SkillNeighbourhood
-from services.skills.domain.model import SOURCE_RANK, Requirement, Role
+from services.skills.domain.model import SOURCE_RANK
 from services.skills.domain.seed import SEED_RELATIONS, SEED_ROLES, SEED_SKILLS
 from services.skills.entrypoints.mapping import PROTO_OF_SECTOR, PROTO_OF_SOURCE
 from services.skills.entrypoints.server import SERVICE_NAME, create_server
 from services.skills.service.use_cases import IMPORT_BATCH_PEOPLE
+from tests.bench.bare_topk import NEVER, BareRole, BareTopK, Workforce, neighbourhoods_of, same_fits
 from tests.bench.report import write_section
 from tests.support.neo4j_runtime import neo4j_for_tests
 
@@ -77,7 +74,8 @@ TOP_K = 20
 RANK_WARMUP = 2
 RANK_REPEATS = 30
 IMPORT_TARGET = 0.8
-CANDIDATES_TARGET = 1.5
+# The issue's target: p95 within this many times the bare numpy top-k.
+CANDIDATES_TARGET = 10.0
 TIMEOUT_S = 1_800.0
 # For the local launcher: the whole store fits in the page cache, as in production.
 PAGECACHE_MB = 1_024
@@ -513,69 +511,53 @@ class Latencies:
         return self.percentile(self.bare_ms, 0.95)
 
 
-async def _read(
-    driver: AsyncDriver, database: str, text: LiteralString, params: dict[str, Any]
-) -> list[Any]:
-    result = await driver.execute_query(
-        text, params, routing_=RoutingControl.READ, database_=database
+def workforce_arrays(workers: Sequence[Worker], skill_ids: Sequence[str]) -> Workforce:
+    """The generated workers as the bare top-k's arrays (rows in id order)."""
+    code_of = {skill_id: code for code, skill_id in enumerate(skill_ids)}
+    claims = [(row, lv) for row, w in enumerate(workers) for lv in w.levels]
+
+    def day(iso: str, empty: int) -> int:
+        return date.fromisoformat(iso).toordinal() if iso else empty
+
+    return Workforce(
+        skill_ids=tuple(skill_ids),
+        sector=np.array([SECTORS.index(w.sector) for w in workers], dtype=np.int8),
+        organisation=np.array([int(w.organisation[4:]) for w in workers], dtype=np.int32),
+        locality=np.array([int(w.locality[5:]) for w in workers], dtype=np.int32),
+        capacity=np.array([w.capacity_fte for w in workers]),
+        day_rate=np.array([w.day_rate for w in workers]),
+        cleared=np.array([bool(w.clearance_kinds) for w in workers]),
+        claim_person=np.array([row for row, _ in claims], dtype=np.int32),
+        claim_skill=np.array([code_of[lv.skill_id] for _, lv in claims], dtype=np.int32),
+        claim_level=np.array([lv.level for _, lv in claims], dtype=np.int8),
+        claim_source=np.array([SOURCES.index(lv.source) for _, lv in claims], dtype=np.int8),
+        claim_assessed=np.array([day(lv.assessed_at, 0) for _, lv in claims], dtype=np.int32),
+        claim_valid_until=np.array(
+            [day(lv.valid_until, NEVER) for _, lv in claims], dtype=np.int32
+        ),
     )
-    return list(result.records)
 
 
-async def bare_rank_statements(
-    driver: AsyncDriver, database: str, role_id: str, top_ids: list[str], today: str
-) -> Callable[[], Awaitable[int]]:
-    """The statements RankCandidates runs, with the parameters it would pass."""
-    (role_record,) = await _read(driver, database, ROLE_BY_ID, {"id": role_id})
-    requirements = sorted(role_record["requirements"], key=lambda r: (r[4] or 0, r[0]))
-    required = sorted({r[0] for r in requirements})
-    neighbourhoods = {
-        r["id"]: SkillNeighbourhood(
-            tuple(sorted(r["broader"])),
-            tuple(sorted(r["narrower"])),
-            tuple(sorted((o, float(sim)) for o, sim in r["related"])),
-        )
-        for r in await _read(driver, database, NEIGHBOURHOODS, {"ids": required})
-    }
-    role = Role(
-        role_id,
-        role_record["role"]["name"],
-        requirements=tuple(Requirement(r[0], r[1], r[2], r[3]) for r in requirements),
-    )
-    relevant = sorted(RoleScorer(role, neighbourhoods).relevant_skill_ids)
-    holders_params = {
-        "sector": "",
-        "organisation": "",
-        "locality": "",
-        "filter_skill_id": "",
-        "min_level": 0,
-        "today": today,
-        "skill_ids": relevant,
-    }
-
-    async def run() -> int:
-        await _read(driver, database, ROLE_BY_ID, {"id": role_id})
-        await _read(driver, database, NEIGHBOURHOODS, {"ids": required})
-        holders = await _read(driver, database, CLAIMS_OF_HOLDERS, holders_params)
-        await _read(driver, database, PEOPLE_BY_IDS, {"ids": top_ids})
-        return len(holders)
-
-    return run
+@dataclass(frozen=True)
+class Ranked:
+    latencies: Latencies
+    # People with some credit for the role (fit above 0).
+    holders: int
+    same_top: bool
 
 
 async def time_candidates(
-    driver: AsyncDriver, database: str, stub: skills_pb2_grpc.SkillsServiceStub, role_id: str
-) -> tuple[Latencies, int]:
+    stub: skills_pb2_grpc.SkillsServiceStub, bare: BareTopK, role_id: str, bare_role: BareRole
+) -> Ranked:
     request = skills_pb2.RankCandidatesRequest(role_id=role_id, limit=TOP_K)
     reply = await stub.RankCandidates(request, timeout=60)
-    top_ids = [c.person.id for c in reply.candidates]
-    if len(top_ids) != TOP_K:
-        raise RuntimeError(f"{role_id}: {len(top_ids)} candidates, not {TOP_K}")
-    bare = await bare_rank_statements(driver, database, role_id, top_ids, date.today().isoformat())
-    holders = await bare()
+    if len(reply.candidates) != TOP_K:
+        raise RuntimeError(f"{role_id}: {len(reply.candidates)} candidates, not {TOP_K}")
+    same = same_fits([c.fit.fit for c in reply.candidates], bare.top(bare_role))
+    holders = int(np.count_nonzero(bare.fits(bare_role) > 0))
     for _ in range(RANK_WARMUP):
         await stub.RankCandidates(request, timeout=60)
-        await bare()
+        bare.top(bare_role)
     grpc_ms: list[float] = []
     bare_ms: list[float] = []
     # Alternated, so drift in the machine's load falls on both alike.
@@ -584,16 +566,16 @@ async def time_candidates(
         await stub.RankCandidates(request, timeout=60)
         grpc_ms.append((perf_counter() - started) * 1e3)
         started = perf_counter()
-        await bare()
+        bare.top(bare_role)
         bare_ms.append((perf_counter() - started) * 1e3)
-    return Latencies(grpc_ms, bare_ms), holders
+    return Ranked(Latencies(grpc_ms, bare_ms), holders, same)
 
 
 def seconds(values: Sequence[float]) -> str:
     return ", ".join(f"{v:.1f}" for v in values)
 
 
-def markdown(run: ImportRun, latencies: dict[str, tuple[Latencies, int]], people: int) -> str:
+def markdown(run: ImportRun, ranked: dict[str, Ranked], people: int) -> str:
     nodes = sum(v for k, v in run.counts.items() if k.startswith("node "))
     edges = sum(v for k, v in run.counts.items() if k.startswith("edge "))
     lines = [
@@ -619,26 +601,30 @@ def markdown(run: ImportRun, latencies: dict[str, tuple[Latencies, int]], people
         "",
         f"Import ratio (service / bare): **{run.ratio:.2f}** (target at least {IMPORT_TARGET}).",
         "",
-        f"Ranked candidates, top {TOP_K}, no filter: `RankCandidates` over gRPC against the same "
-        "Cypher statements with the same parameters run bare through the driver (role, "
-        "skill neighbourhoods, holders' claims, the top people); "
-        f"{RANK_REPEATS} calls each after {RANK_WARMUP} warm-up calls, alternated.",
+        f"Ranked candidates, top {TOP_K}, no filter: `RankCandidates` over gRPC against a "
+        "bare numpy top-k over the same levels in this process (effective levels and "
+        "evidence weights per skill column held in memory; per call the credit arithmetic "
+        f"and `argpartition`); {RANK_REPEATS} calls each after {RANK_WARMUP} warm-up calls, "
+        "alternated. 'holders' counts people with some credit for the role; 'same top' "
+        f"says whether the service's top-{TOP_K} fits equal the bare ones (to 1e-9).",
         "",
-        "| role | holders | gRPC p50 ms | gRPC p95 ms | bare p50 ms | bare p95 ms "
-        "| p50 ratio | p95 ratio |",
-        "|---|---|---|---|---|---|---|---|",
+        "| role | holders | gRPC p50 ms | gRPC p95 ms | numpy p50 ms | numpy p95 ms "
+        "| p50 ratio | p95 ratio | same top |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for role_id, (lat, holders) in latencies.items():
+    for role_id, rank in ranked.items():
+        lat = rank.latencies
         lines.append(
-            f"| {role_id} | {holders:,} | {lat.grpc_p50:.1f} | {lat.grpc_p95:.1f} "
-            f"| {lat.bare_p50:.1f} | {lat.bare_p95:.1f} | {lat.grpc_p50 / lat.bare_p50:.2f} "
-            f"| {lat.grpc_p95 / lat.bare_p95:.2f} |"
+            f"| {role_id} | {rank.holders:,} | {lat.grpc_p50:.1f} | {lat.grpc_p95:.1f} "
+            f"| {lat.bare_p50:.2f} | {lat.bare_p95:.2f} | {lat.grpc_p50 / lat.bare_p50:.1f} "
+            f"| {lat.grpc_p95 / lat.bare_p95:.1f} | {rank.same_top} |"
         )
-    worst = max(lat.grpc_p95 / lat.bare_p95 for lat, _ in latencies.values())
+    worst = max(r.latencies.grpc_p95 / r.latencies.bare_p95 for r in ranked.values())
     one, five, fifteen = os.getloadavg()
     lines += [
         "",
-        f"Worst p95 ratio: **{worst:.2f}** (target under {CANDIDATES_TARGET}).",
+        f"Worst p95 ratio: **{worst:.1f}** (target: within {CANDIDATES_TARGET:.0f}x the bare "
+        "top-k).",
         "",
         f"Load average at the end of the run: {one:.1f} / {five:.1f} / {fifteen:.1f} "
         "(1 / 5 / 15 min).",
@@ -684,18 +670,22 @@ async def bench(graph: Neo4jSettings, people: int, report: bool) -> dict[str, ob
         await wait_until_serving(channel)
         stub = skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]
         run = await run_imports(driver, database, stub, catalogue, workers)
-        latencies = {}
+        skill_ids = [s.id for s in SEED_SKILLS] + [s["id"] for s in catalogue.skills]
+        bare = BareTopK(workforce_arrays(workers, skill_ids), date.today())
+        neighbourhoods = neighbourhoods_of(catalogue.broader, catalogue.related)
+        ranked = {}
         for role in SEED_ROLES:
-            latencies[role.id] = await time_candidates(driver, database, stub, role.id)
-            lat = latencies[role.id][0]
-            progress(f"{role.id}: gRPC p95 {lat.grpc_p95:.1f} ms, bare p95 {lat.bare_p95:.1f} ms")
+            bare_role = bare.role(role, neighbourhoods)
+            ranked[role.id] = await time_candidates(stub, bare, role.id, bare_role)
+            lat = ranked[role.id].latencies
+            progress(f"{role.id}: gRPC p95 {lat.grpc_p95:.1f} ms, numpy p95 {lat.bare_p95:.2f} ms")
     finally:
         await channel.close()
         await server.stop(0)
         await service_driver.close()
         await driver.close()
     if report:
-        write_section("skills", markdown(run, latencies, people))
+        write_section("skills", markdown(run, ranked, people))
     summary: dict[str, object] = {
         "levels": run.levels,
         "import_bare_levels_per_s": round(run.bare_rate),
@@ -703,16 +693,18 @@ async def bench(graph: Neo4jSettings, people: int, report: bool) -> dict[str, ob
         "import_ratio": round(run.ratio, 3),
         "import_target_met": run.ratio >= IMPORT_TARGET,
     }
-    for role_id, (lat, _) in latencies.items():
+    for role_id, rank in ranked.items():
+        lat = rank.latencies
         summary |= {
             f"{role_id}_grpc_p50_ms": round(lat.grpc_p50, 2),
             f"{role_id}_grpc_p95_ms": round(lat.grpc_p95, 2),
-            f"{role_id}_bare_p50_ms": round(lat.bare_p50, 2),
-            f"{role_id}_bare_p95_ms": round(lat.bare_p95, 2),
-            f"{role_id}_p95_ratio": round(lat.grpc_p95 / lat.bare_p95, 3),
+            f"{role_id}_numpy_p50_ms": round(lat.bare_p50, 3),
+            f"{role_id}_numpy_p95_ms": round(lat.bare_p95, 3),
+            f"{role_id}_p95_ratio": round(lat.grpc_p95 / lat.bare_p95, 2),
+            f"{role_id}_same_top": rank.same_top,
         }
     summary["candidates_target_met"] = all(
-        lat.grpc_p95 / lat.bare_p95 < CANDIDATES_TARGET for lat, _ in latencies.values()
+        r.latencies.grpc_p95 / r.latencies.bare_p95 <= CANDIDATES_TARGET for r in ranked.values()
     )
     return summary
 
