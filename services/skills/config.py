@@ -21,4 +21,13 @@ class SkillsSettings(BaseSettings):
     metrics_port: int = Field(default=9101, ge=-1, le=65535)
     # How often health re-checks that Neo4j answers.
     graph_check_interval_s: float = Field(default=1.0, gt=0)
+    # The scoring index: seconds between polls of the change feed (the bound on
+    # how long another replica's write takes to reach this one's answers).
+    index_poll_interval_s: float = Field(default=0.5, gt=0, le=60)
+    # Seconds of the change feed re-read at each poll (longer than any write).
+    index_feed_overlap_s: float = Field(default=30.0, gt=0)
+    # Seconds change records stay in the graph; a replica further behind rebuilds.
+    index_feed_retention_s: float = Field(default=3600.0, gt=0)
+    # People per bulk read while the index is built at start.
+    index_build_chunk: int = Field(default=5_000, ge=100, le=100_000)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

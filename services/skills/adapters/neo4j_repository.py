@@ -15,6 +15,8 @@ fragments are joined from constants when this module loads.
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
@@ -37,7 +39,7 @@ from services.skills.domain.model import (
     RowError,
     Skill,
 )
-from services.skills.service.repository import ClaimRow
+from services.skills.service.repository import ClaimRow, IndexChange, IndexRecords
 
 SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE",
@@ -49,7 +51,66 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX person_organisation IF NOT EXISTS FOR (p:Person) ON (p.organisation)",
     "CREATE INDEX skill_label IF NOT EXISTS FOR (s:Skill) ON (s.label)",
     "CREATE TEXT INDEX skill_search_text IF NOT EXISTS FOR (s:Skill) ON (s.search_text)",
+    "CREATE INDEX index_change_at IF NOT EXISTS FOR (c:IndexChange) ON (c.at)",
 )
+
+# The change feed of the scoring index: written in the transaction of every
+# write that changes what the index holds, read by every replica from its
+# watermark (see service/index_keeper.py). `at` is the graph's clock, so
+# replicas' clocks never matter.
+RECORD_CHANGE: LiteralString = """
+CREATE (:IndexChange {at: timestamp(), writer: $writer, person_ids: $person_ids,
+                      catalogue: $catalogue, erasure: $erasure})
+"""
+
+# An erasure leaves no id behind: earlier changes forget the person, and the
+# erasure itself names nobody (replicas find who is gone by comparing ids).
+FORGET_IN_CHANGES: LiteralString = """
+MATCH (c:IndexChange) WHERE $id IN c.person_ids
+SET c.person_ids = [x IN c.person_ids WHERE x <> $id]
+"""
+
+CHANGES_SINCE: LiteralString = """
+CALL () {
+  MATCH (c:IndexChange) WHERE c.at >= $since AND c.writer <> $writer
+  RETURN collect([elementId(c), c.at, c.person_ids, c.catalogue, c.erasure]) AS changes
+}
+RETURN timestamp() AS now, changes
+"""
+
+PRUNE_CHANGES: LiteralString = """
+MATCH (c:IndexChange) WHERE c.at < $before
+WITH c LIMIT 10000
+DELETE c
+"""
+
+# People and all their claims for the index, as few records carrying many rows.
+PEOPLE_FOR_INDEX: LiteralString = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+WITH collect(p) AS people
+CALL (people) {
+  UNWIND people AS p
+  MATCH (p)-[h:HAS_SKILL]->(s:Skill)
+  RETURN collect(p.id) AS claim_person, collect(s.id) AS claim_skill,
+         collect(h.level) AS claim_level, collect(h.source) AS claim_source,
+         collect(h.assessed_at) AS claim_assessed, collect(h.valid_until) AS claim_valid_until
+}
+RETURN [p IN people | p {.*}] AS people, claim_person, claim_skill, claim_level,
+       claim_source, claim_assessed, claim_valid_until
+"""
+
+PERSON_IDS: LiteralString = "MATCH (p:Person) WITH p.id AS id ORDER BY id RETURN collect(id) AS ids"
+
+SKILL_EDGES: LiteralString = """
+CALL () {
+  MATCH (c:Skill)-[:BROADER]->(p:Skill) RETURN collect([c.id, p.id]) AS broader
+}
+CALL () {
+  MATCH (a:Skill)-[r:RELATED]->(b:Skill) RETURN collect([a.id, b.id, r.similarity]) AS related
+}
+RETURN broader, related
+"""
 
 # People whose properties pass the filter; `p` is bound. The skill filter
 # takes the effective level by the domain's rule (fit.supersedes): current
@@ -269,9 +330,11 @@ RETURN id,
 
 
 class Neo4jSkillsRepository:
-    def __init__(self, driver: AsyncDriver, database: str = "neo4j") -> None:
+    def __init__(self, driver: AsyncDriver, database: str = "neo4j", writer_id: str = "") -> None:
         self.driver = driver
         self.database = database
+        # Names this process in the change feed, so it skips its own changes.
+        self.writer_id = writer_id or uuid.uuid4().hex
 
     async def _read(
         self, text: LiteralString, params: dict[str, Any], time_left_s: float | None = None
@@ -284,10 +347,28 @@ class Neo4jSkillsRepository:
         )
         return list(result.records)
 
-    async def _write(self, work: Any, *args: Any) -> Any:
+    async def _write(
+        self,
+        work: Any,
+        *args: Any,
+        person_ids: Sequence[str] = (),
+        catalogue: bool = False,
+        erasure: bool = False,
+    ) -> Any:
+        """Runs `work` in a write transaction that also records, for the
+        scoring index of every replica, the people or catalogue it changes."""
+        writer = self.writer_id
+
+        @functools.wraps(work)
+        async def recorded(tx: AsyncManagedTransaction) -> Any:
+            result = await work(tx, *args)
+            if person_ids or catalogue or erasure:
+                await _record_change(tx, writer, person_ids, catalogue, erasure)
+            return result
+
         try:
             async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(work, *args)
+                return await session.execute_write(recorded)
         except ConstraintError as error:
             # Two writers created the same id at once; the caller may retry.
             raise AlreadyExists(str(error.message)) from error
@@ -303,13 +384,15 @@ class Neo4jSkillsRepository:
         async with self.driver.session(database=self.database) as session:
             for statement in SCHEMA:
                 await (await session.run(statement)).consume()
-        await self._write(_seed, list(seed_skills), list(seed_roles), list(seed_relations))
+        await self._write(
+            _seed, list(seed_skills), list(seed_roles), list(seed_relations), self.writer_id
+        )
 
     # People
 
     async def upsert_person(self, person: Person, actor: str, at: str) -> None:
         rows = [{"id": person.id, "properties": _person_properties(person, actor, at)}]
-        await self._write(_run_write, _UPSERT_PEOPLE, {"people": rows})
+        await self._write(_run_write, _UPSERT_PEOPLE, {"people": rows}, person_ids=[person.id])
 
     async def get_person(self, person_id: str, time_left_s: float | None = None) -> Person:
         records = await self._read(
@@ -346,20 +429,22 @@ class Neo4jSkillsRepository:
         return [_person_of(r["person"], r["claims"]) for r in records]
 
     async def erase_person(self, person_id: str) -> None:
-        erased = await self._write(_erase_person, person_id)
+        erased = await self._write(_erase_person, person_id, erasure=True)
         if not erased:
             raise NotFound.of("person", person_id)
 
     async def import_people(
         self, rows: Sequence[tuple[int, PersonImport]], at: str
     ) -> tuple[list[RowError], int]:
-        result: tuple[list[RowError], int] = await self._write(_import_people, list(rows), at)
+        result: tuple[list[RowError], int] = await self._write(
+            _import_people, list(rows), at, person_ids=[row.person.id for _, row in rows]
+        )
         return result
 
     # Skills
 
     async def upsert_skill(self, skill: Skill) -> None:
-        await self._write(_upsert_skill, skill)
+        await self._write(_upsert_skill, skill, catalogue=True)
 
     async def get_skill(self, skill_id: str) -> Skill:
         records = await self._read("MATCH (s:Skill {id: $id}) " + _SKILL_READ, {"id": skill_id})
@@ -377,7 +462,7 @@ class Neo4jSkillsRepository:
         return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in records]
 
     async def relate_skills(self, skill_id: str, related_skill_id: str, similarity: float) -> None:
-        await self._write(_relate_skills, skill_id, related_skill_id, similarity)
+        await self._write(_relate_skills, skill_id, related_skill_id, similarity, catalogue=True)
 
     async def upsert_skills_bulk(self, skills: Sequence[Skill]) -> None:
         rows = [
@@ -410,18 +495,22 @@ class Neo4jSkillsRepository:
         return [(r["child"], r["parent"]) for r in records]
 
     async def add_broader_edges(self, edges: Sequence[tuple[str, str]]) -> int:
-        created: int = await self._write(_add_broader_edges, [list(e) for e in edges])
+        created: int = await self._write(
+            _add_broader_edges, [list(e) for e in edges], catalogue=True
+        )
         return created
 
     # Levels
 
     async def set_level(self, person_id: str, claim: LevelClaim, actor: str, at: str) -> None:
-        await self._write(_set_level, person_id, claim, actor, at)
+        await self._write(_set_level, person_id, claim, actor, at, person_ids=[person_id])
 
     async def remove_level(
         self, person_id: str, skill_id: str, source: str, actor: str, at: str
     ) -> int:
-        removed: int = await self._write(_remove_level, person_id, skill_id, source, actor, at)
+        removed: int = await self._write(
+            _remove_level, person_id, skill_id, source, actor, at, person_ids=[person_id]
+        )
         return removed
 
     async def level_history(self, person_id: str, skill_id: str) -> list[LevelChange]:
@@ -453,7 +542,7 @@ class Neo4jSkillsRepository:
     # Roles
 
     async def upsert_role(self, role: Role) -> None:
-        await self._write(_upsert_role, role)
+        await self._write(_upsert_role, role, catalogue=True)
 
     async def get_role(self, role_id: str, time_left_s: float | None = None) -> Role:
         records = await self._read(ROLE_BY_ID, {"id": role_id}, time_left_s)
@@ -545,6 +634,63 @@ class Neo4jSkillsRepository:
         )
         return [(_person_of(r["person"]), r["claims"]) for r in records]
 
+    # The scoring index
+
+    async def person_ids(self) -> list[str]:
+        records = await self._read(PERSON_IDS, {})
+        return list(records[0]["ids"]) if records else []
+
+    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+        records = await self._read(PEOPLE_FOR_INDEX, {"ids": list(person_ids)})
+        if not records:
+            return IndexRecords([], [])
+        r = records[0]
+        claims = list(
+            zip(
+                r["claim_person"],
+                r["claim_skill"],
+                r["claim_level"],
+                r["claim_source"],
+                [a or "" for a in r["claim_assessed"]],
+                [v or "" for v in r["claim_valid_until"]],
+                strict=True,
+            )
+        )
+        return IndexRecords([_person_of(p) for p in r["people"]], claims)
+
+    async def catalogue_for_index(self) -> tuple[list[Role], dict[str, SkillNeighbourhood]]:
+        roles = await self.list_roles()
+        records = await self._read(SKILL_EDGES, {})
+        broader: dict[str, list[str]] = {}
+        narrower: dict[str, list[str]] = {}
+        related: dict[str, list[tuple[str, float]]] = {}
+        for child, parent in records[0]["broader"]:
+            broader.setdefault(child, []).append(parent)
+            narrower.setdefault(parent, []).append(child)
+        for a, b, similarity in records[0]["related"]:
+            related.setdefault(a, []).append((b, float(similarity)))
+            related.setdefault(b, []).append((a, float(similarity)))
+        skill_ids = set(broader) | set(narrower) | set(related)
+        return roles, {
+            s: SkillNeighbourhood(
+                broader=tuple(sorted(broader.get(s, ()))),
+                narrower=tuple(sorted(narrower.get(s, ()))),
+                related=tuple(sorted(related.get(s, ()))),
+            )
+            for s in skill_ids
+        }
+
+    async def changes_since(self, since_ms: int) -> tuple[int, list[IndexChange]]:
+        records = await self._read(CHANGES_SINCE, {"since": since_ms, "writer": self.writer_id})
+        record = records[0]
+        return int(record["now"]), [
+            IndexChange(str(c[0]), int(c[1]), tuple(c[2] or ()), bool(c[3]), bool(c[4]))
+            for c in record["changes"]
+        ]
+
+    async def prune_changes(self, before_ms: int) -> None:
+        await self._write(_run_write, PRUNE_CHANGES, {"before": before_ms})
+
 
 def _positive(time_left_s: float | None) -> float | None:
     if time_left_s is None:
@@ -553,6 +699,22 @@ def _positive(time_left_s: float | None) -> float | None:
 
 
 # Transaction functions: each is idempotent, as the driver may run it again.
+
+
+async def _record_change(
+    tx: AsyncManagedTransaction,
+    writer: str,
+    person_ids: Sequence[str],
+    catalogue: bool,
+    erasure: bool = False,
+) -> None:
+    params = {
+        "writer": writer,
+        "person_ids": list(person_ids),
+        "catalogue": catalogue,
+        "erasure": erasure,
+    }
+    await (await tx.run(RECORD_CHANGE, params)).consume()
 
 
 async def _run_write(
@@ -566,6 +728,7 @@ async def _seed(
     skills: list[Skill],
     roles: list[Role],
     relations: list[tuple[str, RelatedSkill]],
+    writer: str,
 ) -> None:
     result = await tx.run(
         "UNWIND $ids AS id MATCH (r:Role {id: id}) RETURN collect(id) AS present",
@@ -576,6 +739,7 @@ async def _seed(
     missing = [r for r in roles if r.id not in present]
     if not missing:
         return
+    await _record_change(tx, writer, (), catalogue=True)
     needed = {q.skill_id for role in missing for q in role.requirements}
     await (
         await tx.run(
@@ -840,6 +1004,7 @@ async def _remove_level(
 
 
 async def _erase_person(tx: AsyncManagedTransaction, person_id: str) -> bool:
+    await (await tx.run(FORGET_IN_CHANGES, {"id": person_id})).consume()
     result = await tx.run(
         """
         MATCH (p:Person {id: $id})

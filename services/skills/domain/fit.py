@@ -186,6 +186,8 @@ class Fit:
     fit: float
     requirements: tuple[RequirementFit, ...] = ()
     essential_gaps: tuple[str, ...] = ()
+    # Gap steps, filled only when asked for.
+    steps: tuple[GapStep, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,24 @@ class ClaimColumns:
     valid_until_day: npt.ArrayLike | None = None
 
 
+def concatenate_claims(parts: Sequence[ClaimColumns]) -> ClaimColumns:
+    """One ClaimColumns of several encoded with the same skill codes."""
+
+    def joined(name: str) -> npt.NDArray[Any]:
+        if not parts:
+            return np.empty(0)
+        return np.concatenate([np.asarray(getattr(p, name)) for p in parts])
+
+    return ClaimColumns(
+        person=joined("person"),
+        skill=joined("skill"),
+        level=joined("level"),
+        source_rank=joined("source_rank"),
+        assessed_day=joined("assessed_day"),
+        valid_until_day=joined("valid_until_day"),
+    )
+
+
 @dataclass
 class _ClaimColumn:
     """Every claim on one skill; rows ascending, each row's claims in the
@@ -409,15 +427,19 @@ class ScoringIndex:
                 kind_column[row] = max(int(kind_column[row]), self._days(clearance.expires, NEVER))
         return rows
 
-    def add_claims(self, claims: ClaimColumns, skill_ids: Sequence[str]) -> None:
+    def add_claims(self, claims: ClaimColumns, skill_ids: Sequence[str] | None = None) -> None:
         """Adds claims of people already added (rows as `add_people` returned,
-        or positions in the PeopleColumns of `from_arrays`)."""
+        or positions in the PeopleColumns of `from_arrays`). `claims.skill`
+        indexes `skill_ids`; without them it holds codes from `encode_claims`."""
         person = np.asarray(claims.person, dtype=np.int32)
         if person.size == 0:
             return
         skill_local = np.asarray(claims.skill, dtype=np.int64)
-        skill_map = np.array([self._skill_code(s) for s in skill_ids], dtype=np.int64)
-        skill = skill_map[skill_local]
+        if skill_ids is None:
+            skill = skill_local
+        else:
+            skill_map = np.array([self._skill_code(s) for s in skill_ids], dtype=np.int64)
+            skill = skill_map[skill_local]
         level = np.asarray(claims.level, dtype=np.int16)
         rank = (
             np.asarray(claims.source_rank, dtype=np.int8)
@@ -445,6 +467,20 @@ class ScoringIndex:
             self._claims[code] = column if existing is None else existing.plus(column)
             self._effective_cache.pop(code, None)
 
+    def encode_claims(self, claims: Sequence[tuple[str, str, int, str, str, str]]) -> ClaimColumns:
+        """Claims of people already added, as (person id, skill id, level,
+        source, assessed_at, valid_until), in columns for `add_claims`."""
+        row_of = self._row_of
+        days = self._days
+        return ClaimColumns(
+            person=np.array([row_of[c[0]] for c in claims], dtype=np.int32),
+            skill=np.array([self._skill_code(c[1]) for c in claims], dtype=np.int64),
+            level=np.array([c[2] for c in claims], dtype=np.int16),
+            source_rank=np.array([SOURCE_RANK.get(c[3], 0) for c in claims], dtype=np.int8),
+            assessed_day=np.array([days(c[4], NO_DATE) for c in claims], dtype=np.int32),
+            valid_until_day=np.array([days(c[5], NEVER) for c in claims], dtype=np.int32),
+        )
+
     def replace_people(
         self,
         people: Sequence[Person],
@@ -456,20 +492,7 @@ class ScoringIndex:
             return
         rows = self.add_people(PeopleColumns.of(people))
         self._drop_claims(rows)
-        claim_list = list(claims)
-        skill_ids = sorted({c[1] for c in claim_list})
-        local = {s: i for i, s in enumerate(skill_ids)}
-        self.add_claims(
-            ClaimColumns(
-                person=[self._row_of[c[0]] for c in claim_list],
-                skill=[local[c[1]] for c in claim_list],
-                level=[c[2] for c in claim_list],
-                source_rank=[SOURCE_RANK.get(c[3], 0) for c in claim_list],
-                assessed_day=[self._days(c[4], NO_DATE) for c in claim_list],
-                valid_until_day=[self._days(c[5], NEVER) for c in claim_list],
-            ),
-            skill_ids,
-        )
+        self.add_claims(self.encode_claims(list(claims)))
 
     def remove_people(self, person_ids: Iterable[str]) -> None:
         """Erasure: the people leave every answer (their rows stay, empty)."""
@@ -551,6 +574,10 @@ class ScoringIndex:
     def size(self) -> int:
         """People in the index (erased ones left out)."""
         return int(np.count_nonzero(self._alive[: self._size]))
+
+    def person_ids(self) -> list[str]:
+        """Every person in the index (erased ones left out)."""
+        return [self._ids[row] for row in np.flatnonzero(self._alive[: self._size]).tolist()]
 
     def has_person(self, person_id: str) -> bool:
         row = self._row_of.get(person_id)

@@ -22,6 +22,7 @@ from services.skills.domain.model import (
     Requirement,
     Role,
     Skill,
+    SlotCandidatesRequest,
 )
 
 MAX_ID_CHARS = 200
@@ -240,6 +241,21 @@ def check_filter(violations: Violations, people_filter: PeopleFilter, prefix: st
         violations.check(
             bool(people_filter.skill_id), f"{prefix}.skill_id", "is needed with min_level"
         )
+    check_date(violations, people_filter.available_from, f"{prefix}.available_from")
+    check_date(violations, people_filter.available_until, f"{prefix}.available_until")
+    _check_period(
+        violations,
+        people_filter.available_from,
+        people_filter.available_until,
+        f"{prefix}.available_until",
+    )
+    check_optional_id(violations, people_filter.clearance, f"{prefix}.clearance")
+    check_date(violations, people_filter.clearance_valid_until, f"{prefix}.clearance_valid_until")
+
+
+def _check_period(violations: Violations, start: str, end: str, field: str) -> None:
+    if start and end and len(start) == len(end) == 10 and end < start:
+        violations.add(field, "must not be before the start of the period")
 
 
 def validate_filter(people_filter: PeopleFilter, prefix: str = "filter") -> None:
@@ -302,3 +318,95 @@ def _check_concept_uri(violations: Violations, uri: str, field: str) -> None:
         violations.add(field, f"must be at most {MAX_TEXT_CHARS} characters")
     else:
         check_id(violations, esco_skill_id(uri), field)
+
+
+MAX_SLOTS = 1_000
+MAX_REQUEST_ITEMS = 100_000
+
+
+def validate_slot_request(request: SlotCandidatesRequest) -> None:
+    violations = Violations()
+    violations.check(
+        bool(request.slots) or bool(request.skill_supply),
+        "slots",
+        "must name at least one slot or skill supply query",
+    )
+    violations.check(len(request.slots) <= MAX_SLOTS, "slots", f"at most {MAX_SLOTS} slots")
+    keys: set[str] = set()
+    for index, slot in enumerate(request.slots[:MAX_SLOTS]):
+        prefix = f"slots[{index}]"
+        check_id(violations, slot.key, f"{prefix}.key")
+        violations.check(slot.key not in keys, f"{prefix}.key", "is given twice")
+        keys.add(slot.key)
+        check_id(violations, slot.role_id, f"{prefix}.role_id")
+        violations.check(
+            _finite(slot.min_fit) and 0.0 <= slot.min_fit <= 1.0,
+            f"{prefix}.min_fit",
+            "must be between 0 and 1",
+        )
+        violations.check(
+            _finite(slot.fte) and 0.0 <= slot.fte <= 10.0, f"{prefix}.fte", "must be 0 to 10"
+        )
+        check_text(violations, slot.locality, f"{prefix}.locality")
+        violations.check(
+            bool(slot.locality) or not (slot.local_only or slot.prefer_local),
+            f"{prefix}.locality",
+            "is needed with local_only or prefer_local",
+        )
+        check_optional_id(violations, slot.clearance, f"{prefix}.clearance")
+        check_date(violations, slot.start, f"{prefix}.start")
+        check_date(violations, slot.end, f"{prefix}.end")
+        _check_period(violations, slot.start, slot.end, f"{prefix}.end")
+        check_optional_id(violations, slot.exclude_organisation, f"{prefix}.exclude_organisation")
+        violations.check(slot.keep >= 0, f"{prefix}.keep", "must not be negative")
+        violations.check(
+            slot.keep_per_sector >= 0, f"{prefix}.keep_per_sector", "must not be negative"
+        )
+        for number, coverage in enumerate(slot.coverage[:MAX_LIST_ITEMS]):
+            check_id(violations, coverage.skill_id, f"{prefix}.coverage[{number}].skill_id")
+            check_level(violations, coverage.min_level, f"{prefix}.coverage[{number}].min_level")
+        for number, person_id in enumerate(slot.always_keep[:MAX_LIST_ITEMS]):
+            check_id(violations, person_id, f"{prefix}.always_keep[{number}]")
+    violations.check(
+        len(request.skill_ids) <= MAX_LIST_ITEMS, "skill_ids", f"at most {MAX_LIST_ITEMS} skills"
+    )
+    for index, skill_id in enumerate(request.skill_ids[:MAX_LIST_ITEMS]):
+        check_id(violations, skill_id, f"skill_ids[{index}]")
+    for index, override in enumerate(request.level_overrides[:MAX_REQUEST_ITEMS]):
+        check_id(violations, override.person_id, f"level_overrides[{index}].person_id")
+        check_id(violations, override.skill_id, f"level_overrides[{index}].skill_id")
+        check_level(violations, override.level, f"level_overrides[{index}].level")
+    for index, person_id in enumerate(request.exclude_person_ids[:MAX_REQUEST_ITEMS]):
+        check_id(violations, person_id, f"exclude_person_ids[{index}]")
+    for index, load in enumerate(request.committed[:MAX_REQUEST_ITEMS]):
+        check_id(violations, load.person_id, f"committed[{index}].person_id")
+        violations.check(
+            _finite(load.fte) and 0.0 <= load.fte <= 10.0,
+            f"committed[{index}].fte",
+            "must be 0 to 10",
+        )
+        check_date(violations, load.start, f"committed[{index}].start")
+        check_date(violations, load.end, f"committed[{index}].end")
+    supply_keys: set[str] = set()
+    for index, query in enumerate(request.skill_supply[:MAX_SLOTS]):
+        prefix = f"skill_supply[{index}]"
+        check_id(violations, query.key, f"{prefix}.key")
+        violations.check(query.key not in supply_keys, f"{prefix}.key", "is given twice")
+        supply_keys.add(query.key)
+        check_id(violations, query.skill_id, f"{prefix}.skill_id")
+        check_level(violations, query.min_level, f"{prefix}.min_level")
+        check_text(violations, query.locality, f"{prefix}.locality")
+        check_date(violations, query.start, f"{prefix}.start")
+        check_date(violations, query.end, f"{prefix}.end")
+    for name, items in (
+        ("level_overrides", request.level_overrides),
+        ("exclude_person_ids", request.exclude_person_ids),
+        ("committed", request.committed),
+    ):
+        violations.check(
+            len(items) <= MAX_REQUEST_ITEMS, name, f"at most {MAX_REQUEST_ITEMS} items"
+        )
+    violations.check(
+        len(request.skill_supply) <= MAX_SLOTS, "skill_supply", f"at most {MAX_SLOTS} queries"
+    )
+    violations.raise_if_any()

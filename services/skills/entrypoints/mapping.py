@@ -82,6 +82,10 @@ def filter_of(message: common_pb2.PeopleFilter) -> model.PeopleFilter:
         locality=message.locality,
         skill_id=message.skill_id,
         min_level=message.min_level,
+        available_from=message.available_from,
+        available_until=message.available_until,
+        clearance=message.clearance,
+        clearance_valid_until=message.clearance_valid_until,
     )
 
 
@@ -189,6 +193,18 @@ def fit_message(fit: fit_domain.Fit) -> skills_pb2.Fit:
             for r in fit.requirements
         ],
         essential_gaps=list(fit.essential_gaps),
+        steps=[gap_step_message(s) for s in fit.steps],
+    )
+
+
+def gap_step_message(step: fit_domain.GapStep) -> skills_pb2.GapStep:
+    return skills_pb2.GapStep(
+        skill_id=step.skill_id,
+        from_level=step.from_level,
+        to_level=step.to_level,
+        fit_gain=step.fit_gain,
+        fit_after=step.fit_after,
+        essential=step.essential,
     )
 
 
@@ -197,17 +213,7 @@ def gap_report_message(report: fit_domain.GapReport) -> skills_pb2.GapReport:
         person_id=report.person_id,
         role_id=report.role_id,
         fit=report.fit,
-        steps=[
-            skills_pb2.GapStep(
-                skill_id=s.skill_id,
-                from_level=s.from_level,
-                to_level=s.to_level,
-                fit_gain=s.fit_gain,
-                fit_after=s.fit_after,
-                essential=s.essential,
-            )
-            for s in report.steps
-        ],
+        steps=[gap_step_message(s) for s in report.steps],
     )
 
 
@@ -254,5 +260,53 @@ def candidate_row_message(row: model.CandidateRow) -> skills_pb2.CandidateRow:
     )
 
 
-def level_overrides_of(request: skills_pb2.CandidateMatrixRequest) -> list[model.LevelOverride]:
+def level_overrides_of(
+    request: skills_pb2.CandidateMatrixRequest | skills_pb2.SlotCandidatesRequest,
+) -> list[model.LevelOverride]:
     return [model.LevelOverride(o.person_id, o.skill_id, o.level) for o in request.level_overrides]
+
+
+def slot_request_of(request: skills_pb2.SlotCandidatesRequest) -> model.SlotCandidatesRequest:
+    return model.SlotCandidatesRequest(
+        slots=tuple(
+            model.SlotQuery(
+                key=s.key,
+                role_id=s.role_id,
+                min_fit=s.min_fit,
+                fte=s.fte,
+                locality=s.locality,
+                local_only=s.local_only,
+                prefer_local=s.prefer_local,
+                clearance=s.clearance,
+                start=s.start,
+                end=s.end,
+                exclude_organisation=s.exclude_organisation,
+                keep=s.keep,
+                keep_per_sector=s.keep_per_sector,
+                coverage=tuple(model.SkillAtLevel(c.skill_id, c.min_level) for c in s.coverage),
+                always_keep=tuple(s.always_keep),
+            )
+            for s in request.slots
+        ),
+        skill_ids=tuple(request.skill_ids),
+        level_overrides=tuple(level_overrides_of(request)),
+        exclude_person_ids=tuple(request.exclude_person_ids),
+        committed=tuple(
+            model.CommittedLoad(c.person_id, c.fte, c.start, c.end) for c in request.committed
+        ),
+        counts_only=request.counts_only,
+        skill_supply=tuple(
+            model.SkillSupplyQuery(q.key, q.skill_id, q.min_level, q.locality, q.start, q.end)
+            for q in request.skill_supply
+        ),
+    )
+
+
+def slot_pool_message(pool: model.SlotPool) -> skills_pb2.SlotPool:
+    return skills_pb2.SlotPool(
+        key=pool.key, eligible=pool.eligible, kept=pool.kept, passing=pool.passing
+    )
+
+
+def supply_messages(supply: dict[str, int]) -> list[skills_pb2.SupplyCount]:
+    return [skills_pb2.SupplyCount(key=key, people=people) for key, people in supply.items()]

@@ -14,6 +14,9 @@ from services.skills.domain import model
 from services.skills.entrypoints import mapping
 from services.skills.service.use_cases import SkillsService
 
+# Rows per streamed chunk: well under the 4 MiB a client takes by default.
+SLOT_ROWS_PER_CHUNK = 500
+
 
 def time_left(context: grpc.aio.ServicerContext) -> float | None:
     """Seconds until the caller's deadline, handed to the graph as a query timeout."""
@@ -181,14 +184,21 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
     async def GetFit(  # noqa: N802
         self, request: skills_pb2.GetFitRequest, context: grpc.aio.ServicerContext
     ) -> skills_pb2.Fit:
-        fit = await self.service.get_fit(request.person_id, request.role_id, time_left(context))
+        fit = await self.service.get_fit(
+            request.person_id, request.role_id, time_left(context), request.include_gaps
+        )
         return mapping.fit_message(fit)
 
     async def RankCandidates(  # noqa: N802
         self, request: skills_pb2.RankCandidatesRequest, context: grpc.aio.ServicerContext
     ) -> skills_pb2.RankCandidatesResponse:
         ranked = await self.service.rank_candidates(
-            request.role_id, mapping.filter_of(request.filter), request.limit, time_left(context)
+            request.role_id,
+            mapping.filter_of(request.filter),
+            request.limit,
+            time_left(context),
+            include_gaps=request.include_gaps,
+            below_fit=request.below_fit,
         )
         return skills_pb2.RankCandidatesResponse(
             candidates=[
@@ -219,3 +229,25 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
         async for batch in batches:
             for row in batch:
                 yield mapping.candidate_row_message(row)
+
+    async def StreamSlotCandidates(  # noqa: N802
+        self, request: skills_pb2.SlotCandidatesRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[skills_pb2.SlotCandidatesChunk]:
+        answer = await self.service.slot_candidates(mapping.slot_request_of(request))
+        rows = answer.rows
+        for start in range(0, len(rows), SLOT_ROWS_PER_CHUNK):
+            chunk = skills_pb2.SlotCandidatesChunk(
+                rows=[
+                    mapping.candidate_row_message(r)
+                    for r in rows[start : start + SLOT_ROWS_PER_CHUNK]
+                ]
+            )
+            if start + SLOT_ROWS_PER_CHUNK >= len(rows):
+                chunk.pools.extend(mapping.slot_pool_message(p) for p in answer.pools)
+                chunk.skill_supply.extend(mapping.supply_messages(answer.supply))
+            yield chunk
+        if not rows:
+            yield skills_pb2.SlotCandidatesChunk(
+                pools=[mapping.slot_pool_message(p) for p in answer.pools],
+                skill_supply=mapping.supply_messages(answer.supply),
+            )

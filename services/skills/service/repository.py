@@ -4,6 +4,7 @@ repository (adapters/neo4j_repository.py) is the one real implementation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from services.skills.domain.fit import SkillNeighbourhood
@@ -21,6 +22,28 @@ from services.skills.domain.model import (
 
 # (skill_id, level, source, assessed_at, valid_until): a claim as bulk reads return it.
 ClaimRow = tuple[str, int, str, str, str]
+# (person_id, skill_id, level, source, assessed_at, valid_until): a claim for the index.
+IndexClaim = tuple[str, str, int, str, str, str]
+
+
+@dataclass(frozen=True)
+class IndexRecords:
+    """People (without levels) and every claim they hold, for the scoring index."""
+
+    people: list[Person]
+    claims: list[IndexClaim]
+
+
+@dataclass(frozen=True)
+class IndexChange:
+    """One entry of the change feed: people to reload, or the catalogue."""
+
+    change_id: str
+    at: int
+    person_ids: tuple[str, ...]
+    catalogue: bool
+    # Someone was erased; the change names nobody, so the replica compares ids.
+    erasure: bool = False
 
 
 class SkillsRepository(Protocol):
@@ -120,3 +143,23 @@ class SkillsRepository(Protocol):
     ) -> list[tuple[Person, list[ClaimRow]]]:
         """Every filtered person with their current claims on those skills."""
         ...
+
+    # The scoring index
+    async def person_ids(self) -> list[str]:
+        """Every person id, ascending."""
+        ...
+
+    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+        """These people with all their claims (absent ids are left out)."""
+        ...
+
+    async def catalogue_for_index(self) -> tuple[list[Role], dict[str, SkillNeighbourhood]]:
+        """Every role, and the neighbourhood of every skill that has one."""
+        ...
+
+    async def changes_since(self, since_ms: int) -> tuple[int, list[IndexChange]]:
+        """The graph's clock now (ms) and the changes other writers recorded at
+        or after `since_ms`."""
+        ...
+
+    async def prune_changes(self, before_ms: int) -> None: ...

@@ -6,8 +6,9 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import math
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -16,12 +17,10 @@ from services.skills.domain.fit import (
     Fit,
     GapReport,
     Held,
-    RoleScorer,
     chronological_key,
     effective_claims,
     evidence_age_factor,
     supersedes,
-    top_k,
 )
 from services.skills.domain.model import (
     CandidateRow,
@@ -39,6 +38,8 @@ from services.skills.domain.model import (
     Role,
     RowError,
     Skill,
+    SlotCandidates,
+    SlotCandidatesRequest,
 )
 from services.skills.domain.seed import SEED_RELATIONS, SEED_ROLES, SEED_SKILLS
 from services.skills.domain.validation import (
@@ -58,7 +59,9 @@ from services.skills.domain.validation import (
     validate_relation,
     validate_role,
     validate_skill,
+    validate_slot_request,
 )
+from services.skills.service.index_keeper import FeedSettings, IndexKeeper
 from services.skills.service.repository import ClaimRow, SkillsRepository
 
 # People per write transaction in imports: with 25 levels each, a few thousand rows.
@@ -110,10 +113,24 @@ class SkillsService:
         repository: SkillsRepository,
         today: Callable[[], date] = date.today,
         now: Callable[[], datetime] | None = None,
+        feed: FeedSettings | None = None,
     ) -> None:
         self.repository = repository
         self.today = today
         self.now = now or (lambda: datetime.now().astimezone())
+        self.keeper = IndexKeeper(repository, today, feed)
+
+    async def build_index(self) -> None:
+        """The scoring index from the whole graph; answers wait for it."""
+        await self.keeper.build()
+
+    async def follow_changes(self) -> None:
+        """Applies other replicas' writes to this index, forever."""
+        await self.keeper.follow_changes()
+
+    @property
+    def index_ready(self) -> bool:
+        return self.keeper.ready
 
     def _timestamp(self) -> str:
         return self.now().isoformat(timespec="microseconds")
@@ -126,6 +143,7 @@ class SkillsService:
     async def upsert_person(self, person: Person, actor: str = "") -> Person:
         validate_person(person, actor)
         await self.repository.upsert_person(replace(person, skills=()), actor, self._timestamp())
+        await self.keeper.refresh_people([person.id])
         return await self.get_person(person.id)
 
     async def get_person(self, person_id: str, time_left_s: float | None = None) -> Person:
@@ -144,9 +162,8 @@ class SkillsService:
         validate_filter(people_filter)
         size = page_size_of(page_size)
         after = decode_page_token(page_token)
-        people = await self.repository.list_people(
-            people_filter, self.today().isoformat(), after, size + 1, time_left_s
-        )
+        ids = self.keeper.current().ids_after(people_filter, after, size + 1)
+        people = await self.repository.people_by_ids(ids, time_left_s)
         today = self.today()
         page = [
             replace(
@@ -162,7 +179,10 @@ class SkillsService:
 
     async def erase_person(self, person_id: str, actor: str = "") -> None:
         require_id(person_id, "id")
-        await self.repository.erase_person(person_id)
+        try:
+            await self.repository.erase_person(person_id)
+        finally:
+            await self.keeper.refresh_people([person_id])
 
     async def import_people(self, rows: AsyncIterator[PersonImport]) -> ImportSummary:
         """Validates each row as it arrives and writes good rows in batches;
@@ -215,6 +235,7 @@ class SkillsService:
         self, batch: Sequence[tuple[int, PersonImport]], summary: ImportSummary
     ) -> None:
         refused, levels_written = await self.repository.import_people(batch, self._timestamp())
+        await self.keeper.refresh_people([row.person.id for _, row in batch])
         refused_rows = {e.row for e in refused}
         summary.rejected += len(refused_rows)
         summary.accepted += len(batch) - len(refused_rows)
@@ -226,6 +247,7 @@ class SkillsService:
     async def upsert_skill(self, skill: Skill) -> Skill:
         validate_skill(skill)
         await self.repository.upsert_skill(skill)
+        await self.keeper.refresh_catalogue()
         return await self.repository.get_skill(skill.id)
 
     async def get_skill(self, skill_id: str) -> Skill:
@@ -244,6 +266,7 @@ class SkillsService:
     async def relate_skills(self, skill_id: str, related_skill_id: str, similarity: float) -> None:
         validate_relation(skill_id, related_skill_id, similarity)
         await self.repository.relate_skills(skill_id, related_skill_id, similarity)
+        await self.keeper.refresh_catalogue()
 
     async def import_skills(
         self, rows: AsyncIterator[EscoSkillRow | EscoBroaderRow]
@@ -282,6 +305,7 @@ class SkillsService:
             await self.repository.upsert_skills_bulk(batch[start : start + SKILL_IMPORT_BATCH])
         if broader_rows:
             await self._import_broader(broader_rows, summary)
+            await self.keeper.refresh_catalogue()
         summary.errors.sort(key=lambda e: e.row)
         return summary
 
@@ -334,6 +358,7 @@ class SkillsService:
             claim = replace(claim, assessed_at=self.today().isoformat())
         validate_level(person_id, claim, actor)
         await self.repository.set_level(person_id, claim, actor, self._timestamp())
+        await self.keeper.refresh_people([person_id])
         person = await self.repository.get_person(person_id)
         current = effective_claims(person.skills, self.today())
         return current.get(claim.skill_id, claim)
@@ -351,6 +376,7 @@ class SkillsService:
         removed = await self.repository.remove_level(
             person_id, skill_id, source, actor, self._timestamp()
         )
+        await self.keeper.refresh_people([person_id])
         if not removed:
             raise NotFound.of("level", f"{person_id}/{skill_id}")
 
@@ -367,6 +393,7 @@ class SkillsService:
     async def upsert_role(self, role: Role) -> Role:
         validate_role(role)
         await self.repository.upsert_role(role)
+        await self.keeper.refresh_catalogue()
         return await self.repository.get_role(role.id)
 
     async def get_role(self, role_id: str) -> Role:
@@ -378,34 +405,28 @@ class SkillsService:
 
     # Fit, ranking, gaps
 
-    async def _scorers(
-        self, role_ids: Sequence[str], time_left_s: float | None
-    ) -> list[RoleScorer]:
-        roles = [await self.repository.get_role(role_id, time_left_s) for role_id in role_ids]
-        required = sorted({r.skill_id for role in roles for r in role.requirements})
-        neighbourhoods = await self.repository.neighbourhoods(required, time_left_s)
-        return [RoleScorer(role, neighbourhoods) for role in roles]
-
-    async def _held_by(
-        self, person_id: str, scorer: RoleScorer, time_left_s: float | None
-    ) -> dict[str, Held]:
-        today = self.today()
-        rows = await self.repository.claims_of_person(
-            person_id, sorted(scorer.relevant_skill_ids), today.isoformat(), time_left_s
-        )
-        return held_from_rows(rows, today)
-
-    async def get_fit(self, person_id: str, role_id: str, time_left_s: float | None = None) -> Fit:
+    async def get_fit(
+        self,
+        person_id: str,
+        role_id: str,
+        time_left_s: float | None = None,
+        include_gaps: bool = False,
+    ) -> Fit:
         _require_ids(("person_id", person_id), ("role_id", role_id))
-        (scorer,) = await self._scorers([role_id], time_left_s)
-        return scorer.explain(person_id, await self._held_by(person_id, scorer, time_left_s))
+        index = self.keeper.current()
+        index.role(role_id)
+        fit = index.fit_of(person_id, role_id)
+        if include_gaps:
+            fit = replace(fit, steps=index.gaps_of(person_id, role_id).steps)
+        return fit
 
     async def get_gaps(
         self, person_id: str, role_id: str, time_left_s: float | None = None
     ) -> GapReport:
         _require_ids(("person_id", person_id), ("role_id", role_id))
-        (scorer,) = await self._scorers([role_id], time_left_s)
-        return scorer.gaps(person_id, await self._held_by(person_id, scorer, time_left_s))
+        index = self.keeper.current()
+        index.role(role_id)
+        return index.gaps_of(person_id, role_id)
 
     async def rank_candidates(
         self,
@@ -413,43 +434,30 @@ class SkillsService:
         people_filter: PeopleFilter,
         limit: int,
         time_left_s: float | None = None,
+        include_gaps: bool = False,
+        below_fit: float = 0.0,
     ) -> list[tuple[Person, Fit]]:
-        """Top `limit` people for the role: fit descending, then id. One query
-        for the holders of relevant skills, scored here; people holding none
-        have fit 0 and only fill the list when too few hold any."""
+        """Top `limit` people for the role from the scoring index: fit
+        descending, then id; with `below_fit`, only people below that fit."""
         violations = Violations()
         check_id(violations, role_id, "role_id")
         check_filter(violations, people_filter, "filter")
+        violations.check(
+            0.0 <= below_fit <= 1.0 if math.isfinite(below_fit) else False,
+            "below_fit",
+            "must be between 0 and 1",
+        )
         violations.raise_if_any()
         k = candidate_limit_of(limit)
-        (scorer,) = await self._scorers([role_id], time_left_s)
-        today = self.today()
-        iso_today = today.isoformat()
-        holders = await self.repository.claims_of_holders(
-            people_filter, sorted(scorer.relevant_skill_ids), iso_today, time_left_s
-        )
-        held_of: dict[str, dict[str, Held]] = {}
-        fit_value = scorer.fit_value
-        scored: list[tuple[str, float]] = []
-        for person_id, rows in holders:
-            held = held_from_rows(rows, today)
-            held_of[person_id] = held
-            scored.append((person_id, fit_value(held)))
-        best = top_k(scored, k)
-        if len(best) < k:
-            more = await self.repository.ids_of_people(
-                people_filter, iso_today, k + len(held_of), time_left_s
-            )
-            fillers = [(pid, 0.0) for pid in more if pid not in held_of]
-            best = top_k([*best, *fillers], k)
+        index = self.keeper.current()
+        best = index.rank(role_id, people_filter, k, below_fit)
+        fits = [index.fit_of(person_id, role_id) for person_id, _ in best]
+        if include_gaps:
+            fits = [replace(fit, steps=index.gaps_of(fit.person_id, role_id).steps) for fit in fits]
         people = {
             p.id: p for p in await self.repository.people_by_ids([i for i, _ in best], time_left_s)
         }
-        return [
-            (people[person_id], scorer.explain(person_id, held_of.get(person_id, {})))
-            for person_id, _ in best
-            if person_id in people
-        ]
+        return [(people[fit.person_id], fit) for fit in fits if fit.person_id in people]
 
     async def candidate_matrix(
         self,
@@ -472,53 +480,46 @@ class SkillsService:
             check_id(violations, skill_id, f"skill_ids[{index}]")
         check_filter(violations, people_filter, "filter")
         violations.check(0.0 <= min_fit <= 1.0, "min_fit", "must be between 0 and 1")
-        for index, override in enumerate(level_overrides[:10_000]):
-            check_id(violations, override.person_id, f"level_overrides[{index}].person_id")
-            check_id(violations, override.skill_id, f"level_overrides[{index}].skill_id")
-            check_level(violations, override.level, f"level_overrides[{index}].level")
+        _check_overrides(violations, level_overrides)
         violations.raise_if_any()
-        return self._matrix_rows(
-            list(dict.fromkeys(role_ids)),
+        scoring = self.keeper.current()
+        unique_roles = list(dict.fromkeys(role_ids))
+        for role_id in unique_roles:
+            scoring.role(role_id)
+        batches = scoring.candidate_rows(
+            unique_roles,
             list(dict.fromkeys(skill_ids)),
             people_filter,
             min_fit,
             level_overrides,
-            time_left_s,
+            MATRIX_BATCH,
         )
+        return _async_batches(batches)
 
-    async def _matrix_rows(
-        self,
-        role_ids: list[str],
-        skill_ids: list[str],
-        people_filter: PeopleFilter,
-        min_fit: float,
-        level_overrides: Sequence[LevelOverride],
-        time_left_s: float | None,
-    ) -> AsyncIterator[list[CandidateRow]]:
-        scorers = await self._scorers(role_ids, time_left_s)
-        relevant = set(skill_ids).union(*(s.relevant_skill_ids for s in scorers))
-        overrides: dict[str, dict[str, int]] = defaultdict(dict)
-        for override in level_overrides:
-            overrides[override.person_id][override.skill_id] = override.level
-        today = self.today()
-        people = await self.repository.candidate_people(
-            people_filter, sorted(relevant), today.isoformat(), time_left_s
-        )
-        batch: list[CandidateRow] = []
-        for person, rows in people:
-            held = held_from_rows(rows, today)
-            for skill_id, level in overrides.get(person.id, {}).items():
-                held[skill_id] = Held(level, 1.0)
-            fits = {s.role.id: s.fit_value(held) for s in scorers}
-            if min_fit > 0 and max(fits.values()) < min_fit:
-                continue
-            levels = {s: held[s].level for s in skill_ids if s in held}
-            batch.append(CandidateRow(person, fits, levels))
-            if len(batch) >= MATRIX_BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+    async def slot_candidates(self, request: SlotCandidatesRequest) -> SlotCandidates:
+        """Per slot the eligible people, pruned where asked, their rows and
+        the supply counts, from the scoring index."""
+        validate_slot_request(request)
+        index = self.keeper.current()
+        for slot in request.slots:
+            index.role(slot.role_id)
+        return index.slot_candidates(request)
+
+
+async def _async_batches(
+    batches: Iterator[list[CandidateRow]],
+) -> AsyncIterator[list[CandidateRow]]:
+    for batch in batches:
+        yield batch
+        # Let other calls in between batches of a large matrix.
+        await asyncio.sleep(0)
+
+
+def _check_overrides(violations: Violations, level_overrides: Sequence[LevelOverride]) -> None:
+    for index, override in enumerate(level_overrides[:10_000]):
+        check_id(violations, override.person_id, f"level_overrides[{index}].person_id")
+        check_id(violations, override.skill_id, f"level_overrides[{index}].skill_id")
+        check_level(violations, override.level, f"level_overrides[{index}].level")
 
 
 def _require_ids(*pairs: tuple[str, str]) -> None:

@@ -1,0 +1,165 @@
+"""Keeps this process's scoring index equal to the graph.
+
+- Build: every person and claim read in bulk, in chunks of people by id read
+  a few at a time, each chunk one record carrying all its rows.
+- Write-through: a use case that writes calls `refresh_people` or
+  `refresh_catalogue` before it returns, so this replica reads its own writes.
+- Change feed: every write also records an `:IndexChange` in its transaction;
+  `follow_changes` polls the changes other writers recorded since the
+  watermark, re-reading an overlap (transactions commit in a different order
+  than their timestamps), and reloads the people named (idempotent). So other
+  replicas' writes arrive within about one poll interval.
+- Refreshes run one at a time, so a reload that started later is never
+  overwritten by one that started earlier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from services.skills.domain.scoring_index import (
+    ClaimColumns,
+    PeopleColumns,
+    ScoringIndex,
+    concatenate_claims,
+)
+from services.skills.service.repository import SkillsRepository
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    # Seconds between polls of the change feed: the bound on other replicas' lag.
+    poll_interval_s: float = 0.5
+    # Seconds of the feed re-read at each poll: longer than any write transaction.
+    overlap_s: float = 30.0
+    # Seconds change records are kept before they are pruned.
+    retention_s: float = 3600.0
+    # People per bulk read at build, and chunks read at once.
+    build_chunk: int = 5_000
+    build_parallel: int = 4
+
+
+class IndexKeeper:
+    def __init__(
+        self,
+        repository: SkillsRepository,
+        today: Callable[[], date],
+        settings: FeedSettings | None = None,
+    ) -> None:
+        self.repository = repository
+        self.today = today
+        self.settings = settings or FeedSettings()
+        self.index = ScoringIndex(today())
+        self.ready = False
+        self._lock = asyncio.Lock()
+        self._watermark_ms = 0
+        self._seen: dict[str, int] = {}
+        self._last_prune_ms = 0
+        self._last_poll = 0.0
+
+    def current(self) -> ScoringIndex:
+        """The index, on today's date (expiry and evidence age follow the clock)."""
+        self.index.set_today(self.today())
+        return self.index
+
+    async def build(self) -> None:
+        """A fresh index from the whole graph; the feed continues from before it began."""
+        async with self._lock:
+            started_ms, _ = await self.repository.changes_since(2**62)
+            index = ScoringIndex(self.today())
+            roles, neighbourhoods = await self.repository.catalogue_for_index()
+            index.set_catalogue(roles, neighbourhoods)
+            ids = await self.repository.person_ids()
+            size = self.settings.build_chunk
+            chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+            limit = asyncio.Semaphore(self.settings.build_parallel)
+            claims: list[ClaimColumns] = []
+
+            async def read(chunk: Sequence[str]) -> None:
+                async with limit:
+                    records = await self.repository.people_for_index(chunk)
+                index.add_people(PeopleColumns.of(records.people))
+                claims.append(index.encode_claims(records.claims))
+
+            await asyncio.gather(*(read(chunk) for chunk in chunks))
+            index.add_claims(concatenate_claims(claims))
+            index.id_rank()
+            self.index = index
+            self._watermark_ms = started_ms
+            self._last_poll = time.monotonic()
+            self._seen.clear()
+            self.ready = True
+            logger.info("scoring index built", extra={"people": index.size})
+
+    async def refresh_people(self, person_ids: Sequence[str]) -> None:
+        """Reloads these people from the graph; those no longer there leave the index."""
+        if not person_ids or not self.ready:
+            return
+        async with self._lock:
+            await self._reload(person_ids)
+
+    async def _reload(self, person_ids: Sequence[str]) -> None:
+        unique = list(dict.fromkeys(person_ids))
+        records = await self.repository.people_for_index(unique)
+        found = {p.id for p in records.people}
+        self.index.replace_people(records.people, records.claims)
+        self.index.remove_people([p for p in unique if p not in found])
+
+    async def refresh_catalogue(self) -> None:
+        if not self.ready:
+            return
+        async with self._lock:
+            roles, neighbourhoods = await self.repository.catalogue_for_index()
+            self.index.set_catalogue(roles, neighbourhoods)
+
+    async def poll_once(self) -> int:
+        """Applies the changes other writers recorded since the watermark;
+        returns how many were new."""
+        async with self._lock:
+            overlap_ms = int(self.settings.overlap_s * 1000)
+            now_ms, changes = await self.repository.changes_since(self._watermark_ms - overlap_ms)
+            fresh = [c for c in changes if self._seen.get(c.change_id) != c.at]
+            people = [p for c in fresh for p in c.person_ids]
+            if any(c.catalogue for c in fresh):
+                roles, neighbourhoods = await self.repository.catalogue_for_index()
+                self.index.set_catalogue(roles, neighbourhoods)
+            if people:
+                await self._reload(people)
+            if any(c.erasure for c in fresh):
+                remaining = set(await self.repository.person_ids())
+                self.index.remove_people([p for p in self.index.person_ids() if p not in remaining])
+            for change in fresh:
+                self._seen[change.change_id] = change.at
+            self._watermark_ms = now_ms
+            self._last_poll = time.monotonic()
+            horizon = now_ms - 2 * overlap_ms
+            self._seen = {k: at for k, at in self._seen.items() if at >= horizon}
+            return len(fresh)
+
+    async def follow_changes(self) -> None:
+        """Polls the feed forever; rebuilds when it fell behind the retention."""
+        retention_ms = int(self.settings.retention_s * 1000)
+        while True:
+            await asyncio.sleep(self.settings.poll_interval_s)
+            if not self.ready:
+                continue
+            try:
+                if time.monotonic() - self._last_poll > self.settings.retention_s / 2:
+                    logger.warning("change feed fell behind; rebuilding the scoring index")
+                    await self.build()
+                    continue
+                await self.poll_once()
+                now_ms = self._watermark_ms
+                if now_ms - self._last_prune_ms > 60_000:
+                    await self.repository.prune_changes(now_ms - retention_ms)
+                    self._last_prune_ms = now_ms
+            except Exception as error:
+                # The graph is down or a read failed: the next poll retries from the watermark.
+                logger.warning("change feed poll failed", extra={"error": str(error)})
