@@ -242,7 +242,9 @@ class SlotQuery:
     keep: int = 0
     keep_per_sector: int = 0
     coverage: tuple[SkillAtLevel, ...] = ()
+    # Pins: in the rows whatever the filters (exclusions aside).
     always_keep: tuple[str, ...] = ()
+    supply_group: str = ""
 
 
 @dataclass(frozen=True)
@@ -279,5 +281,7 @@ class SlotPool:
 class SlotCandidates:
     rows: list[CandidateRow]
     pools: list[SlotPool]
-    # SkillSupplyQuery key -> people.
+    # SkillSupplyQuery key -> distinct people matching any query of the key.
     supply: dict[str, int]
+    # Supply group -> distinct people eligible for at least one of its slots.
+    group_supply: dict[str, int] = field(default_factory=dict)

@@ -919,6 +919,7 @@ class ScoringIndex:
                 excluded[row] = True
         pools: list[SlotPool] = []
         kept_rows: list[IntArray] = []
+        groups: dict[str, BoolArray] = {}
         for slot in request.slots:
             filters = self.slot_filters(slot, fits[slot.role_id], excluded, request.committed)
             eligible_mask = self._alive[: self._size].copy()
@@ -933,6 +934,10 @@ class ScoringIndex:
                 else eligible
             )
             kept_rows.append(kept)
+            kept_rows.append(self._pinned(slot, excluded))
+            if slot.supply_group:
+                grouped = groups.setdefault(slot.supply_group, np.zeros(self._size, dtype=bool))
+                grouped |= eligible_mask
             pools.append(
                 SlotPool(
                     key=slot.key,
@@ -944,16 +949,34 @@ class ScoringIndex:
                     },
                 )
             )
-        supply = {
-            query.key: self._supply(query, excluded, request.committed)
-            for query in request.skill_supply
-        }
+        supply_masks: dict[str, BoolArray] = {}
+        for query in request.skill_supply:
+            matching = self._supply_mask(query, excluded, request.committed)
+            if query.key in supply_masks:
+                supply_masks[query.key] |= matching
+            else:
+                supply_masks[query.key] = matching
+        supply = {key: int(np.count_nonzero(mask)) for key, mask in supply_masks.items()}
         rows: list[CandidateRow] = []
         if not request.counts_only and kept_rows:
             union = np.unique(np.concatenate(kept_rows))
             union = union[np.argsort(self.id_rank()[union], kind="stable")]
             rows = [self._row(row, role_ids, fits, levels) for row in union.tolist()]
-        return SlotCandidates(rows=rows, pools=pools, supply=supply)
+        return SlotCandidates(
+            rows=rows,
+            pools=pools,
+            supply=supply,
+            group_supply={g: int(np.count_nonzero(m)) for g, m in groups.items()},
+        )
+
+    def _pinned(self, slot: SlotQuery, excluded: BoolArray) -> IntArray:
+        """The slot's pins that are in the index and not excluded."""
+        rows = [self._row_of.get(p) for p in slot.always_keep]
+        pinned = np.array(
+            [r for r in rows if r is not None and self._alive[r] and not excluded[r]],
+            dtype=np.int64,
+        )
+        return pinned
 
     def slot_filters(
         self,
@@ -1031,9 +1054,9 @@ class ScoringIndex:
         kept: IntArray = union[order].astype(np.int64)
         return kept
 
-    def _supply(
+    def _supply_mask(
         self, query: SkillSupplyQuery, excluded: BoolArray, committed: Sequence[CommittedLoad]
-    ) -> int:
+    ) -> BoolArray:
         mask = self._alive[: self._size] & ~excluded
         mask &= self.level_column(query.skill_id) >= query.min_level
         if query.locality:
@@ -1043,7 +1066,7 @@ class ScoringIndex:
                 day_of(query.start or query.end), day_of(query.end or query.start, NEVER)
             )
         mask &= self.free_units(committed, query.start, query.end) > 0
-        return int(np.count_nonzero(mask))
+        return mask
 
 
 def _coded(values: Sequence[str], codes: _Codes) -> Int32Array:

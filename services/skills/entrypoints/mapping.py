@@ -285,6 +285,7 @@ def slot_request_of(request: skills_pb2.SlotCandidatesRequest) -> model.SlotCand
                 keep_per_sector=s.keep_per_sector,
                 coverage=tuple(model.SkillAtLevel(c.skill_id, c.min_level) for c in s.coverage),
                 always_keep=tuple(s.always_keep),
+                supply_group=s.supply_group,
             )
             for s in request.slots
         ),

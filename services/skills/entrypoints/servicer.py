@@ -245,9 +245,11 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
             if start + SLOT_ROWS_PER_CHUNK >= len(rows):
                 chunk.pools.extend(mapping.slot_pool_message(p) for p in answer.pools)
                 chunk.skill_supply.extend(mapping.supply_messages(answer.supply))
+                chunk.group_supply.extend(mapping.supply_messages(answer.group_supply))
             yield chunk
         if not rows:
             yield skills_pb2.SlotCandidatesChunk(
                 pools=[mapping.slot_pool_message(p) for p in answer.pools],
                 skill_supply=mapping.supply_messages(answer.supply),
+                group_supply=mapping.supply_messages(answer.group_supply),
             )

@@ -395,3 +395,39 @@ def test_slot_eligibility_pruning_and_supply() -> None:
     )
     counts = index.slot_candidates(replace(request, counts_only=True))
     assert counts.rows == [] and counts.pools == answer.pools
+
+
+def test_supply_groups_and_shared_supply_keys_count_distinct_people_and_pins_stay() -> None:
+    people, roles, hoods = random_workforce(11, size=200)
+    index = index_of(people, roles, hoods)
+    role = roles[0]
+    expected = expected_fits(people, role, hoods, TODAY)
+    pin = min(people, key=lambda p: expected[p.id]).id
+    aston = SlotQuery(
+        "a", role.id, min_fit=0.2, locality="Aston", local_only=True, always_keep=(pin,)
+    )
+    ladywood = replace(aston, key="l", locality="Ladywood", always_keep=())
+    skill = role.requirements[0].skill_id
+    answer = index.slot_candidates(
+        SlotCandidatesRequest(
+            slots=(replace(aston, supply_group="g"), replace(ladywood, supply_group="g")),
+            skill_supply=(
+                SkillSupplyQuery("k", skill, 1, "Aston"),
+                SkillSupplyQuery("k", skill, 1, "Ladywood"),
+            ),
+        )
+    )
+    assert answer.group_supply["g"] == sum(
+        1 for p in people if expected[p.id] >= 0.2 - 1e-9 and p.locality in ("Aston", "Ladywood")
+    )
+    assert answer.supply["k"] == sum(
+        1
+        for p in people
+        if p.locality in ("Aston", "Ladywood")
+        and held_levels(p.skills, TODAY).get(skill, Held(0)).level >= 1
+    )
+    assert pin in [r.person.id for r in answer.rows]
+    excluded = index.slot_candidates(
+        SlotCandidatesRequest(slots=(aston,), exclude_person_ids=(pin,))
+    )
+    assert pin not in [r.person.id for r in excluded.rows]
