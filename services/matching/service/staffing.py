@@ -237,7 +237,7 @@ class StaffingService:
         basis = await self.staffing.commit_sequence()
         committed = tuple(await self.staffing.committed_work())
         request, slots = await self._request(command, outcomes, committed, what_if)
-        result = with_pool_figures(await self._solve(request), outcomes, slots)
+        result = with_pool_figures(await self._solve(request), request.outcomes, slots)
         capacity = {candidate.person_id: candidate.capacity_fte for candidate in request.candidates}
         record = ProposalRecord(
             id="" if what_if else uuid.uuid4().hex,
@@ -267,9 +267,13 @@ class StaffingService:
         what_if: WhatIfChange | None,
     ) -> tuple[StaffingRequest, SlotCandidates]:
         leavers = what_if.remove_person_ids if what_if else ()
+        # Rules a what-if changes decide who skills sends (a relaxed locality rule).
+        staffed_outcomes = list(outcomes)
+        if what_if:
+            staffed_outcomes, _ = apply_what_if(outcomes, (), what_if)
         slots = await slot_candidates(
             self.skills,
-            outcomes,
+            staffed_outcomes,
             committed,
             self.limits.max_candidates_per_slot,
             pins=command.pins,
@@ -277,7 +281,6 @@ class StaffingService:
             level_overrides=what_if.level_changes if what_if else (),
         )
         candidates = list(slots.candidates)
-        staffed_outcomes = list(outcomes)
         if what_if:
             staffed_outcomes, candidates = apply_what_if(outcomes, candidates, what_if)
         request = StaffingRequest(

@@ -219,3 +219,22 @@ async def test_exclusions_leavers_pins_and_levels_go_to_skills() -> None:
     assert query.skill_ids == ("listening",)
     people = {line.person_id for line in view.proposal.result.assignments}
     assert "p1" in people and not {"p2", "p3", "p7"} & people
+
+
+async def test_a_what_if_rule_change_decides_what_skills_filters() -> None:
+    skills = town(30)
+    outcomes = FakeOutcomes(
+        {
+            "o0": outcome(
+                "o0",
+                (Slot("navigator", 1, 0.3),),
+                rules=TeamRules(locality=LocalityRule.LOCAL_ONLY),
+            )
+        }
+    )
+    relaxed = WhatIfChange(rule_overrides=(("o0", TeamRules(locality=LocalityRule.ANY)),))
+    await staffing(skills, outcomes).propose(ProposeCommand(("o0",), what_if=relaxed))
+
+    with_change, without_change = skills.queries[1], skills.queries[-1]
+    assert [slot.local_only for slot in with_change.slots] == [False]
+    assert [slot.local_only for slot in without_change.slots] == [True]
