@@ -238,3 +238,13 @@ async def test_a_what_if_rule_change_decides_what_skills_filters() -> None:
     with_change, without_change = skills.queries[1], skills.queries[-1]
     assert [slot.local_only for slot in with_change.slots] == [False]
     assert [slot.local_only for slot in without_change.slots] == [True]
+
+
+async def test_a_pin_below_the_minimum_fit_still_holds() -> None:
+    skills = town(30)
+    low = min(skills.candidates, key=lambda c: c.fits["navigator"])
+    outcomes = FakeOutcomes({"o0": outcome("o0", (Slot("navigator", 1, 0.3, min_fit=0.9),))})
+    command = ProposeCommand(("o0",), pins=(Pin(low.person_id, "o0", "navigator"),))
+    view = await staffing(skills, outcomes).propose(command)
+
+    assert [line.person_id for line in view.proposal.result.assignments] == [low.person_id]
