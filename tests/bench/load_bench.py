@@ -457,6 +457,8 @@ def main() -> None:
                 "open_transport_failures": o["transport_failures"],
                 "closed": c,
                 "open": o,
+                # The first few failures of each run: a 5xx or a dropped connection says why here.
+                "failures_sample": (closed.result.failures[:3] + open_.result.failures[:3]),
             }
         )
     )
