@@ -1,0 +1,232 @@
+"""The scoring index on the real Neo4j and real gRPC: built before SERVING,
+written through, fresh across two skills processes on one graph, following
+the clock past midnight, and forgetting erased people everywhere."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from neo4j import AsyncDriver
+
+from lps.common.v1 import common_pb2
+from lps.skills.v1 import skills_pb2, skills_pb2_grpc
+from services.common.grpc_server import insecure_channel
+from services.common.settings import Neo4jSettings
+from services.skills.config import SkillsSettings
+from services.skills.entrypoints.server import SERVICE_NAME, create_server
+from tests.integration.skills.conftest import wait_until_serving
+from tests.integration.skills.support import TIMEOUT_S, add_person, set_level
+
+pytestmark = pytest.mark.neo4j
+
+Stub = skills_pb2_grpc.SkillsServiceStub
+# Generous: the machine is shared; the bound the README states is the poll interval.
+EVENTUALLY_S = 60.0
+
+
+@asynccontextmanager
+async def skills_process(
+    graph: Neo4jSettings,
+    driver: AsyncDriver,
+    today: Callable[[], date] = date.today,
+    wait: bool = True,
+) -> AsyncIterator[tuple[Stub, grpc.aio.Channel]]:
+    settings = SkillsSettings(neo4j=graph, graph_check_interval_s=0.2, index_poll_interval_s=0.2)
+    server, port = await create_server(settings, driver, "127.0.0.1:0", today=today)
+    channel = insecure_channel(f"127.0.0.1:{port}")
+    try:
+        if wait:
+            await wait_until_serving(channel)
+        yield skills_pb2_grpc.SkillsServiceStub(channel), channel  # type: ignore[no-untyped-call]
+    finally:
+        await channel.close()
+        await server.stop(0)
+
+
+async def ranked(skills: Stub, role_id: str = "navigator", locality: str = "") -> list[str]:
+    reply = await skills.RankCandidates(
+        skills_pb2.RankCandidatesRequest(
+            role_id=role_id, limit=50, filter=common_pb2.PeopleFilter(locality=locality)
+        ),
+        timeout=TIMEOUT_S,
+    )
+    return [c.person.id for c in reply.candidates]
+
+
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    deadline = asyncio.get_running_loop().time() + EVENTUALLY_S
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the other replica never saw the write")
+        await asyncio.sleep(0.1)
+
+
+async def test_a_fresh_process_builds_the_index_from_the_graph_before_serving(
+    graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    async with skills_process(graph, driver) as (first, _):
+        for number in range(30):
+            await add_person(first, f"p{number:02d}", locality="Aston" if number % 2 else "Leigh")
+            await set_level(first, f"p{number:02d}", "empathy", 1 + number % 4)
+        expected = await ranked(first)
+        expected_local = await ranked(first, locality="Aston")
+    async with skills_process(graph, driver, wait=False) as (second, channel):
+        health = health_pb2_grpc.HealthStub(channel)
+        reply = await health.Check(
+            health_pb2.HealthCheckRequest(service=SERVICE_NAME), timeout=TIMEOUT_S
+        )
+        assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        with pytest.raises(grpc.aio.AioRpcError) as error:
+            await ranked(second)
+        assert error.value.code() == grpc.StatusCode.UNAVAILABLE
+        await wait_until_serving(channel)
+        # The first answer once SERVING already holds everyone.
+        assert await ranked(second) == expected
+        assert await ranked(second, locality="Aston") == expected_local
+    assert len(expected) == 30
+
+
+async def test_writes_are_ranked_by_the_replica_that_took_them_at_once(
+    skills: Stub,
+) -> None:
+    await add_person(skills, "ann")
+    await add_person(skills, "bob")
+    await set_level(skills, "ann", "empathy", 1)
+    await set_level(skills, "bob", "empathy", 4)
+    assert (await ranked(skills))[:2] == ["bob", "ann"]
+    await skills.RemoveLevel(
+        skills_pb2.RemoveLevelRequest(person_id="bob", skill_id="empathy"), timeout=TIMEOUT_S
+    )
+    assert (await ranked(skills))[:2] == ["ann", "bob"]
+    await add_person(skills, "bob", locality="Aston")
+    assert await ranked(skills, locality="Aston") == ["bob"]
+    fit = await skills.GetFit(
+        skills_pb2.GetFitRequest(person_id="ann", role_id="navigator", include_gaps=True),
+        timeout=TIMEOUT_S,
+    )
+    gaps = await skills.GetGaps(
+        skills_pb2.GetGapsRequest(person_id="ann", role_id="navigator"), timeout=TIMEOUT_S
+    )
+    assert list(fit.steps) == list(gaps.steps) and fit.steps
+
+
+async def test_a_write_through_one_replica_is_ranked_by_the_other(
+    graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    async with (
+        skills_process(graph, driver) as (one, _),
+        skills_process(graph, driver) as (other, _),
+    ):
+        await add_person(one, "ann")
+        await set_level(one, "ann", "empathy", 4)
+
+        async def other_ranks_ann() -> bool:
+            return (await ranked(other))[:1] == ["ann"]
+
+        await eventually(other_ranks_ann)
+        role = skills_pb2.Role(
+            id="listener",
+            name="Listener",
+            requirements=[skills_pb2.Requirement(skill_id="empathy", min_level=4, weight=1)],
+        )
+        await one.UpsertRole(skills_pb2.UpsertRoleRequest(role=role), timeout=TIMEOUT_S)
+
+        async def other_knows_the_role() -> bool:
+            try:
+                return await ranked(other, "listener") == ["ann"]
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                return False
+
+        await eventually(other_knows_the_role)
+        await one.ErasePerson(skills_pb2.ErasePersonRequest(id="ann"), timeout=TIMEOUT_S)
+        assert "ann" not in await ranked(one)
+
+        async def other_forgot_ann() -> bool:
+            try:
+                await other.GetFit(
+                    skills_pb2.GetFitRequest(person_id="ann", role_id="navigator"),
+                    timeout=TIMEOUT_S,
+                )
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                return True
+            return False
+
+        await eventually(other_forgot_ann)
+        assert "ann" not in await ranked(other)
+
+
+async def test_a_level_expiring_at_midnight_stops_counting_the_next_day(
+    graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    clock = [date(2026, 12, 1)]
+    async with skills_process(graph, driver, today=lambda: clock[0]) as (skills, _):
+        await add_person(skills, "ann")
+        await add_person(skills, "bob")
+        await set_level(skills, "bob", "empathy", 2, source=skills_pb2.LEVEL_SOURCE_SELF)
+        await set_level(
+            skills,
+            "ann",
+            "empathy",
+            4,
+            source=skills_pb2.LEVEL_SOURCE_CERTIFICATE,
+            assessed_at="2026-11-01",
+            valid_until="2026-12-01",
+        )
+        assert (await ranked(skills))[:2] == ["ann", "bob"]
+        clock[0] = clock[0] + timedelta(days=1)
+        assert (await ranked(skills))[:2] == ["bob", "ann"]
+        fit = await skills.GetFit(
+            skills_pb2.GetFitRequest(person_id="ann", role_id="navigator"), timeout=TIMEOUT_S
+        )
+        assert fit.fit == 0.0
+
+
+async def test_slot_candidates_over_grpc(skills: Stub) -> None:
+    await add_person(skills, "ann", locality="Aston")
+    await add_person(skills, "bob", locality="Leigh")
+    await add_person(skills, "cat", locality="Aston", organisation="rival")
+    for person_id in ("ann", "bob", "cat"):
+        await set_level(skills, person_id, "empathy", 4)
+    chunks = [
+        chunk
+        async for chunk in skills.StreamSlotCandidates(
+            skills_pb2.SlotCandidatesRequest(
+                slots=[
+                    skills_pb2.SlotQuery(
+                        key="o1/navigator",
+                        role_id="navigator",
+                        min_fit=0.01,
+                        fte=0.5,
+                        locality="Aston",
+                        local_only=True,
+                        exclude_organisation="rival",
+                        start="2027-01-01",
+                        end="2027-02-01",
+                        supply_group="role:navigator",
+                    )
+                ],
+                skill_ids=["empathy"],
+                skill_supply=[
+                    skills_pb2.SkillSupplyQuery(key="empathy-3", skill_id="empathy", min_level=3)
+                ],
+            ),
+            timeout=TIMEOUT_S,
+        )
+    ]
+    rows = [row for chunk in chunks for row in chunk.rows]
+    assert [(r.person_id, r.levels["empathy"]) for r in rows] == [("ann", 4)]
+    (pool,) = chunks[-1].pools
+    assert (pool.key, pool.eligible, pool.kept) == ("o1/navigator", 1, 1)
+    assert pool.passing["local"] == 2 and pool.passing["no conflict of interest"] == 2
+    assert {s.key: s.people for s in chunks[-1].skill_supply} == {"empathy-3": 3}
+    assert {s.key: s.people for s in chunks[-1].group_supply} == {"role:navigator": 1}
