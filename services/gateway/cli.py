@@ -317,11 +317,16 @@ def commit(proposal_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") 
 def gaps(
     locality: Annotated[str, typer.Option(help="Ward or town")] = "",
     role: Annotated[str, typer.Option(help="One role only")] = "",
+    solve: Annotated[
+        bool, typer.Option(help="Also run staffing once to learn which places stay empty")
+    ] = False,
     url: UrlOption = DEFAULT_URL,
     key: KeyOption = "",
 ) -> None:
     """Training planners: demand against supply for the open outcomes."""
     params = {name: value for name, value in (("locality", locality), ("role", role)) if value}
+    if solve:
+        params["solve"] = "true"
     with _client(url, key) as client:
         try:
             report = _answer(client.get("/v1/gaps", params=params))
