@@ -186,8 +186,7 @@ def concatenate_claims(parts: Sequence[ClaimColumns]) -> ClaimColumns:
 
 @dataclass
 class _ClaimColumn:
-    """Every claim on one skill; rows ascending, each row's claims in the
-    order `fit.chronological_key` weighs them."""
+    """Every claim on one skill, rows ascending (a row's claims in any order)."""
 
     rows: Int32Array
     levels: npt.NDArray[np.int16]
@@ -203,18 +202,24 @@ class _ClaimColumn:
         ranks: npt.ArrayLike,
         assessed: npt.ArrayLike,
         valid_until: npt.ArrayLike,
+        rows_sorted: bool = False,
     ) -> _ClaimColumn:
-        rows_a = np.asarray(rows, dtype=np.int32)
-        levels_a = np.asarray(levels, dtype=np.int16)
-        ranks_a = np.asarray(ranks, dtype=np.int8)
-        assessed_a = np.asarray(assessed, dtype=np.int32)
-        order = np.lexsort((levels_a, ranks_a, assessed_a, rows_a))
+        column = cls(
+            np.asarray(rows, dtype=np.int32),
+            np.asarray(levels, dtype=np.int16),
+            np.asarray(ranks, dtype=np.int8),
+            np.asarray(assessed, dtype=np.int32),
+            np.asarray(valid_until, dtype=np.int32),
+        )
+        if rows_sorted:
+            return column
+        order = np.argsort(column.rows, kind="stable")
         return cls(
-            rows_a[order],
-            levels_a[order],
-            ranks_a[order],
-            assessed_a[order],
-            np.asarray(valid_until, dtype=np.int32)[order],
+            column.rows[order],
+            column.levels[order],
+            column.ranks[order],
+            column.assessed[order],
+            column.valid_until[order],
         )
 
     def without(self, rows: Int32Array) -> _ClaimColumn:
@@ -238,7 +243,9 @@ class _ClaimColumn:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.rows, self.levels, self.ranks, self.assessed))
+        return sum(
+            a.nbytes for a in (self.rows, self.levels, self.ranks, self.assessed, self.valid_until)
+        )
 
 
 @dataclass
@@ -280,9 +287,12 @@ def _counting_claim(
     start: int,
     size: int,
 ) -> int:
-    """`fit.effective_claims` over one person's claims on one skill, oldest first."""
-    held = start
-    for position in range(start + 1, start + size):
+    """`fit.effective_claims` over one person's claims on one skill: weighed
+    oldest first (`fit.chronological_key`), each later one may supersede."""
+    group = range(start, start + size)
+    ordered = sorted(group, key=lambda p: (int(assessed[p]), int(ranks[p]), int(levels[p])))
+    held = ordered[0]
+    for position in ordered[1:]:
         if supersedes(
             _SOURCE_OF_RANK.get(int(ranks[position]), ""),
             int(levels[position]),
@@ -379,21 +389,23 @@ class ScoringIndex:
     def add_people(self, people: PeopleColumns) -> Int32Array:
         """Adds (or replaces the attributes of) these people; returns their rows."""
         count = len(people.ids)
-        rows = np.empty(count, dtype=np.int32)
-        fresh = 0
-        for position, person_id in enumerate(people.ids):
-            row = self._row_of.get(person_id)
-            if row is None:
-                row = self._size + fresh
-                fresh += 1
-                self._row_of[person_id] = row
-                self._ids.append(person_id)
-                self._names.append("")
-                self._clearance_lists.append(_EMPTY_CLEARANCES)
-            rows[position] = row
-        self._grow(self._size + fresh)
-        self._size += fresh
+        ids = list(people.ids)
+        if len(set(ids)) != count:
+            raise ValueError("people ids must be unique")
+        row_of = self._row_of
+        rows = np.array([row_of.get(i, -1) for i in ids], dtype=np.int32)
+        fresh_positions = np.flatnonzero(rows < 0)
+        fresh = int(fresh_positions.size)
         if fresh:
+            start = self._size
+            fresh_ids = [ids[p] for p in fresh_positions.tolist()]
+            row_of.update(zip(fresh_ids, range(start, start + fresh), strict=True))
+            self._ids.extend(fresh_ids)
+            self._names.extend([""] * fresh)
+            self._clearance_lists.extend([_EMPTY_CLEARANCES] * fresh)
+            rows[fresh_positions] = np.arange(start, start + fresh, dtype=np.int32)
+            self._grow(start + fresh)
+            self._size += fresh
             self._id_rank = None
 
         def column(values: Sequence[str] | None) -> list[str]:
@@ -412,20 +424,33 @@ class ScoringIndex:
         self._day_rate[rows] = (
             np.asarray(people.day_rates, dtype=np.float64) if people.day_rates is not None else 0.0
         )
-        self._available_from[rows] = [self._days(d, NO_DATE) for d in column(people.available_from)]
-        self._available_until[rows] = [self._days(d, NEVER) for d in column(people.available_until)]
+        self._available_from[rows] = self._day_column(people.available_from, NO_DATE)
+        self._available_until[rows] = self._day_column(people.available_until, NEVER)
         names = column(people.names)
         clearances = people.clearances
         for kind_column in self._clearance_until.values():
             kind_column[rows] = NOT_HELD
-        for position, row in enumerate(rows.tolist()):
-            self._names[row] = names[position]
-            held = clearances[position] if clearances is not None else _EMPTY_CLEARANCES
-            self._clearance_lists[row] = tuple(held)
-            for clearance in held:
-                kind_column = self._clearance_column(clearance.kind)
-                kind_column[row] = max(int(kind_column[row]), self._days(clearance.expires, NEVER))
+        row_list = rows.tolist()
+        for row, name in zip(row_list, names, strict=True):
+            self._names[row] = name
+        for row in row_list:
+            self._clearance_lists[row] = _EMPTY_CLEARANCES
+        if clearances is not None:
+            for row, held in zip(row_list, clearances, strict=True):
+                if not held:
+                    continue
+                self._clearance_lists[row] = tuple(held)
+                for clearance in held:
+                    kind_column = self._clearance_column(clearance.kind)
+                    expires = self._days(clearance.expires, NEVER)
+                    kind_column[row] = max(int(kind_column[row]), expires)
         return rows
+
+    def _day_column(self, values: Sequence[str] | None, empty: int) -> Int32Array | int:
+        if values is None:
+            return empty
+        days = self._days
+        return np.array([days(v, empty) for v in values], dtype=np.int32)
 
     def add_claims(self, claims: ClaimColumns, skill_ids: Sequence[str] | None = None) -> None:
         """Adds claims of people already added (rows as `add_people` returned,
@@ -456,12 +481,22 @@ class ScoringIndex:
             if claims.valid_until_day is not None
             else np.full(person.size, NEVER, dtype=np.int32)
         )
-        order = np.argsort(skill, kind="stable")
-        bounds = np.flatnonzero(np.diff(skill[order])) + 1
-        for part in np.split(order, bounds):
-            code = int(skill[part[0]])
+        order = np.argsort((skill << 32) | person.astype(np.int64), kind="stable")
+        skill_sorted = skill[order]
+        bounds = np.flatnonzero(skill_sorted[1:] != skill_sorted[:-1]) + 1
+        person, level = person[order], level[order]
+        rank, assessed, valid_until = rank[order], assessed[order], valid_until[order]
+        for begin, end in zip(
+            [0, *bounds.tolist()], [*bounds.tolist(), int(person.size)], strict=True
+        ):
+            code = int(skill_sorted[begin])
             column = _ClaimColumn.of(
-                person[part], level[part], rank[part], assessed[part], valid_until[part]
+                person[begin:end],
+                level[begin:end],
+                rank[begin:end],
+                assessed[begin:end],
+                valid_until[begin:end],
+                rows_sorted=True,
             )
             existing = self._claims.get(code)
             self._claims[code] = column if existing is None else existing.plus(column)
