@@ -30,7 +30,6 @@ from services.skills.domain.model import (
     Clearance,
     LevelChange,
     LevelClaim,
-    PeopleFilter,
     Person,
     PersonImport,
     RelatedSkill,
@@ -39,7 +38,7 @@ from services.skills.domain.model import (
     RowError,
     Skill,
 )
-from services.skills.service.repository import ClaimRow, IndexChange, IndexRecords
+from services.skills.service.repository import IndexChange, IndexRecords
 
 SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE",
@@ -112,27 +111,6 @@ CALL () {
 RETURN broader, related
 """
 
-# People whose properties pass the filter; `p` is bound. The skill filter
-# takes the effective level by the domain's rule (fit.supersedes): current
-# claims oldest first, each later one counting instead when its source ranks
-# at least as high, or when it is evidenced (fit.EVIDENCED_SOURCES) and shows a
-# higher level.
-_PERSON_FILTER: LiteralString = """
-($sector = '' OR p.sector = $sector)
-AND ($organisation = '' OR p.organisation = $organisation)
-AND ($locality = '' OR p.locality = $locality)
-AND ($filter_skill_id = '' OR reduce(best = null, c IN COLLECT {
-      MATCH (p)-[f:HAS_SKILL]->(:Skill {id: $filter_skill_id})
-      WHERE f.valid_until = '' OR f.valid_until >= $today
-      WITH f ORDER BY f.assessed_at, f.rank, f.level
-      RETURN [f.level, f.rank, f.assessed_at, f.source]
-    } | CASE
-      WHEN best IS NULL OR c[1] >= best[1]
-        OR (c[3] IN ['training', 'assessment', 'certificate']
-            AND c[0] > best[0] AND c[2] > best[2]) THEN c
-      ELSE best END)[0] >= $min_level)
-"""
-
 _ALL_CLAIMS: LiteralString = """
 [(p)-[h:HAS_SKILL]->(s:Skill) |
  [s.id, h.level, h.source, h.evidence, h.assessed_by, h.assessed_at, h.valid_until]] AS claims
@@ -176,18 +154,6 @@ UNWIND $ids AS id
 MATCH (s:Skill {id: id})
 RETURN collect(id) AS found
 """
-
-_CLAIMS_OF_HOLDERS: LiteralString = (
-    """
-MATCH (s:Skill) WHERE s.id IN $skill_ids
-MATCH (p:Person)-[h:HAS_SKILL]->(s)
-WHERE (h.valid_until = '' OR h.valid_until >= $today) AND """
-    + _PERSON_FILTER
-    + """
-RETURN p.id AS id, collect([s.id, h.level, h.source, h.assessed_at, h.valid_until]) AS claims
-"""
-)
-CLAIMS_OF_HOLDERS = _CLAIMS_OF_HOLDERS
 
 _PEOPLE_BY_IDS: LiteralString = (
     """
@@ -283,17 +249,6 @@ def _search_text(skill: Skill) -> str:
     return "\n".join([skill.label, *skill.alt_labels]).lower()
 
 
-def _filter_params(people_filter: PeopleFilter, today: str) -> dict[str, Any]:
-    return {
-        "sector": people_filter.sector,
-        "organisation": people_filter.organisation,
-        "locality": people_filter.locality,
-        "filter_skill_id": people_filter.skill_id,
-        "min_level": people_filter.min_level,
-        "today": today,
-    }
-
-
 def _role_of(properties: dict[str, Any], requirements: Sequence[Sequence[Any]]) -> Role:
     ordered = sorted(requirements, key=lambda r: (r[4] if r[4] is not None else 0, r[0]))
     return Role(
@@ -318,15 +273,6 @@ RETURN r {.*} AS role,
 """
 
 ROLE_BY_ID: LiteralString = "MATCH (r:Role {id: $id}) " + _ROLE_READ
-
-NEIGHBOURHOODS: LiteralString = """
-UNWIND $ids AS id
-MATCH (s:Skill {id: id})
-RETURN id,
-       [(s)-[:BROADER]->(b:Skill) | b.id] AS broader,
-       [(n:Skill)-[:BROADER]->(s) | n.id] AS narrower,
-       [(s)-[r:RELATED]-(o:Skill) | [o.id, r.similarity]] AS related
-"""
 
 
 class Neo4jSkillsRepository:
@@ -403,24 +349,6 @@ class Neo4jSkillsRepository:
         if not records:
             raise NotFound.of("person", person_id)
         return _person_of(records[0]["person"], records[0]["claims"])
-
-    async def list_people(
-        self,
-        people_filter: PeopleFilter,
-        today: str,
-        after_id: str,
-        limit: int,
-        time_left_s: float | None = None,
-    ) -> list[Person]:
-        records = await self._read(
-            "MATCH (p:Person) WHERE p.id > $after AND "
-            + _PERSON_FILTER
-            + " WITH p ORDER BY p.id LIMIT $limit RETURN p {.*} AS person, "
-            + _ALL_CLAIMS,
-            {**_filter_params(people_filter, today), "after": after_id, "limit": limit},
-            time_left_s,
-        )
-        return [_person_of(r["person"], r["claims"]) for r in records]
 
     async def people_by_ids(
         self, ids: Sequence[str], time_left_s: float | None = None
@@ -553,86 +481,6 @@ class Neo4jSkillsRepository:
     async def list_roles(self) -> list[Role]:
         records = await self._read("MATCH (r:Role) WITH r ORDER BY r.id " + _ROLE_READ, {})
         return [_role_of(r["role"], r["requirements"]) for r in records]
-
-    # Scoring reads
-
-    async def neighbourhoods(
-        self, skill_ids: Sequence[str], time_left_s: float | None = None
-    ) -> dict[str, SkillNeighbourhood]:
-        records = await self._read(NEIGHBOURHOODS, {"ids": list(skill_ids)}, time_left_s)
-        return {
-            r["id"]: SkillNeighbourhood(
-                broader=tuple(sorted(r["broader"])),
-                narrower=tuple(sorted(r["narrower"])),
-                related=tuple(sorted((o, float(sim)) for o, sim in r["related"])),
-            )
-            for r in records
-        }
-
-    async def claims_of_person(
-        self, person_id: str, skill_ids: Sequence[str], today: str, time_left_s: float | None = None
-    ) -> list[ClaimRow]:
-        records = await self._read(
-            """
-            MATCH (p:Person {id: $id})
-            RETURN [(p)-[h:HAS_SKILL]->(s:Skill)
-                    WHERE s.id IN $skill_ids AND (h.valid_until = '' OR h.valid_until >= $today)
-                    | [s.id, h.level, h.source, h.assessed_at, h.valid_until]] AS claims
-            """,
-            {"id": person_id, "skill_ids": list(skill_ids), "today": today},
-            time_left_s,
-        )
-        if not records:
-            raise NotFound.of("person", person_id)
-        return [tuple(c) for c in records[0]["claims"]]
-
-    async def claims_of_holders(
-        self,
-        people_filter: PeopleFilter,
-        skill_ids: Sequence[str],
-        today: str,
-        time_left_s: float | None = None,
-    ) -> list[tuple[str, list[ClaimRow]]]:
-        records = await self._read(
-            _CLAIMS_OF_HOLDERS,
-            {**_filter_params(people_filter, today), "skill_ids": list(skill_ids)},
-            time_left_s,
-        )
-        return [(r[0], r[1]) for r in records]
-
-    async def ids_of_people(
-        self, people_filter: PeopleFilter, today: str, limit: int, time_left_s: float | None = None
-    ) -> list[str]:
-        records = await self._read(
-            "MATCH (p:Person) WHERE "
-            + _PERSON_FILTER
-            + " RETURN p.id AS id ORDER BY id LIMIT $limit",
-            {**_filter_params(people_filter, today), "limit": limit},
-            time_left_s,
-        )
-        return [r["id"] for r in records]
-
-    async def candidate_people(
-        self,
-        people_filter: PeopleFilter,
-        skill_ids: Sequence[str],
-        today: str,
-        time_left_s: float | None = None,
-    ) -> list[tuple[Person, list[ClaimRow]]]:
-        records = await self._read(
-            "MATCH (p:Person) WHERE "
-            + _PERSON_FILTER
-            + """
-            WITH p ORDER BY p.id
-            RETURN p {.*} AS person,
-                   [(p)-[h:HAS_SKILL]->(s:Skill)
-                    WHERE s.id IN $skill_ids AND (h.valid_until = '' OR h.valid_until >= $today)
-                    | [s.id, h.level, h.source, h.assessed_at, h.valid_until]] AS claims
-            """,
-            {**_filter_params(people_filter, today), "skill_ids": list(skill_ids)},
-            time_left_s,
-        )
-        return [(_person_of(r["person"]), r["claims"]) for r in records]
 
     # The scoring index
 

@@ -11,7 +11,6 @@ from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import (
     LevelChange,
     LevelClaim,
-    PeopleFilter,
     Person,
     PersonImport,
     RelatedSkill,
@@ -20,8 +19,6 @@ from services.skills.domain.model import (
     Skill,
 )
 
-# (skill_id, level, source, assessed_at, valid_until): a claim as bulk reads return it.
-ClaimRow = tuple[str, int, str, str, str]
 # (person_id, skill_id, level, source, assessed_at, valid_until): a claim for the index.
 IndexClaim = tuple[str, str, int, str, str, str]
 
@@ -61,14 +58,6 @@ class SkillsRepository(Protocol):
         """The person with every current and expired claim in `skills` (NotFound if absent)."""
         ...
 
-    async def list_people(
-        self,
-        people_filter: PeopleFilter,
-        today: str,
-        after_id: str,
-        limit: int,
-        time_left_s: float | None = None,
-    ) -> list[Person]: ...
     async def people_by_ids(
         self, ids: Sequence[str], time_left_s: float | None = None
     ) -> list[Person]:
@@ -106,43 +95,6 @@ class SkillsRepository(Protocol):
     async def upsert_role(self, role: Role) -> None: ...
     async def get_role(self, role_id: str, time_left_s: float | None = None) -> Role: ...
     async def list_roles(self) -> list[Role]: ...
-
-    # Scoring reads
-    async def neighbourhoods(
-        self, skill_ids: Sequence[str], time_left_s: float | None = None
-    ) -> dict[str, SkillNeighbourhood]: ...
-    async def claims_of_person(
-        self, person_id: str, skill_ids: Sequence[str], today: str, time_left_s: float | None = None
-    ) -> list[ClaimRow]:
-        """The person's current claims on those skills (NotFound if the person is absent)."""
-        ...
-
-    async def claims_of_holders(
-        self,
-        people_filter: PeopleFilter,
-        skill_ids: Sequence[str],
-        today: str,
-        time_left_s: float | None = None,
-    ) -> list[tuple[str, list[ClaimRow]]]:
-        """Every filtered person holding a current claim on one of the skills,
-        with only those claims."""
-        ...
-
-    async def ids_of_people(
-        self, people_filter: PeopleFilter, today: str, limit: int, time_left_s: float | None = None
-    ) -> list[str]:
-        """The first filtered people by id, holders or not."""
-        ...
-
-    async def candidate_people(
-        self,
-        people_filter: PeopleFilter,
-        skill_ids: Sequence[str],
-        today: str,
-        time_left_s: float | None = None,
-    ) -> list[tuple[Person, list[ClaimRow]]]:
-        """Every filtered person with their current claims on those skills."""
-        ...
 
     # The scoring index
     async def person_ids(self) -> list[str]:

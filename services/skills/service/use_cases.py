@@ -8,7 +8,7 @@ import binascii
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -16,11 +16,7 @@ from services.common.errors import InvalidArgument, NotFound, Violations
 from services.skills.domain.fit import (
     Fit,
     GapReport,
-    Held,
-    chronological_key,
     effective_claims,
-    evidence_age_factor,
-    supersedes,
 )
 from services.skills.domain.model import (
     CandidateRow,
@@ -62,7 +58,7 @@ from services.skills.domain.validation import (
     validate_slot_request,
 )
 from services.skills.service.index_keeper import FeedSettings, IndexKeeper
-from services.skills.service.repository import ClaimRow, SkillsRepository
+from services.skills.service.repository import SkillsRepository
 
 # People per write transaction in imports: with 25 levels each, a few thousand rows.
 IMPORT_BATCH_PEOPLE = 200
@@ -82,29 +78,6 @@ def decode_page_token(token: str, field: str = "page_token") -> str:
         return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
     except (binascii.Error, UnicodeError, ValueError) as error:
         raise InvalidArgument.of(field, "is not a page token this service issued") from error
-
-
-def held_from_rows(rows: Iterable[ClaimRow], today: date) -> dict[str, Held]:
-    """Effective levels from bulk claim rows, on the same rules as
-    `effective_claims` (see `supersedes`; expired ones left out)."""
-    iso_today = today.isoformat()
-    current = sorted(
-        (
-            (skill_id, level, source, assessed_at or "")
-            for skill_id, level, source, assessed_at, valid_until in rows
-            if not valid_until or valid_until >= iso_today
-        ),
-        key=lambda row: chronological_key(row[2], row[1], row[3]),
-    )
-    best: dict[str, tuple[int, str, str]] = {}
-    for skill_id, level, source, assessed_at in current:
-        held = best.get(skill_id)
-        if held is None or supersedes(source, level, assessed_at, held[1], held[0], held[2]):
-            best[skill_id] = (level, source, assessed_at)
-    return {
-        skill_id: Held(level, evidence_age_factor(assessed_at, today))
-        for skill_id, (level, _, assessed_at) in best.items()
-    }
 
 
 class SkillsService:
@@ -163,7 +136,7 @@ class SkillsService:
         size = page_size_of(page_size)
         after = decode_page_token(page_token)
         ids = self.keeper.current().ids_after(people_filter, after, size + 1)
-        people = await self.repository.people_by_ids(ids, time_left_s)
+        people = sorted(await self.repository.people_by_ids(ids, time_left_s), key=lambda p: p.id)
         today = self.today()
         page = [
             replace(

@@ -4,17 +4,25 @@ level (a completed course, a fresh assessment) shows progress and counts."""
 from __future__ import annotations
 
 import itertools
-import re
 from datetime import date
 
 import pytest
 
-from services.skills.adapters.neo4j_repository import CLAIMS_OF_HOLDERS
 from services.skills.domain.fit import EVIDENCED_SOURCES, Held, effective_claims
-from services.skills.domain.model import LevelClaim
-from services.skills.service.use_cases import held_from_rows
+from services.skills.domain.model import LevelClaim, Person
+from services.skills.domain.scoring_index import ScoringIndex
 
 TODAY = date(2026, 6, 1)
+
+
+def index_held(rows: list[tuple[str, int, str, str, str]], today: date) -> dict[str, Held]:
+    """Effective levels as the scoring index derives them from bulk claim rows."""
+    index = ScoringIndex(today)
+    index.replace_people(
+        [Person("p", "P", "public")],
+        [("p", s, level, src, at, until) for s, level, src, at, until in rows],
+    )
+    return index.held("p", sorted({r[0] for r in rows}))
 
 
 def level_of(*claims: LevelClaim) -> int:
@@ -83,10 +91,16 @@ def test_bulk_rows_follow_the_same_rule() -> None:
         ("c", 1, "assessment", "2025-01-01", ""),
         ("c", 4, "self", "2026-03-01", ""),
     ]
-    assert held_from_rows(rows, TODAY) == {"a": Held(3, 1.0), "b": Held(2, 1.0), "c": Held(1, 1.0)}
+    assert index_held(rows, TODAY) == {"a": Held(3, 1.0), "b": Held(2, 1.0), "c": Held(1, 1.0)}
 
 
-def test_the_graph_filter_names_the_same_evidenced_sources() -> None:
-    named = re.search(r"c\[3\] IN \[([^\]]*)\]", CLAIMS_OF_HOLDERS)
-    assert named is not None
-    assert {part.strip().strip("'") for part in named.group(1).split(",")} == EVIDENCED_SOURCES
+def test_the_index_does_not_depend_on_the_order_claims_arrive_in() -> None:
+    rows = [
+        ("a", 2, "certificate", "2025-01-01", ""),
+        ("a", 3, "training", "2025-06-01", ""),
+        ("a", 1, "assessment", "2026-01-01", ""),
+        ("a", 4, "self", "2026-02-01", ""),
+    ]
+    answers = {index_held(list(order), TODAY)["a"].level for order in itertools.permutations(rows)}
+    assert answers == {1}
+    assert {"training", "assessment", "certificate"} == EVIDENCED_SOURCES

@@ -19,6 +19,7 @@ from services.skills.domain.model import (
     Role,
     Skill,
 )
+from services.skills.domain.scoring_index import ScoringIndex
 from services.skills.domain.validation import (
     esco_broader_row_errors,
     esco_skill_id,
@@ -31,7 +32,7 @@ from services.skills.domain.validation import (
     validate_role,
     validate_skill,
 )
-from services.skills.service.use_cases import decode_page_token, encode_page_token, held_from_rows
+from services.skills.service.use_cases import decode_page_token, encode_page_token
 
 GOOD = Person(id="p1", name="Ann", sector="public", capacity_fte=0.5, day_rate=300.0)
 
@@ -175,4 +176,6 @@ def test_bulk_claim_rows_follow_the_effective_level_rules() -> None:
         ("b", 4, "certificate", "2025-01-01", "2025-01-31"),
         ("b", 1, "manager", "2020-01-01", ""),
     ]
-    assert held_from_rows(rows, today) == {"a": Held(2, 1.0), "b": Held(1, 0.5)}
+    index = ScoringIndex(today)
+    index.replace_people([Person("p", "P", "public")], [("p", *row) for row in rows])
+    assert index.held("p", ["a", "b"]) == {"a": Held(2, 1.0), "b": Held(1, 0.5)}
