@@ -497,6 +497,14 @@ async def time_matching(address: str, outcomes: Sequence[matching_pb2.Outcome]) 
     async with grpc.aio.insecure_channel(address) as channel:
         stub = matching_pb2_grpc.MatchingServiceStub(channel)  # type: ignore[no-untyped-call]
         for outcome in outcomes:
+            # A kept graph holds them from an earlier run: start from the same outcomes.
+            try:
+                await stub.DeleteOutcome(
+                    matching_pb2.DeleteOutcomeRequest(id=outcome.id), timeout=CALL_TIMEOUT_S
+                )
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
             await stub.CreateOutcome(
                 matching_pb2.CreateOutcomeRequest(outcome=outcome), timeout=CALL_TIMEOUT_S
             )
@@ -557,7 +565,8 @@ def rust_extension(enabled: bool) -> Iterator[bool]:
         packstream._rust_pack, packstream._rust_unpack = saved
 
 
-async def time_driver(graph: Neo4jSettings) -> dict[str, float]:
+async def time_driver(graph: Neo4jSettings, levels: int) -> dict[str, float]:
+    wanted = min(DRIVER_RECORDS, levels)
     seconds: dict[bool, list[float]] = {True: [], False: []}
     async with AsyncGraphDatabase.driver(
         graph.uri, auth=graph.auth, notifications_min_severity="OFF"
@@ -568,20 +577,21 @@ async def time_driver(graph: Neo4jSettings) -> dict[str, float]:
                     started = perf_counter()
                     records, _, _ = await driver.execute_query(
                         DRIVER_READ,
-                        {"limit": DRIVER_RECORDS},
+                        {"limit": wanted},
                         routing_=RoutingControl.READ,
                         database_=graph.database,
                     )
                     seconds[enabled].append(perf_counter() - started)
-                    if len(records) != DRIVER_RECORDS:
-                        raise RuntimeError(f"{len(records)} records, not {DRIVER_RECORDS}")
+                    if len(records) != wanted:
+                        raise RuntimeError(f"{len(records)} records, not {wanted}")
     with rust_extension(True) as installed:
         pass
     rust, python = statistics.median(seconds[True][1:]), statistics.median(seconds[False][1:])
     return {
         "installed": float(installed),
-        "rust_records_per_s": DRIVER_RECORDS / rust,
-        "python_records_per_s": DRIVER_RECORDS / python,
+        "records": wanted,
+        "rust_records_per_s": wanted / rust,
+        "python_records_per_s": wanted / python,
         "speedup": python / rust,
     }
 
@@ -590,8 +600,9 @@ async def time_driver(graph: Neo4jSettings) -> dict[str, float]:
 class CityRun:
     people: int
     levels: int
-    import_s: float
-    empty_rss_mib: float
+    # None when a kept graph already held the workforce.
+    import_s: float | None
+    empty_rss_mib: float | None
     build_s: float
     rss_mib: float
     rank: RankFigures
@@ -601,22 +612,50 @@ class CityRun:
     min_fits: dict[str, float]
 
 
+HOLDS_WORKFORCE: LiteralString = """
+MATCH (p:Person) WITH count(p) AS people
+OPTIONAL MATCH (:Person)-[h:HAS_SKILL]->(:Skill)
+RETURN people, count(h) AS levels
+"""
+
+
+async def holds_workforce(graph: Neo4jSettings, people: int) -> bool:
+    """Whether a graph kept from an earlier run (--graph-dir) holds this workforce."""
+    async with AsyncGraphDatabase.driver(
+        graph.uri, auth=graph.auth, notifications_min_severity="OFF"
+    ) as driver:
+        records, _, _ = await driver.execute_query(
+            HOLDS_WORKFORCE, routing_=RoutingControl.READ, database_=graph.database
+        )
+    found = records[0]
+    return bool(found["people"] == people and found["levels"] == people * LEVELS_PER_PERSON)
+
+
 async def city(graph: Neo4jSettings, people: int, scratch: Path) -> CityRun:
     catalogue = synthetic_catalogue(random.Random(SEED))
     skill_ids = catalogue_skill_ids(catalogue)
     workforce = synthetic_workforce(people, skill_ids)
     progress(f"{people:,} people generated")
-    driver = AsyncGraphDatabase.driver(graph.uri, auth=graph.auth, notifications_min_severity="OFF")
-    try:
-        await prepare(driver, graph.database, catalogue)
-    finally:
-        await driver.close()
     address = f"127.0.0.1:{free_port()}"
-    with running(start_service("skills", skills_env(graph, address), address, scratch)) as first:
-        await wait_until_serving(first, SERVICE_NAME, START_TIMEOUT_S)
-        empty_rss = rss_mib(first.process.pid)
-        import_s, levels = await import_workforce(address, workforce)
-    progress(f"imported {people:,} people, {levels:,} levels in {import_s:.0f} s")
+    import_s: float | None = None
+    empty_rss: float | None = None
+    levels = people * LEVELS_PER_PERSON
+    if await holds_workforce(graph, people):
+        progress(f"the kept graph already holds the {people:,} people: no import")
+    else:
+        driver = AsyncGraphDatabase.driver(
+            graph.uri, auth=graph.auth, notifications_min_severity="OFF"
+        )
+        try:
+            await prepare(driver, graph.database, catalogue)
+        finally:
+            await driver.close()
+        first = start_service("skills", skills_env(graph, address), address, scratch)
+        with running(first):
+            await wait_until_serving(first, SERVICE_NAME, START_TIMEOUT_S)
+            empty_rss = rss_mib(first.process.pid)
+            import_s, levels = await import_workforce(address, workforce)
+        progress(f"imported {people:,} people, {levels:,} levels in {import_s:.0f} s")
 
     skills = start_service("skills", skills_env(graph, address), address, scratch)
     with running(skills):
@@ -643,7 +682,7 @@ async def city(graph: Neo4jSettings, people: int, scratch: Path) -> CityRun:
         with running(matching):
             await wait_until_serving(matching, "lps.matching.v1.MatchingService", START_TIMEOUT_S)
             figures = await time_matching(matching_address, portfolio(min_fits))
-    driver_figures = await time_driver(graph)
+    driver_figures = await time_driver(graph, levels)
     progress(f"driver: Rust extension {driver_figures['speedup']:.2f}x the pure Python")
     return CityRun(
         people=people,
@@ -818,11 +857,20 @@ def markdown(run: CityRun, million: dict[str, Any] | str) -> str:
         f"{CLEARED_SHARE:.0%} of people with a clearance.",
         "",
         f"**{run.people:,} people** ({run.levels:,} levels) imported through the service's "
-        f"own `ImportPeople` stream into a real Neo4j in {run.import_s:.0f} s "
-        f"({run.levels / run.import_s:,.0f} levels/s). A fresh skills process then built its "
-        f"index from the graph: **{run.build_s:.1f} s** from process start to SERVING, "
-        f"**{run.rss_mib:,.0f} MiB** resident (the same process on an empty graph: "
-        f"{run.empty_rss_mib:,.0f} MiB).",
+        "own `ImportPeople` stream into a real Neo4j "
+        + (
+            f"in {run.import_s:.0f} s ({run.levels / run.import_s:,.0f} levels/s)"
+            if run.import_s
+            else "(in an earlier run: the graph was kept)"
+        )
+        + ". A fresh skills process then built its index from the graph: "
+        f"**{run.build_s:.1f} s** from process start to SERVING, **{run.rss_mib:,.0f} MiB** "
+        "resident"
+        + (
+            f" (the same process on the graph without people: {run.empty_rss_mib:,.0f} MiB)."
+            if run.empty_rss_mib
+            else "."
+        ),
         "",
         f"`RankCandidates`, top {TOP_K}, over gRPC against a bare numpy top-k over the same "
         "levels in this process (effective levels and evidence weights per skill column "
@@ -874,7 +922,7 @@ def markdown(run: CityRun, million: dict[str, Any] | str) -> str:
         ]
     d = run.driver
     lines += [
-        f"Neo4j driver, {DRIVER_RECORDS:,} records of four fields read in one query "
+        f"Neo4j driver, {d['records']:,.0f} records of four fields read in one query "
         f"(median of {DRIVER_REPEATS}, alternated): with `neo4j-rust-ext` "
         f"{d['rust_records_per_s']:,.0f} records/s, pure Python "
         f"{d['python_records_per_s']:,.0f} records/s: **{d['speedup']:.2f}x**.",
@@ -888,7 +936,7 @@ def summary(run: CityRun, million: dict[str, Any] | str) -> dict[str, Any]:
     m = run.matching
     figures: dict[str, Any] = {
         "people": run.people,
-        "import_s_100k": round(run.import_s, 1),
+        "import_s_100k": rounded(run.import_s, 1),
         "index_build_s_100k": round(run.build_s, 2),
         "index_rss_mb_100k": round(run.rss_mib, 1),
         "rank_p50_ms_100k": round(statistics.median(run.rank.all_grpc()), 2),
@@ -929,6 +977,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=PEOPLE, help="the imported workforce")
     parser.add_argument("--index-people", type=int, default=INDEX_PEOPLE, help="the index alone")
     parser.add_argument("--index-only", type=int, metavar="PEOPLE", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--graph-dir",
+        type=Path,
+        default=Path(os.environ["SCALE_GRAPH_DIR"]) if os.environ.get("SCALE_GRAPH_DIR") else None,
+        help="keep the local Neo4j's store here; a later run finding the workforce in it "
+        "skips the import (SCALE_GRAPH_DIR)",
+    )
     parser.add_argument("--no-report", action="store_true", help="leave BENCHMARKS.md alone")
     args = parser.parse_args()
     if args.index_only:
@@ -936,11 +991,10 @@ def main() -> None:
         return
     million = run_index_only(args.index_people)
     progress(f"index alone, {args.index_people:,} people: {million}")
-    with (
-        tempfile.TemporaryDirectory(prefix="scale-bench-") as scratch,
-        neo4j_for_tests(Path(scratch), pagecache_mb=PAGECACHE_MB, heap_mb=HEAP_MB) as graph,
-    ):
-        run = asyncio.run(city(graph, args.people, Path(scratch)))
+    with tempfile.TemporaryDirectory(prefix="scale-bench-") as scratch:
+        home = args.graph_dir or Path(scratch) / "neo4j"
+        with neo4j_for_tests(home, pagecache_mb=PAGECACHE_MB, heap_mb=HEAP_MB) as graph:
+            run = asyncio.run(city(graph, args.people, Path(scratch)))
     if not args.no_report:
         write_section("scale", markdown(run, million))
     print(json.dumps(summary(run, million)))
