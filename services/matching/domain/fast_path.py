@@ -103,6 +103,8 @@ def solve_pure_assignment(
         assignments=tuple(assignments_with_reasons(request, pool, chosen)),
         unfilled=tuple(unfilled_with_reasons(request, pool, chosen, unfilled)),
         solver="linear-assignment",
-        pruned=False,
-        optimality_proven=True,
+        # Exact over every eligible candidate it was given; skills may have sent
+        # only the best of a large pool.
+        pruned=request.pruned_upstream,
+        optimality_proven=not request.pruned_upstream,
     )

@@ -248,3 +248,15 @@ async def test_a_pin_below_the_minimum_fit_still_holds() -> None:
     view = await staffing(skills, outcomes).propose(command)
 
     assert [line.person_id for line in view.proposal.result.assignments] == [low.person_id]
+
+
+def test_the_exact_fast_path_over_a_pool_pruned_upstream_does_not_claim_proof() -> None:
+    people = [person(f"p{i}", {"navigator": 0.5 + i / 100}) for i in range(5)]
+    request = StaffingRequest(
+        outcomes=(outcome("o0", (Slot("navigator", 1, 0.3),)),),
+        candidates=tuple(people),
+        pruned_upstream=True,
+    )
+    result = solve(request)
+    assert result.solver == "linear-assignment"
+    assert result.pruned and not result.optimality_proven
