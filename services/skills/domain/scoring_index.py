@@ -40,7 +40,7 @@ synchronous, so a request never sees half a change).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -62,6 +62,7 @@ from services.skills.domain.model import (
     CandidateRow,
     Clearance,
     CommittedLoad,
+    LevelClaim,
     LevelOverride,
     PeopleFilter,
     Person,
@@ -255,17 +256,23 @@ class _Effective:
     rows: Int32Array
     levels: FloatArray
     ages: FloatArray
+    # Where each counting claim sits in the skill's claim column.
+    positions: IntArray
+
+
+def _no_holders() -> _Effective:
+    empty = np.empty(0, dtype=np.float64)
+    return _Effective(np.empty(0, dtype=np.int32), empty, empty, np.empty(0, dtype=np.int64))
 
 
 def _effective(column: _ClaimColumn, today_day: int, today: date) -> _Effective:
-    current = column.valid_until >= today_day
+    current = np.flatnonzero(column.valid_until >= today_day)
     rows = column.rows[current]
     levels = column.levels[current]
     ranks = column.ranks[current]
     assessed = column.assessed[current]
     if rows.size == 0:
-        empty = np.empty(0, dtype=np.float64)
-        return _Effective(np.empty(0, dtype=np.int32), empty, empty)
+        return _no_holders()
     starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
     chosen = starts.copy()
     sizes = np.diff(np.append(starts, rows.size))
@@ -277,6 +284,7 @@ def _effective(column: _ClaimColumn, today_day: int, today: date) -> _Effective:
         rows[chosen],
         levels[chosen].astype(np.float64),
         evidence_age_factors(assessed[chosen], today),
+        current[chosen].astype(np.int64),
     )
 
 
@@ -648,7 +656,8 @@ class ScoringIndex:
         total = sum(a.nbytes for a in arrays)
         total += sum(c.nbytes for c in self._claims.values())
         total += sum(
-            e.rows.nbytes + e.levels.nbytes + e.ages.nbytes for e in self._effective_cache.values()
+            e.rows.nbytes + e.levels.nbytes + e.ages.nbytes + e.positions.nbytes
+            for e in self._effective_cache.values()
         )
         return total
 
@@ -666,8 +675,7 @@ class ScoringIndex:
         if cached is None:
             column = self._claims.get(code)
             if column is None:
-                empty = np.empty(0, dtype=np.float64)
-                cached = _Effective(np.empty(0, dtype=np.int32), empty, empty)
+                cached = _no_holders()
             else:
                 cached = _effective(column, self._today_day, self.today)
             self._effective_cache[code] = cached
@@ -739,6 +747,37 @@ class ScoringIndex:
             if position < column.rows.size and int(column.rows[position]) == row:
                 held[skill_id] = Held(int(column.levels[position]), float(column.ages[position]))
         return held
+
+    def people_with_levels(
+        self, person_ids: Sequence[str], skill_ids: Iterable[str]
+    ) -> list[Person]:
+        """These people (absent ones left out) with their counting claims in
+        these skills: level, source and dates (the index keeps no evidence text)."""
+        rows = np.array([self._row_of[p] for p in person_ids if self.has_person(p)], dtype=np.int32)
+        claims: dict[int, list[LevelClaim]] = {int(row): [] for row in rows.tolist()}
+        for skill_id in sorted(set(skill_ids)):
+            code = self._skill_codes.get(skill_id)
+            if code is None or rows.size == 0:
+                continue
+            held = self._effective_of(code)
+            if held.rows.size == 0:
+                continue
+            found = np.minimum(np.searchsorted(held.rows, rows), held.rows.size - 1)
+            column = self._claims[code]
+            for row, position in zip(rows.tolist(), found.tolist(), strict=True):
+                if int(held.rows[position]) != row:
+                    continue
+                claim = int(held.positions[position])
+                claims[row].append(
+                    LevelClaim(
+                        skill_id=skill_id,
+                        level=int(column.levels[claim]),
+                        source=_SOURCE_OF_RANK.get(int(column.ranks[claim]), ""),
+                        assessed_at=iso_of(int(column.assessed[claim])),
+                        valid_until=iso_of(int(column.valid_until[claim])),
+                    )
+                )
+        return [replace(self._person_at(row), skills=tuple(claims[row])) for row in rows.tolist()]
 
     def fit_of(self, person_id: str, role_id: str) -> Fit:
         """One person's fit with its explanation (RoleScorer.explain on their levels)."""

@@ -411,7 +411,9 @@ class SkillsService:
         below_fit: float = 0.0,
     ) -> list[tuple[Person, Fit]]:
         """Top `limit` people for the role from the scoring index: fit
-        descending, then id; with `below_fit`, only people below that fit."""
+        descending, then id; with `below_fit`, only people below that fit.
+        Each person carries their counting levels in the skills that count
+        for the role, from the index (no read of the graph)."""
         violations = Violations()
         check_id(violations, role_id, "role_id")
         check_filter(violations, people_filter, "filter")
@@ -427,10 +429,10 @@ class SkillsService:
         fits = [index.fit_of(person_id, role_id) for person_id, _ in best]
         if include_gaps:
             fits = [replace(fit, steps=index.gaps_of(fit.person_id, role_id).steps) for fit in fits]
-        people = {
-            p.id: p for p in await self.repository.people_by_ids([i for i, _ in best], time_left_s)
-        }
-        return [(people[fit.person_id], fit) for fit in fits if fit.person_id in people]
+        people = index.people_with_levels(
+            [i for i, _ in best], index.scorer(role_id).relevant_skill_ids
+        )
+        return list(zip(people, fits, strict=True))
 
     async def candidate_matrix(
         self,

@@ -17,6 +17,7 @@ from services.skills.domain.fit import (
     Held,
     RoleScorer,
     SkillNeighbourhood,
+    effective_claims,
     held_levels,
     top_k,
 )
@@ -431,3 +432,25 @@ def test_supply_groups_and_shared_supply_keys_count_distinct_people_and_pins_sta
         SlotCandidatesRequest(slots=(aston,), exclude_person_ids=(pin,))
     )
     assert pin not in [r.person.id for r in excluded.rows]
+
+
+def test_people_come_with_their_counting_claims_in_the_skills_asked() -> None:
+    people, roles, hoods = random_workforce(12, size=80)
+    index = index_of(people, roles, hoods)
+    skills = sorted(RoleScorer(roles[0], hoods).relevant_skill_ids)
+    answered = index.people_with_levels([p.id for p in people] + ["nobody"], skills)
+    assert [p.id for p in answered] == [p.id for p in people]
+    for person, got in zip(people, answered, strict=True):
+        counting = effective_claims(person.skills, TODAY)
+        assert [
+            (c.skill_id, c.level, c.source, c.assessed_at, c.valid_until) for c in got.skills
+        ] == [
+            (c.skill_id, c.level, c.source, c.assessed_at, c.valid_until)
+            for s, c in sorted(counting.items())
+            if s in skills
+        ]
+        assert (got.locality, got.clearances, got.available_until) == (
+            person.locality,
+            person.clearances,
+            person.available_until,
+        )
