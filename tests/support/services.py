@@ -39,7 +39,12 @@ from services.skills.entrypoints.server import create_server as create_skills_se
 SERVING = health_pb2.HealthCheckResponse.SERVING
 
 
-async def wait_until_serving(address: str, timeout_s: float = 30.0) -> None:
+# Generous: a skills server builds its scoring index before SERVING, and on a
+# shared machine under heavy load that took over 30 s even on a small graph.
+SERVING_TIMEOUT_S = 180.0
+
+
+async def wait_until_serving(address: str, timeout_s: float = SERVING_TIMEOUT_S) -> None:
     async with grpc.aio.insecure_channel(address) as channel:
         health = health_pb2_grpc.HealthStub(channel)
         deadline = asyncio.get_running_loop().time() + timeout_s
