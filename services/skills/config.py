@@ -29,5 +29,5 @@ class SkillsSettings(BaseSettings):
     # Seconds change records stay in the graph; a replica further behind rebuilds.
     index_feed_retention_s: float = Field(default=3600.0, gt=0)
     # People per bulk read while the index is built at start.
-    index_build_chunk: int = Field(default=5_000, ge=100, le=100_000)
+    index_build_chunk: int = Field(default=2_000, ge=100, le=100_000)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

@@ -83,7 +83,8 @@ WITH c LIMIT 10000
 DELETE c
 """
 
-# People and all their claims for the index, as few records carrying many rows.
+# People and all their claims for the index: one record whose columns are
+# flat lists of plain values (maps and nested lists cost more to send and decode).
 PEOPLE_FOR_INDEX: LiteralString = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
@@ -95,8 +96,15 @@ CALL (people) {
          collect(h.level) AS claim_level, collect(h.source) AS claim_source,
          collect(h.assessed_at) AS claim_assessed, collect(h.valid_until) AS claim_valid_until
 }
-RETURN [p IN people | p {.*}] AS people, claim_person, claim_skill, claim_level,
-       claim_source, claim_assessed, claim_valid_until
+RETURN [p IN people | p.id] AS ids, [p IN people | p.name] AS names,
+       [p IN people | p.sector] AS sectors, [p IN people | p.organisation] AS organisations,
+       [p IN people | p.locality] AS localities, [p IN people | p.capacity_fte] AS capacities,
+       [p IN people | p.day_rate] AS day_rates,
+       [p IN people | p.available_from] AS available_from,
+       [p IN people | p.available_until] AS available_until,
+       [p IN people | p.clearance_kinds] AS clearance_kinds,
+       [p IN people | p.clearance_expires] AS clearance_expires,
+       claim_person, claim_skill, claim_level, claim_source, claim_assessed, claim_valid_until
 """
 
 PERSON_IDS: LiteralString = "MATCH (p:Person) WITH p.id AS id ORDER BY id RETURN collect(id) AS ids"
@@ -493,6 +501,48 @@ class Neo4jSkillsRepository:
         if not records:
             return IndexRecords([], [])
         r = records[0]
+        people = [
+            Person(
+                id=person_id,
+                name=name or "",
+                sector=sector or "",
+                organisation=organisation or "",
+                locality=locality or "",
+                capacity_fte=float(capacity or 0.0),
+                day_rate=float(day_rate or 0.0),
+                clearances=tuple(
+                    Clearance(k, e) for k, e in zip(kinds or (), expires or (), strict=False)
+                ),
+                available_from=available_from or "",
+                available_until=available_until or "",
+            )
+            for (
+                person_id,
+                name,
+                sector,
+                organisation,
+                locality,
+                capacity,
+                day_rate,
+                available_from,
+                available_until,
+                kinds,
+                expires,
+            ) in zip(
+                r["ids"],
+                r["names"],
+                r["sectors"],
+                r["organisations"],
+                r["localities"],
+                r["capacities"],
+                r["day_rates"],
+                r["available_from"],
+                r["available_until"],
+                r["clearance_kinds"],
+                r["clearance_expires"],
+                strict=True,
+            )
+        ]
         claims = list(
             zip(
                 r["claim_person"],
@@ -504,7 +554,7 @@ class Neo4jSkillsRepository:
                 strict=True,
             )
         )
-        return IndexRecords([_person_of(p) for p in r["people"]], claims)
+        return IndexRecords(people, claims)
 
     async def catalogue_for_index(self) -> tuple[list[Role], dict[str, SkillNeighbourhood]]:
         roles = await self.list_roles()

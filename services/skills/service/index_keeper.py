@@ -42,7 +42,7 @@ class FeedSettings:
     # Seconds change records are kept before they are pruned.
     retention_s: float = 3600.0
     # People per bulk read at build, and chunks read at once.
-    build_chunk: int = 5_000
+    build_chunk: int = 2_000
     build_parallel: int = 4
 
 
