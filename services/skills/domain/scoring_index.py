@@ -39,6 +39,7 @@ synchronous, so a request never sees half a change).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -872,15 +873,16 @@ class ScoringIndex:
         rows = np.flatnonzero(self.mask(people_filter))
         if rows.size == 0 or limit <= 0:
             return []
-        id_rank = self.id_rank()
-        ordered = rows[np.argsort(id_rank[rows])]
-        ids = [self._ids[row] for row in ordered.tolist()]
+        ordered = rows[np.argsort(self.id_rank()[rows])]
+        ids = self._ids
         start = (
-            int(np.searchsorted(np.array(ids, dtype=object), after_id, side="right"))
+            bisect.bisect_right(
+                range(ordered.size), after_id, key=lambda position: ids[ordered[position]]
+            )
             if after_id
             else 0
         )
-        return ids[start : start + limit]
+        return [ids[row] for row in ordered[start : start + limit].tolist()]
 
     def _person_at(self, row: int) -> Person:
         return Person(

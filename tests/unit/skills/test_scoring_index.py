@@ -201,6 +201,10 @@ def test_filters_pick_the_same_people_as_plain_predicates() -> None:
         ], people_filter
         ids = index.ids_after(people_filter, "", 1000)
         assert ids == sorted(p.id for p in people if predicate(p))
+        paged: list[str] = []
+        while page := index.ids_after(people_filter, paged[-1] if paged else "", 7):
+            paged.extend(page)
+        assert paged == ids
     below = index.rank(role.id, k=1000, below_fit=0.5)
     assert [i for i, _ in below] == [
         i for i, _ in top_k([(i, f) for i, f in expected.items() if f < 0.5], 1000)
