@@ -224,8 +224,7 @@ class _ClaimColumn:
             column.valid_until[order],
         )
 
-    def without(self, rows: Int32Array) -> _ClaimColumn:
-        keep = ~np.isin(self.rows, rows)
+    def where(self, keep: BoolArray) -> _ClaimColumn:
         return _ClaimColumn(
             self.rows[keep],
             self.levels[keep],
@@ -535,8 +534,7 @@ class ScoringIndex:
         if not people:
             return
         rows = self.add_people(PeopleColumns.of(people))
-        self._drop_claims(rows)
-        self.add_claims(self.encode_claims(list(claims)))
+        self._replace_claims(rows, self.encode_claims(list(claims)))
 
     def remove_people(self, person_ids: Iterable[str]) -> None:
         """Erasure: the people leave every answer (their rows stay, empty)."""
@@ -544,7 +542,7 @@ class ScoringIndex:
         if rows.size == 0:
             return
         self._alive[rows] = False
-        self._drop_claims(rows)
+        self._replace_claims(rows, None)
         for row in rows.tolist():
             self._names[row] = ""
             self._clearance_lists[row] = _EMPTY_CLEARANCES
@@ -566,14 +564,45 @@ class ScoringIndex:
             self._today_day = today.toordinal()
             self._effective_cache.clear()
 
-    def _drop_claims(self, rows: Int32Array) -> None:
-        ordered = np.sort(rows)
+    def _replace_claims(self, rows: Int32Array, claims: ClaimColumns | None) -> None:
+        """Every claim of these rows leaves; `claims` (skill codes from
+        `encode_claims`) come in. One pass over the columns, each touched once."""
+        added: dict[int, _ClaimColumn] = {}
+        if claims is not None and np.asarray(claims.person).size:
+            person = np.asarray(claims.person, dtype=np.int32)
+            skill = np.asarray(claims.skill, dtype=np.int64)
+            order = np.argsort((skill << 32) | person.astype(np.int64), kind="stable")
+            skill_sorted = skill[order]
+            bounds = np.flatnonzero(skill_sorted[1:] != skill_sorted[:-1]) + 1
+            starts, ends = [0, *bounds.tolist()], [*bounds.tolist(), int(order.size)]
+            for begin, end in zip(starts, ends, strict=True):
+                part = order[begin:end]
+                added[int(skill_sorted[begin])] = _ClaimColumn.of(
+                    person[part],
+                    np.asarray(claims.level)[part],
+                    np.asarray(claims.source_rank)[part],
+                    np.asarray(claims.assessed_day)[part],
+                    np.asarray(claims.valid_until_day)[part],
+                    rows_sorted=True,
+                )
+        ordered = np.unique(rows)
         for code, column in list(self._claims.items()):
-            hit = np.searchsorted(column.rows, ordered)
-            inside = hit < column.rows.size
-            if not np.any(column.rows[hit[inside]] == ordered[inside]):
+            low = np.searchsorted(column.rows, ordered, side="left")
+            high = np.searchsorted(column.rows, ordered, side="right")
+            held = high > low
+            incoming = added.pop(code, None)
+            if not held.any() and incoming is None:
                 continue
-            self._claims[code] = column.without(ordered)
+            if held.any():
+                # Rows are distinct, so their ranges are disjoint: mark starts and ends.
+                delta = np.zeros(column.rows.size + 1, dtype=np.int32)
+                delta[low[held]] += 1
+                delta[high[held]] -= 1
+                column = column.where(np.cumsum(delta[:-1]) == 0)
+            self._claims[code] = column if incoming is None else column.plus(incoming)
+            self._effective_cache.pop(code, None)
+        for code, incoming in added.items():
+            self._claims[code] = incoming
             self._effective_cache.pop(code, None)
 
     def _grow(self, needed: int) -> None:

@@ -61,6 +61,7 @@ class IndexKeeper:
         self._lock = asyncio.Lock()
         self._watermark_ms = 0
         self._seen: dict[str, int] = {}
+        self._stale: set[str] = set()
         self._last_prune_ms = 0
         self._last_poll = 0.0
 
@@ -102,8 +103,18 @@ class IndexKeeper:
         """Reloads these people from the graph; those no longer there leave the index."""
         if not person_ids or not self.ready:
             return
-        async with self._lock:
-            await self._reload(person_ids)
+        try:
+            async with self._lock:
+                await self._reload(person_ids)
+        except BaseException:
+            # The write committed but this reload did not: the next poll retries it
+            # (the feed skips this process's own changes).
+            self.mark_stale(person_ids)
+            raise
+
+    def mark_stale(self, person_ids: Sequence[str]) -> None:
+        """People written here whose reload did not happen; the next poll reloads them."""
+        self._stale.update(person_ids)
 
     async def _reload(self, person_ids: Sequence[str]) -> None:
         unique = list(dict.fromkeys(person_ids))
@@ -126,12 +137,14 @@ class IndexKeeper:
             overlap_ms = int(self.settings.overlap_s * 1000)
             now_ms, changes = await self.repository.changes_since(self._watermark_ms - overlap_ms)
             fresh = [c for c in changes if self._seen.get(c.change_id) != c.at]
-            people = [p for c in fresh for p in c.person_ids]
+            stale = set(self._stale)
+            people = [*stale, *(p for c in fresh for p in c.person_ids)]
             if any(c.catalogue for c in fresh):
                 roles, neighbourhoods = await self.repository.catalogue_for_index()
                 self.index.set_catalogue(roles, neighbourhoods)
             if people:
                 await self._reload(people)
+                self._stale -= stale
             if any(c.erasure for c in fresh):
                 remaining = set(await self.repository.person_ids())
                 self.index.remove_people([p for p in self.index.person_ids() if p not in remaining])

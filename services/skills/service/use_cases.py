@@ -62,6 +62,7 @@ from services.skills.service.repository import SkillsRepository
 
 # People per write transaction in imports: with 25 levels each, a few thousand rows.
 IMPORT_BATCH_PEOPLE = 200
+INDEX_REFRESH_PEOPLE = 2_000
 SKILL_IMPORT_BATCH = 2_000
 MATRIX_BATCH = 500
 
@@ -169,6 +170,9 @@ class SkillsService:
         seen_ids: dict[str, int] = {}
         number = 0
         writing: asyncio.Task[None] | None = None
+        # Written people not yet reloaded into the index: reloaded a few thousand
+        # at a time, which touches each level column once rather than per batch.
+        written: list[str] = []
         try:
             async for row in rows:
                 number += 1
@@ -188,19 +192,29 @@ class SkillsService:
                 if len(batch) >= IMPORT_BATCH_PEOPLE:
                     if writing is not None:
                         await writing
+                    if len(written) >= INDEX_REFRESH_PEOPLE:
+                        await self.keeper.refresh_people(written)
+                        written = []
+                    written.extend(row.person.id for _, row in batch)
                     writing = asyncio.create_task(self._write_people(batch, summary))
                     batch = []
             if writing is not None:
                 await writing
             writing = None
             if batch:
+                written.extend(row.person.id for _, row in batch)
                 await self._write_people(batch, summary)
+            # The import answers only once this replica's index holds every row.
+            await self.keeper.refresh_people(written)
+            written = []
         finally:
             # The caller went away or a write failed: stop the write still running.
             if writing is not None and not writing.done():
                 writing.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await writing
+            # Whatever was written and not yet reloaded reaches the index at the next poll.
+            self.keeper.mark_stale(written)
         summary.errors.sort(key=lambda e: e.row)
         return summary
 
@@ -208,7 +222,6 @@ class SkillsService:
         self, batch: Sequence[tuple[int, PersonImport]], summary: ImportSummary
     ) -> None:
         refused, levels_written = await self.repository.import_people(batch, self._timestamp())
-        await self.keeper.refresh_people([row.person.id for _, row in batch])
         refused_rows = {e.row for e in refused}
         summary.rejected += len(refused_rows)
         summary.accepted += len(batch) - len(refused_rows)

@@ -21,7 +21,7 @@ from services.common.settings import Neo4jSettings
 from services.skills.config import SkillsSettings
 from services.skills.entrypoints.server import SERVICE_NAME, create_server
 from tests.integration.skills.conftest import wait_until_serving
-from tests.integration.skills.support import TIMEOUT_S, add_person, set_level
+from tests.integration.skills.support import TIMEOUT_S, add_person, person, set_level
 
 pytestmark = pytest.mark.neo4j
 
@@ -230,3 +230,19 @@ async def test_slot_candidates_over_grpc(skills: Stub) -> None:
     assert pool.passing["local"] == 2 and pool.passing["no conflict of interest"] == 2
     assert {s.key: s.people for s in chunks[-1].skill_supply} == {"empathy-3": 3}
     assert {s.key: s.people for s in chunks[-1].group_supply} == {"role:navigator": 1}
+
+
+async def test_imported_people_are_ranked_when_the_import_answers(skills: Stub) -> None:
+    async def rows() -> AsyncIterator[skills_pb2.PersonImportRow]:
+        for number in range(450):
+            yield skills_pb2.PersonImportRow(
+                person=person(f"i{number:03d}", locality="Aston"),
+                levels=[skills_pb2.PersonLevelInput(skill_id="empathy", level=1 + number % 4)],
+                actor="hr",
+            )
+
+    summary = await skills.ImportPeople(rows(), timeout=TIMEOUT_S * 3)
+    assert summary.accepted == 450
+    top = await ranked(skills, locality="Aston")
+    # Levels 3 and 4 meet the navigator's empathy in full; equal fits go by id.
+    assert top == [f"i{n:03d}" for n in range(450) if n % 4 >= 2][:50]
