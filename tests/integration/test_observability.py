@@ -93,14 +93,14 @@ async def test_one_request_id_reaches_every_service_and_log_line(
     methods = {line["rpc"] for line in rpcs}
     # The gateway called matching, and matching called skills on the same request.
     assert f"/{MATCHING}/ProposeStaffing" in methods
-    assert f"/{SKILLS}/StreamCandidateMatrix" in methods
+    assert f"/{SKILLS}/StreamSlotCandidates" in methods
     # Every line the gateway and the services wrote for this request carries its id.
     # (Lines of other, earlier calls still finishing in this process are not this request's.)
     served = [
         line
         for line in lines
         if line["logger"].startswith("services.gateway")
-        or line.get("rpc", "").startswith((f"/{MATCHING}/", f"/{SKILLS}/StreamCandidateMatrix"))
+        or line.get("rpc", "").startswith((f"/{MATCHING}/", f"/{SKILLS}/StreamSlotCandidates"))
     ]
     assert served
     strays = [line for line in served if line["request_id"] != "req-propose-1"]
@@ -186,7 +186,7 @@ async def test_metrics_count_routes_rpcs_graph_transactions_and_solver_runs(
         for labels, _ in samples(text, "grpc_server_errors_total")
     )
     latency = samples(text, "grpc_server_handling_seconds_count")
-    assert any(labels["grpc_method"] == "StreamCandidateMatrix" for labels, _ in latency)
+    assert any(labels["grpc_method"] == "StreamSlotCandidates" for labels, _ in latency)
 
     runs = samples(text, "matching_solver_runs_total")
     assert sum(value for _, value in runs) >= 1
@@ -257,7 +257,7 @@ async def test_one_trace_spans_gateway_matching_and_skills(
         s.name for s in spans if s.kind is SpanKind.CLIENT and s.context.trace_id == trace_id
     }
     assert f"/{MATCHING}/ProposeStaffing" in grpc_servers
-    assert f"/{SKILLS}/StreamCandidateMatrix" in grpc_servers
+    assert f"/{SKILLS}/StreamSlotCandidates" in grpc_servers
     assert f"/{MATCHING}/ProposeStaffing" in grpc_clients
     # Every span the request made belongs to its one trace.
     assert {s.context.trace_id for s in spans} == {trace_id}
