@@ -831,7 +831,9 @@ class ScoringIndex:
         if people_filter.locality:
             mask &= self._locality[:size] == self._localities.find(people_filter.locality)
         if people_filter.skill_id:
-            mask &= self.level_column(people_filter.skill_id) >= people_filter.min_level
+            # A skill without a level: holders at any level.
+            floor = max(people_filter.min_level, 1)
+            mask &= self.level_column(people_filter.skill_id) >= floor
         if people_filter.available_from or people_filter.available_until:
             start = day_of(people_filter.available_from or people_filter.available_until)
             end = day_of(people_filter.available_until or people_filter.available_from)

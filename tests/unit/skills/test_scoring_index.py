@@ -175,6 +175,10 @@ def test_filters_pick_the_same_people_as_plain_predicates() -> None:
         (PeopleFilter(organisation="nhs"), lambda p: p.organisation == "nhs"),
         (PeopleFilter(locality="Nowhere"), lambda p: False),
         (
+            PeopleFilter(skill_id=skill),
+            lambda p: skill in held_levels(p.skills, TODAY),
+        ),
+        (
             PeopleFilter(skill_id=skill, min_level=2),
             lambda p: held_levels(p.skills, TODAY).get(skill, Held(0)).level >= 2,
         ),
