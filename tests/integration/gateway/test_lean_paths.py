@@ -113,7 +113,7 @@ async def test_fit_with_its_steps_is_one_call_to_skills(
 async def test_candidates_filter_by_clearance_and_availability(
     admin: httpx.AsyncClient,
 ) -> None:
-    people = {
+    people: dict[str, dict[str, Any]] = {
         "cleared-free": {"clearances": [{"kind": "dbs", "expires": "2030-01-01"}]},
         "cleared-expiring": {"clearances": [{"kind": "dbs", "expires": "2027-02-01"}]},
         "uncleared": {},
