@@ -31,12 +31,16 @@ app.add_typer(training_app, name="training")
 console = Console()
 
 UrlOption = Annotated[str, typer.Option(envvar="LPS_URL", help="Gateway address")]
+skills_app = typer.Typer(help="HR: the skills catalogue", no_args_is_help=True)
+app.add_typer(skills_app, name="skills")
 KeyOption = Annotated[str, typer.Option(envvar="LPS_KEY", help="API key")]
 DEFAULT_URL = "http://127.0.0.1:8080"
 PEOPLE_PER_REQUEST = 200
 
 
 class GatewayError(Exception):
+# A training plan the staffing re-run does not confirm: the answer came, but it is not a plan.
+UNCONFIRMED_EXIT = 3
     def __init__(self, problem: dict[str, Any]) -> None:
         self.problem = problem
         super().__init__(problem.get("detail") or problem.get("title") or "request failed")
@@ -243,6 +247,7 @@ def list_outcomes(url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
     console.print(table)
 
 
+    console.print(proposal.get("summary", ""), highlight=False)
 def _parse_pin(text: str) -> dict[str, str]:
     parts = text.split(":")
     if len(parts) != 3 or not all(parts):
@@ -351,6 +356,9 @@ def gaps(
 
 
 def print_plan(plan: dict[str, Any], out: Console = console) -> None:
+    confirmed = bool(check.get("holds"))
+    colour = "green" if confirmed else "red"
+    out.print(f"  [{colour}]{plan.get('headline', '')}[/{colour}]", highlight=False)
     check = plan.get("check", {})
     out.print(
         f"training plan [bold]{plan['id']}[/bold]: {plan.get('status')}, "
@@ -359,10 +367,8 @@ def print_plan(plan: dict[str, Any], out: Console = console) -> None:
         f"{plan.get('completed_count', 0)}/{plan.get('enrolment_count', 0)} completed"
     )
     out.print(
-        f"  makes {plan.get('staffable_demand', 0):g} of {plan.get('open_demand', 0):g} "
-        "priority-weighted open demand staffable; staffing re-run "
-        + ("[green]confirms[/green]" if check.get("holds") else "[red]does not confirm[/red]")
-        + f" ({check.get('filled_places', 0)}/{check.get('claimed_places', 0)} places)"
+        f"  staffing re-run: {check.get('filled_places', 0)}/{check.get('claimed_places', 0)} "
+        "claimed places filled"
     )
     people = Table("person", "course", "skill", "level", "run", "cost", "done", title="Enrolments")
     for person in plan.get("people", []):
@@ -414,6 +420,8 @@ def plan_training(
         "budget": budget,
         "deadline": deadline,
         "options": {"time_limit_s": time_limit},
+    if plan.get("status") == "unconfirmed":
+        raise typer.Exit(code=UNCONFIRMED_EXIT)
     }
     with _client(url, key) as client:
         try:
@@ -448,6 +456,197 @@ def complete_course(
     if on:
         body["completed_on"] = on
     with _client(url, key) as client:
+def _request(method: str, path: str, url: str, key: str, **kwargs: Any) -> Any:
+    with _client(url, key) as client:
+        try:
+            return _answer(client.request(method, path, **kwargs))
+        except GatewayError as error:
+            raise _fail(error) from error
+
+
+def print_import(report: dict[str, Any]) -> None:
+    """An import report: rows read, what changed, what did not, and each bad row."""
+    console.print(
+        f"{report.get('rows_read', 0)} rows read: [green]{report.get('accepted', 0)} "
+        f"imported[/green], {report.get('unchanged', 0)} unchanged, "
+        f"{report.get('rejected_rows', 0)} rejected"
+        + (
+            f" ({report['relations_written']} relations written)"
+            if report.get("relations_written")
+            else ""
+        )
+    )
+    errors = report.get("errors", [])
+    if errors:
+        table = Table("line", "field", "reason", title="Rejected rows")
+        for item in errors:
+            table.add_row(str(item.get("line", "")), item.get("field", ""), item.get("reason", ""))
+        console.print(table)
+
+
+def _import_csv(path: str, file: Path, url: str, key: str, **params: str) -> None:
+    report = _request(
+        "POST",
+        path,
+        url,
+        key,
+        content=file.read_bytes(),
+        headers={"Content-Type": "text/csv"},
+        params={name: value for name, value in params.items() if value},
+    )
+    print_import(report)
+
+
+@people_app.command("level")
+def set_level(
+    person_id: str,
+    skill_id: str,
+    level: Annotated[int, typer.Argument(min=1, max=4, help="1 awareness .. 4 expert")],
+    source: Annotated[
+        str, typer.Option(help="self, manager, assessment, training, certificate")
+    ] = "self",
+    evidence: Annotated[str, typer.Option(help="What the level rests on")] = "",
+    valid_until: Annotated[str, typer.Option(help="YYYY-MM-DD after which it lapses")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: set a person's level in a skill."""
+    body: dict[str, Any] = {"level": level, "source": source, "evidence": evidence}
+    if valid_until:
+        body["valid_until"] = valid_until
+    saved = _request("PUT", f"/v1/people/{person_id}/skills/{skill_id}", url, key, json=body)
+    console.print(
+        f"[green]{person_id}[/green] {saved['skill_id']} at level {saved['level']} "
+        f"({saved.get('source') or source})"
+    )
+
+
+@people_app.command("history")
+def level_history(
+    person_id: str,
+    skill: Annotated[str, typer.Option(help="One skill only")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Every change of a person's levels, oldest first."""
+    params = {"skill": skill} if skill else {}
+    page = _request("GET", f"/v1/people/{person_id}/history", url, key, params=params)
+    table = Table("when", "skill", "level", "source", "by", "evidence")
+    for change in page["items"]:
+        table.add_row(
+            change["at"],
+            change["skill_id"],
+            f"{change['from_level']}→{change['to_level']}",
+            change.get("source") or "",
+            change.get("actor", ""),
+            change.get("evidence", ""),
+        )
+    console.print(table)
+
+
+@people_app.command("assignments")
+def person_assignments(person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Where a person is staffed."""
+    print_assignments(_request("GET", f"/v1/people/{person_id}/assignments", url, key)["items"])
+
+
+def print_assignments(items: list[dict[str, Any]]) -> None:
+    table = Table("outcome", "person", "role", "fte", "fit", "state")
+    for item in items:
+        table.add_row(
+            item["outcome_id"],
+            item["person_id"],
+            item["role_id"],
+            f"{item['fte']:.2f}",
+            f"{item['fit']:.2f}",
+            item.get("state") or "",
+        )
+    console.print(table)
+
+
+@outcomes_app.command("assignments")
+def outcome_assignments(outcome_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Who is staffed on an outcome."""
+    print_assignments(_request("GET", f"/v1/outcomes/{outcome_id}/assignments", url, key)["items"])
+
+
+@app.command("release")
+def release(
+    outcome_id: str, person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = ""
+) -> None:
+    """Managers: release a person's committed assignment on an outcome."""
+    _request("DELETE", f"/v1/outcomes/{outcome_id}/assignments/{person_id}", url, key)
+    console.print(f"[green]released[/green] {person_id} from {outcome_id}")
+
+
+@app.command("what-if")
+def what_if(
+    outcome_ids: Annotated[list[str], typer.Argument(help="Outcomes to staff together")],
+    level: Annotated[
+        list[str], typer.Option(help="PERSON:SKILL:LEVEL, a level raised (or lowered)")
+    ] = [],  # noqa: B006
+    remove: Annotated[list[str], typer.Option(help="A person who leaves")] = [],  # noqa: B006
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 10.0,
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Staff outcomes as if levels changed or people left; nothing is stored."""
+    changes = []
+    for text in level:
+        parts = text.split(":")
+        if len(parts) != 3 or not parts[2].isdigit():
+            raise typer.BadParameter("a level is PERSON:SKILL:LEVEL", param_hint="--level")
+        changes.append({"person_id": parts[0], "skill_id": parts[1], "level": int(parts[2])})
+    body = {
+        "outcome_ids": outcome_ids,
+        "time_limit_s": time_limit,
+        "what_if": {"level_changes": changes, "remove_person_ids": remove},
+    }
+    proposal = _request("POST", "/v1/staffing/proposals", url, key, json=body)
+    print_proposal(proposal)
+    diff = proposal.get("diff") or {}
+    for label, items in (("added", diff.get("added", [])), ("removed", diff.get("removed", []))):
+        for item in items:
+            console.print(
+                f"  {label} {item['person_id']} as {item['role_id']} in {item['outcome_id']}"
+            )
+
+
+@skills_app.command("import")
+def import_skills(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ESCO CSV file")],
+    kind: Annotated[str, typer.Option(help="skills or broader (default: from the header)")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: import ESCO's skills_en.csv or broaderRelationsSkillPillar.csv."""
+    _import_csv("/v1/imports/skills", file, url, key, kind=kind)
+
+
+@skills_app.command("relate")
+def relate_skills(
+    skill_id: str,
+    related_skill_id: str,
+    similarity: Annotated[float, typer.Argument(min=0.0, max=1.0, help="0..1; 0 removes it")],
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: relate two skills, so that each credits the other in role fit."""
+    body = {"skill_id": skill_id, "related_skill_id": related_skill_id, "similarity": similarity}
+    _request("PUT", "/v1/skill-relations", url, key, json=body)
+    console.print(f"[green]related[/green] {skill_id} and {related_skill_id} at {similarity:g}")
+
+
+@training_app.command("import-courses")
+def import_courses(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Courses CSV")],
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: import the training catalogue from CSV."""
+    _import_csv("/v1/imports/courses", file, url, key)
+
+
         try:
             plan = _answer(client.post(f"/v1/training/plans/{plan_id}/completions", json=body))
         except GatewayError as error:

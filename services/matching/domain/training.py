@@ -425,23 +425,39 @@ def _available_days(request: TrainingRequest, person_id: str) -> float:
 
 
 def _pareto(options: list[tuple[_Option, float, float]]) -> list[tuple[_Option, float, float]]:
-    """(option, gain, cost) not beaten by a cheaper option with at least the same gain."""
+    """(option, gain, cost) not beaten by a cheaper option with at least the same gain
+    on the same dates (a dearer run on other dates may be the one that fits around
+    the person's other courses)."""
     kept: list[tuple[_Option, float, float]] = []
-    best_gain = -1.0
+    best_gain: dict[tuple[date, date], float] = {}
     for entry in sorted(options, key=lambda e: (e[2], -e[1], e[0].end)):
-        if entry[1] > best_gain + 1e-12:
+        dates = (entry[0].start, entry[0].end)
+        if entry[1] > best_gain.get(dates, -1.0) + 1e-12:
             kept.append(entry)
-            best_gain = entry[1]
+            best_gain[dates] = entry[1]
     return kept
+
+
+def _runs_overlap(a: _Option, b: _Option) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def _clashes(option: _Option, taken: Iterable[_Option]) -> bool:
+    """Whether the option's run overlaps a run the person already takes: nobody
+    attends two courses on the same days."""
+    return any(_runs_overlap(option, other) for other in taken)
 
 
 def _cheapest_reach(
     by_skill: dict[str, list[tuple[_Option, float, float, float]]],
     deficit: float,
     days: float,
+    taken: Iterable[_Option] = (),
 ) -> tuple[float, list[_Option]] | None:
-    """The cheapest set of options (at most one per skill) whose gains add up to
-    `deficit` within `days` of training; entries are (option, gain, cost, days)."""
+    """The cheapest set of options (at most one per skill, no two on overlapping
+    dates, none overlapping `taken`) whose gains add up to `deficit` within
+    `days` of training; entries are (option, gain, cost, days)."""
+    busy = list(taken)
     skills = sorted(by_skill, key=lambda s: -max(e[1] for e in by_skill[s]))
     best_gain_after = [0.0] * (len(skills) + 1)
     for index in range(len(skills) - 1, -1, -1):
@@ -460,7 +476,7 @@ def _cheapest_reach(
         if index == len(skills) or best_gain_after[index] < need - 1e-9:
             return
         for option, gain, price, length in by_skill[skills[index]]:
-            if used + length <= days + 1e-9:
+            if used + length <= days + 1e-9 and not _clashes(option, [*busy, *chosen]):
                 chosen.append(option)
                 search(index + 1, need - gain, cost + price, used + length, chosen)
                 chosen.pop()
@@ -896,7 +912,7 @@ class _Greedy:
                     (option, gain, course.cost, course.duration_days)
                 )
             days = _available_days(self.prep.request, candidate.person_id)
-            reach = _cheapest_reach(by_skill, need, days - self.days_used[person])
+            reach = _cheapest_reach(by_skill, need, days - self.days_used[person], taken.values())
             if reach is None or reach[0] > self.budget + 1e-9:
                 continue
             key = (reach[0], candidate.person_id, person, reach[1])
@@ -950,7 +966,11 @@ class _Greedy:
             days = _available_days(self.prep.request, candidate.person_id)
             for option in options:
                 course = self.prep.request.courses[option.course]
-                if not self._usable(option) or self.days_used[person] + course.duration_days > days:
+                if (
+                    not self._usable(option)
+                    or self.days_used[person] + course.duration_days > days
+                    or _clashes(option, taken.values())
+                ):
                     continue
                 key = (course.cost, candidate.person_id, person, option)
                 if best is None or key[:2] < best[:2]:
@@ -1072,6 +1092,12 @@ class _Model:
             for variables in per_skill.values():
                 if len(variables) > 1:
                     self.model.add_at_most_one(variables)
+            # Nobody attends two runs on the same days: runs that overlap share a day
+            # on which one of them starts, so one clique per start day covers every pair.
+            for day in sorted({o.start for o, _ in entries}):
+                running = [v for o, v in entries if o.start <= day <= o.end]
+                if len(running) > 1:
+                    self.model.add_at_most_one(running)
             days = _available_days(request, prep.table.candidates[person].person_id)
             self.model.add(
                 sum(

@@ -17,14 +17,21 @@ import math
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
-from services.matching.domain.model import Mode, Outcome, StaffingRequest, StaffingResult
+from services.matching.domain.model import (
+    Candidate,
+    Mode,
+    Outcome,
+    StaffingRequest,
+    StaffingResult,
+)
 from services.matching.domain.training import (
     Course,
+    FitAfter,
     InvalidTrainingRequest,
     RoleProfile,
     SlotCheck,
@@ -190,6 +197,31 @@ def slot_checks(
     )
 
 
+def with_fits_after(plan: TrainingPlan, fits: Mapping[str, Mapping[str, float]]) -> TrainingPlan:
+    """The plan with the fits skills computes for its people after all their courses,
+    in place of the planner's sum of one-course gains (which overstates where two
+    courses credit the same requirement)."""
+    if not fits:
+        return plan
+    fillable = tuple(
+        replace(place, fit_after=fits[place.person_id].get(place.role_id, place.fit_after))
+        if place.person_id in fits
+        else place
+        for place in plan.fillable
+    )
+    people = tuple(
+        replace(
+            person,
+            fits_after={
+                role: fits.get(person.person_id, {}).get(role, fit)
+                for role, fit in person.fits_after.items()
+            },
+        )
+        for person in plan.people
+    )
+    return replace(plan, fillable=fillable, people=people)
+
+
 class TrainingService:
     def __init__(
         self,
@@ -253,6 +285,7 @@ class TrainingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
         )
         baseline = await run_solver(self.solver, staffing)
+        fits_after = await self._fits_after(candidates, courses, role_ids, skill_ids)
         request = TrainingRequest(
             staffing=staffing,
             courses=courses,
@@ -262,6 +295,7 @@ class TrainingService:
             available_days=dict(command.available_days),
             default_available_days=command.default_available_days or DEFAULT_AVAILABLE_DAYS,
             roles=tuple(roles),
+            fits_after=fits_after,
             time_limit_s=time_limit,
             baseline=baseline,
         )
@@ -269,7 +303,8 @@ class TrainingService:
             plan = await asyncio.to_thread(self.planner, request)
         except InvalidTrainingRequest as error:
             raise InvalidArgument.of("options", str(error)) from error
-        check = await self._check(outcomes, baseline, plan, min_fit, time_limit)
+        check, fits = await self._check(outcomes, baseline, plan, min_fit, time_limit)
+        plan = with_fits_after(plan, fits)
         planned = {p.person_id for p in plan.people}
         record = record_of_plan(
             plan,
@@ -286,6 +321,42 @@ class TrainingService:
         await self.plans.add(record)
         return record
 
+    async def _fits_after(
+        self,
+        candidates: Sequence[Candidate],
+        courses: Sequence[Course],
+        role_ids: Sequence[str],
+        skill_ids: Sequence[str],
+    ) -> tuple[FitAfter, ...]:
+        """Each person's fits after each course they may take, from skills' own fit
+        rule (neighbouring skills, essential requirements and evidence age as
+        skills weighs them): one candidate matrix per level a course leads to,
+        with that level as an override for everyone who may take it."""
+        by_target: dict[tuple[str, int], list[Course]] = {}
+        for course in courses:
+            by_target.setdefault((course.skill_id, course.to_level), []).append(course)
+        fits_after: list[FitAfter] = []
+        for (skill_id, level), group in sorted(by_target.items()):
+            takers = {
+                candidate.person_id: [
+                    course.id
+                    for course in group
+                    if course.from_level <= candidate.levels.get(skill_id, 0) < course.to_level
+                ]
+                for candidate in candidates
+            }
+            takers = {person_id: ids for person_id, ids in takers.items() if ids}
+            if not takers:
+                continue
+            overrides = [LevelOverride(person_id, skill_id, level) for person_id in takers]
+            rows = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, overrides)
+            fits_after.extend(
+                FitAfter(row.person_id, course_id, dict(row.fits))
+                for row in rows
+                for course_id in takers.get(row.person_id, ())
+            )
+        return tuple(fits_after)
+
     async def _check(
         self,
         outcomes: Sequence[Outcome],
@@ -293,18 +364,24 @@ class TrainingService:
         plan: TrainingPlan,
         min_fit: float,
         time_limit: float,
-    ) -> PlanCheckRecord:
+    ) -> tuple[PlanCheckRecord, dict[str, dict[str, float]]]:
+        """The staffing re-run, and each trained person's fits with all the plan's
+        levels at once as skills computes them."""
         changes = tuple(
             LevelOverride(person.person_id, skill_id, level)
             for person in plan.people
             for skill_id, level in sorted(person.levels_after.items())
         )
         if not changes:
-            return PlanCheckRecord(
+            record = PlanCheckRecord(
                 status=baseline.status, slots=slot_checks(baseline, baseline, plan)
             )
+            return record, {}
         role_ids, skill_ids, _ = matrix_scope(outcomes)
-        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, min_fit, changes)
+        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, changes)
+        trained_ids = {change.person_id for change in changes}
+        fits = {c.person_id: dict(c.fits) for c in candidates if c.person_id in trained_ids}
+        candidates = [c for c in candidates if max(c.fits.values(), default=0.0) >= min_fit]
         staffed, trained = apply_what_if(outcomes, candidates, WhatIfChange(level_changes=changes))
         request = StaffingRequest(
             outcomes=tuple(staffed),
@@ -315,7 +392,8 @@ class TrainingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
         )
         after = await run_solver(self.solver, request)
-        return PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
+        record = PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
+        return record, fits
 
     async def get(self, plan_id: str) -> PlanRecord:
         if not plan_id.strip():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -380,3 +381,33 @@ def test_both_planners_respect_the_maximum_sector_share() -> None:
         assert len(plan.fillable) == 2
         assert {sectors[f.person_id] for f in plan.fillable} == {Sector.PUBLIC, Sector.PRIVATE}
         assert check_plan(req, plan).holds
+
+
+def test_nobody_is_booked_on_two_runs_on_the_same_days() -> None:
+    # Ann reaches the architect slot only with both halves of the role (design and
+    # budgeting, each worth half); both courses run the same November week, so she
+    # cannot take both. Bob can take budgeting in November and design in December.
+    roles = (
+        RoleProfile("architect", (RoleRequirement("design", 4), RoleRequirement("budget", 4))),
+    )
+    december = CourseRun(date(2025, 12, 1), date(2025, 12, 5))
+    req = replace(
+        training(
+            [outcome("o1", (ARCHITECT,), start=JAN[0], end=JAN[1])],
+            [
+                person("ann", {"architect": 0.75}, levels={"design": 3, "budget": 3}),
+                person("bob", {"architect": 0.75}, levels={"design": 3, "budget": 3}),
+            ],
+            [
+                course("design-nov", "design"),
+                course("budget-nov", "budget"),
+                course("design-dec", "design", cost=150.0, runs=(december,)),
+            ],
+        ),
+        roles=roles,
+    )
+    for plan in (plan_training(req), greedy_training(req)):
+        for person_plan in plan.people:
+            runs = sorted((e.run_start, e.run_end) for e in person_plan.enrolments)
+            assert all(a[1] < b[0] for a, b in pairwise(runs)), person_plan
+        assert len(plan.fillable) == 1

@@ -1,0 +1,39 @@
+"""Records stored under an id the id rule refuses: listed and erased by an admin.
+
+Such a record was stored before the rule (services.common.identifiers); no
+ordinary route reaches it, since its id cannot be one path segment. These
+routes take the id in the body, exactly as stored.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from services.gateway.entrypoints.http.deps import Matching, RepairIds, Skills
+from services.gateway.entrypoints.http.schemas.admin import Erasure, UnreachableId
+from services.gateway.entrypoints.http.schemas.common import Page
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+
+@router.get(
+    "/unreachable-ids",
+    summary="Records stored under an id the id rule refuses, with the reason",
+)
+async def list_unreachable_ids(_: RepairIds, skills: Skills) -> Page[UnreachableId]:
+    found = await skills.list_malformed_ids()
+    return Page(items=[UnreachableId(kind=m.kind, id=m.id, reason=m.reason) for m in found])
+
+
+@router.post(
+    "/erasures",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Erase a record by its id exactly as stored (a person: record, levels, assignments)",
+)
+async def erase_by_exact_id(
+    body: Erasure, key: RepairIds, skills: Skills, matching: Matching
+) -> None:
+    # Matching first: if it fails the person still exists and the erase can be
+    # retried; skills answers 404 when no person is stored under the id.
+    await matching.forget_person(body.id, actor=key.id)
+    await skills.erase_person(body.id, actor=key.id, exact_id=True)
