@@ -136,7 +136,7 @@ def _check_rules(rules: RulesDraft, where: str, violations: Violations) -> TeamR
     violations.check(
         rules.max_sector_share is None or 0 < rules.max_sector_share <= 1,
         f"{where}.max_sector_share",
-        "must be in (0, 1], or 0 for no limit",
+        "must be in (0, 1]; leave it out for no limit",
     )
     violations.check(
         rules.min_community_members >= 0,

@@ -231,7 +231,7 @@ class SkillsService:
     async def _write_people(
         self, batch: Sequence[tuple[int, PersonImport]], summary: ImportSummary
     ) -> None:
-        refused, levels_written, _unchanged = await self.repository.import_people(
+        refused, levels_written, unchanged = await self.repository.import_people(
             batch, self._timestamp()
         )
         refused_rows = {e.row for e in refused}
