@@ -6,10 +6,7 @@ and LPS_KEY (an API key; `make up` prints one per persona).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +18,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from services.gateway.people_import import (
+    ImportInterrupted,
+    import_people_file,
+    state_path_for,
+)
+
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=True)
 outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
@@ -28,19 +31,19 @@ app.add_typer(people_app, name="people")
 app.add_typer(outcomes_app, name="outcomes")
 training_app = typer.Typer(help="Training planners: plans and completions", no_args_is_help=True)
 app.add_typer(training_app, name="training")
+skills_app = typer.Typer(help="HR: the skills catalogue", no_args_is_help=True)
+app.add_typer(skills_app, name="skills")
 console = Console()
 
 UrlOption = Annotated[str, typer.Option(envvar="LPS_URL", help="Gateway address")]
-skills_app = typer.Typer(help="HR: the skills catalogue", no_args_is_help=True)
-app.add_typer(skills_app, name="skills")
 KeyOption = Annotated[str, typer.Option(envvar="LPS_KEY", help="API key")]
 DEFAULT_URL = "http://127.0.0.1:8080"
 PEOPLE_PER_REQUEST = 200
+# A training plan the staffing re-run does not confirm: the answer came, but it is not a plan.
+UNCONFIRMED_EXIT = 3
 
 
 class GatewayError(Exception):
-# A training plan the staffing re-run does not confirm: the answer came, but it is not a plan.
-UNCONFIRMED_EXIT = 3
     def __init__(self, problem: dict[str, Any]) -> None:
         self.problem = problem
         super().__init__(problem.get("detail") or problem.get("title") or "request failed")
@@ -72,83 +75,72 @@ def _fail(error: GatewayError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def split_people_csv(text: str, people_per_batch: int) -> list[tuple[str, list[int]]]:
-    """Splits an import file into CSV batches of whole people.
-
-    Each batch keeps the header; alongside it, the original file line of each
-    batch line so that errors the gateway reports point into the user's file.
-    """
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        return []
-    rows_by_person: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
-    previous_end = reader.line_num
-    for row in reader:
-        # A quoted cell can span lines: a row starts after the previous one ends.
-        line, previous_end = previous_end + 1, reader.line_num
-        person_id = row[0] if row else ""
-        rows_by_person.setdefault(person_id, []).append((line, row))
-    batches: list[tuple[str, list[int]]] = []
-    people = list(rows_by_person.values())
-    for start in range(0, len(people), people_per_batch):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        lines = [1]
-        for rows in people[start : start + people_per_batch]:
-            for line, row in rows:
-                writer.writerow(row)
-                lines.append(line)
-        batches.append((buffer.getvalue(), lines))
-    return batches
-
-
 @people_app.command("import")
 def import_people(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="People CSV")],
+    restart: Annotated[
+        bool, typer.Option(help="Send every chunk again, even after a run that stopped part way")
+    ] = False,
     url: UrlOption = DEFAULT_URL,
     key: KeyOption = "",
 ) -> None:
-    """Import people and their levels from a CSV (one row per person and skill)."""
-    batches = split_people_csv(file.read_text(encoding="utf-8-sig"), PEOPLE_PER_REQUEST)
-    accepted = levels = 0
-    errors: list[tuple[int, str, str]] = []
+    """Import people and their levels from a CSV (one row per person and skill).
+
+    The file goes in chunks of whole people; a run that stops part way says
+    which chunk and lines it reached, and the same command resumes there.
+    """
+    state_path = state_path_for(file)
     with (
         _client(url, key) as client,
         Progress(
             TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console
         ) as progress,
     ):
-        task = progress.add_task("import", total=len(batches))
-        for body, lines in batches:
-            try:
-                report = _answer(
-                    client.post(
-                        "/v1/imports/people",
-                        content=body.encode(),
-                        headers={"Content-Type": "text/csv"},
-                    )
-                )
-            except GatewayError as error:
-                raise _fail(error) from error
-            accepted += int(report.get("accepted", 0))
-            levels += int(report.get("levels_written", 0))
-            for item in report.get("errors", []):
-                batch_line = int(item.get("line", 0))
-                original = lines[batch_line - 1] if 0 < batch_line <= len(lines) else batch_line
-                errors.append((original, str(item.get("field", "")), str(item.get("reason", ""))))
-            progress.advance(task)
-    rejected = len({line for line, _, _ in errors})
+        task = progress.add_task("import", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            state, started_at = import_people_file(
+                client,
+                file.read_text(encoding="utf-8-sig"),
+                state_path,
+                PEOPLE_PER_REQUEST,
+                restart=restart,
+                on_chunk=advance,
+                describe_failure=_problem_text,
+            )
+        except ImportInterrupted as stopped:
+            progress.stop()
+            done = stopped.state.chunks_done
+            console.print(
+                f"[red]{stopped}[/red]\n"
+                + (f"chunks 1-{done} are imported; " if done else "nothing is imported yet; ")
+                + f"run the same command again to resume at chunk {stopped.chunk_number} "
+                f"(progress is kept in {state_path.name}; --restart sends the whole file)."
+            )
+            raise typer.Exit(code=1) from None
+    if started_at > 1:
+        console.print(f"resumed at chunk {started_at} of {state.chunks}")
     console.print(
-        f"[green]{accepted} people imported[/green] ({levels} levels written), "
-        f"{rejected} rows rejected"
+        f"[green]{state.accepted} people imported[/green] ({state.levels_written} levels written), "
+        f"{state.unchanged} unchanged, {state.rejected_rows} rows rejected"
     )
-    if errors:
+    if state.errors:
         table = Table("line", "field", "reason", title="Rejected rows")
-        for line, column, reason in sorted(errors):
+        for line, column, reason in sorted(state.errors):
             table.add_row(str(line), column, reason)
         console.print(table)
+
+
+def _problem_text(response: httpx.Response) -> str:
+    try:
+        problem = response.json()
+    except ValueError:
+        return f"{response.status_code} {response.reason_phrase}"
+    text = f"{problem.get('status', response.status_code)} {problem.get('title', '')}".strip()
+    return f"{text}: {problem['detail']}" if problem.get("detail") else text
 
 
 @people_app.command("show")
@@ -247,7 +239,6 @@ def list_outcomes(url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
     console.print(table)
 
 
-    console.print(proposal.get("summary", ""), highlight=False)
 def _parse_pin(text: str) -> dict[str, str]:
     parts = text.split(":")
     if len(parts) != 3 or not all(parts):
@@ -256,9 +247,11 @@ def _parse_pin(text: str) -> dict[str, str]:
 
 
 def print_proposal(proposal: dict[str, Any]) -> None:
+    console.print(proposal.get("summary", ""), highlight=False)
     console.print(
-        f"proposal [bold]{proposal.get('id') or '(what-if)'}[/bold]: {proposal['status']}, "
-        f"objective {proposal.get('objective', 0):.1f}, gap {proposal.get('gap', 0):.2%}"
+        f"proposal [bold]{proposal.get('id') or '(what-if)'}[/bold]: {proposal['status']} "
+        f"(solver objective {proposal.get('objective', 0):.1f}, gap {proposal.get('gap', 0):.2%})",
+        style="dim",
     )
     for team in proposal.get("teams", []):
         table = Table("person", "role", "fte", "fit", "reasons", title=team["outcome_id"])
@@ -356,9 +349,6 @@ def gaps(
 
 
 def print_plan(plan: dict[str, Any], out: Console = console) -> None:
-    confirmed = bool(check.get("holds"))
-    colour = "green" if confirmed else "red"
-    out.print(f"  [{colour}]{plan.get('headline', '')}[/{colour}]", highlight=False)
     check = plan.get("check", {})
     out.print(
         f"training plan [bold]{plan['id']}[/bold]: {plan.get('status')}, "
@@ -366,6 +356,9 @@ def print_plan(plan: dict[str, Any], out: Console = console) -> None:
         f"deadline {plan.get('deadline')}, "
         f"{plan.get('completed_count', 0)}/{plan.get('enrolment_count', 0)} completed"
     )
+    confirmed = bool(check.get("holds"))
+    colour = "green" if confirmed else "red"
+    out.print(f"  [{colour}]{plan.get('headline', '')}[/{colour}]", highlight=False)
     out.print(
         f"  staffing re-run: {check.get('filled_places', 0)}/{check.get('claimed_places', 0)} "
         "claimed places filled"
@@ -420,8 +413,6 @@ def plan_training(
         "budget": budget,
         "deadline": deadline,
         "options": {"time_limit_s": time_limit},
-    if plan.get("status") == "unconfirmed":
-        raise typer.Exit(code=UNCONFIRMED_EXIT)
     }
     with _client(url, key) as client:
         try:
@@ -429,6 +420,8 @@ def plan_training(
         except GatewayError as error:
             raise _fail(error) from error
     print_plan(plan)
+    if plan.get("status") == "unconfirmed":
+        raise typer.Exit(code=UNCONFIRMED_EXIT)
 
 
 @training_app.command("show")
@@ -456,6 +449,13 @@ def complete_course(
     if on:
         body["completed_on"] = on
     with _client(url, key) as client:
+        try:
+            plan = _answer(client.post(f"/v1/training/plans/{plan_id}/completions", json=body))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_plan(plan)
+
+
 def _request(method: str, path: str, url: str, key: str, **kwargs: Any) -> Any:
     with _client(url, key) as client:
         try:
@@ -645,13 +645,6 @@ def import_courses(
 ) -> None:
     """HR: import the training catalogue from CSV."""
     _import_csv("/v1/imports/courses", file, url, key)
-
-
-        try:
-            plan = _answer(client.post(f"/v1/training/plans/{plan_id}/completions", json=body))
-        except GatewayError as error:
-            raise _fail(error) from error
-    print_plan(plan)
 
 
 def main() -> None:
