@@ -67,6 +67,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/keys"): ADMIN,
     ("DELETE", "/v1/keys/{key_id}"): ADMIN,
     ("GET", "/v1/audit"): ADMIN,
+    ("GET", "/v1/admin/unreachable-ids"): ADMIN,
+    ("POST", "/v1/admin/erasures"): ADMIN,
     ("GET", "/v1/training/courses"): ALL,
     ("POST", "/v1/training/courses"): HR,
     ("GET", "/v1/training/courses/{course_id}"): ALL,
