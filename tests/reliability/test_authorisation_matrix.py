@@ -79,6 +79,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/training/plans/{plan_id}"): READERS_OF_OUTCOMES,
     ("GET", "/v1/training/plans/{plan_id}/export"): READERS_OF_OUTCOMES,
     ("POST", "/v1/training/plans/{plan_id}/completions"): HR_OR_PLANNER,
+    ("GET", "/v1/outcomes/{outcome_id}/assignments"): READERS_OF_OUTCOMES,
+    ("GET", "/v1/people/{person_id}/assignments"): READERS_OF_OUTCOMES,
+    ("DELETE", "/v1/outcomes/{outcome_id}/assignments/{person_id}"): MANAGER,
+    ("GET", "/v1/people/{person_id}/history"): ALL,
+    ("PUT", "/v1/skill-relations"): HR,
 }
 # Served but not in the OpenAPI document; FastAPI's second docs page sits behind the keys.
 HIDDEN: dict[tuple[str, str], frozenset[str]] = {("GET", "/redoc"): ALL}

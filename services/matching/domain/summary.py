@@ -12,7 +12,8 @@ def _places(count: int) -> str:
 
 
 def _open_place(unfilled: Unfilled) -> str:
-    return f"{unfilled.count} {unfilled.role_id} in {unfilled.outcome_id}: {unfilled.reason}"
+    reason = unfilled.reason.rstrip(". ")
+    return f"{unfilled.count} {unfilled.role_id} in {unfilled.outcome_id}: {reason}"
 
 
 def summarise(result: StaffingResult) -> str:
