@@ -202,8 +202,8 @@ class SkillsClient:
         )
         return response
 
-    async def delete_course(self, course_id: str) -> None:
-        request = skills_pb2.DeleteCourseRequest(id=course_id)
+    async def delete_course(self, course_id: str, exact_id: bool = False) -> None:
+        request = skills_pb2.DeleteCourseRequest(id=course_id, exact_id=exact_id)
         await self.stub.DeleteCourse(request, timeout=self.deadlines.call_s)
 
     async def import_courses(

@@ -321,16 +321,28 @@ async def test_records_stored_under_refused_ids_are_listed_and_erased_by_an_admi
                                     assessed_at: '', valid_until: '', rank: 0}]->(s)
             """
         ).consume()
+        session.run(
+            "CREATE (:Course {id: 'c 1', title: 'Old course', kind: 'course', "
+            "skill_id: 'empathy', from_level: 0, to_level: 2, cost: 10.0, duration_days: 1.0, "
+            "capacity_per_run: 0, provider: '', description: ''})"
+        ).consume()
 
     hr = client_for(await issue_key("hr"))
     assert (await hr.get("/v1/admin/unreachable-ids")).status_code == 403
     listing = await admin.get("/v1/admin/unreachable-ids")
     assert listing.status_code == 200, listing.text
     items = listing.json()["items"]
-    assert {(i["kind"], i["id"]) for i in items} == {("person", "nc 043"), ("person", "nc/045")}
+    assert {(i["kind"], i["id"]) for i in items} == {
+        ("course", "c 1"),
+        ("person", "nc 043"),
+        ("person", "nc/045"),
+    }
     assert all(i["reason"] for i in items)
 
     erased = await admin.post("/v1/admin/erasures", json={"kind": "person", "id": "nc/045"})
+    assert erased.status_code == 204, erased.text
+
+    erased = await admin.post("/v1/admin/erasures", json={"kind": "course", "id": "c 1"})
     assert erased.status_code == 204, erased.text
 
     after = (await admin.get("/v1/admin/unreachable-ids")).json()["items"]

@@ -28,11 +28,14 @@ async def list_unreachable_ids(_: RepairIds, skills: Skills) -> Page[Unreachable
 @router.post(
     "/erasures",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Erase a record by its id exactly as stored (a person: record, levels, assignments)",
+    summary="Erase a person (record, levels, history, assignments) or a course by its id as stored",
 )
 async def erase_by_exact_id(
     body: Erasure, key: RepairIds, skills: Skills, matching: Matching
 ) -> None:
+    if body.kind == "course":
+        await skills.delete_course(body.id, exact_id=True)
+        return
     # Matching first: if it fails the person still exists and the erase can be
     # retried; skills answers 404 when no person is stored under the id.
     await matching.forget_person(body.id, actor=key.id)
