@@ -62,6 +62,8 @@ MAX_COURSE_IDS = 10_000
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_NOTE_CHARS = 2_000
+# Candidate matrices asked of skills at once when pricing each course in fit.
+FIT_QUERIES_AT_ONCE = 4
 
 
 class TrainingSkillsPort(SkillsPort, Protocol):
@@ -335,8 +337,9 @@ class TrainingService:
         by_target: dict[tuple[str, int], list[Course]] = {}
         for course in courses:
             by_target.setdefault((course.skill_id, course.to_level), []).append(course)
-        fits_after: list[FitAfter] = []
-        for (skill_id, level), group in sorted(by_target.items()):
+        side_by_side = asyncio.Semaphore(FIT_QUERIES_AT_ONCE)
+
+        async def after(skill_id: str, level: int, group: list[Course]) -> list[FitAfter]:
             takers = {
                 candidate.person_id: [
                     course.id
@@ -347,15 +350,20 @@ class TrainingService:
             }
             takers = {person_id: ids for person_id, ids in takers.items() if ids}
             if not takers:
-                continue
+                return []
             overrides = [LevelOverride(person_id, skill_id, level) for person_id in takers]
-            rows = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, overrides)
-            fits_after.extend(
+            async with side_by_side:
+                rows = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, overrides)
+            return [
                 FitAfter(row.person_id, course_id, dict(row.fits))
                 for row in rows
                 for course_id in takers.get(row.person_id, ())
-            )
-        return tuple(fits_after)
+            ]
+
+        groups = await asyncio.gather(
+            *(after(skill, level, group) for (skill, level), group in sorted(by_target.items()))
+        )
+        return tuple(fit for group in groups for fit in group)
 
     async def _check(
         self,
