@@ -15,7 +15,7 @@ from neo4j import Driver
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2
 from services.common.settings import Neo4jSettings
-from tests.integration.gateway.data import PEOPLE_HEADER, create_skill
+from tests.integration.gateway.data import OUTCOME, PEOPLE_HEADER, create_skill
 from tests.support.services import RunningGateway
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.integration]
@@ -326,6 +326,10 @@ async def test_records_stored_under_refused_ids_are_listed_and_erased_by_an_admi
             "skill_id: 'empathy', from_level: 0, to_level: 2, cost: 10.0, duration_days: 1.0, "
             "capacity_per_run: 0, provider: '', description: ''})"
         ).consume()
+    created = await admin.post("/v1/outcomes", json={**OUTCOME, "id": "o-legacy"})
+    assert created.status_code == 201, created.text
+    with neo4j_admin_driver.session(database=graph.database) as session:
+        session.run("MATCH (o:Outcome {id: 'o-legacy'}) SET o.id = 'o legacy'").consume()
 
     hr = client_for(await issue_key("hr"))
     assert (await hr.get("/v1/admin/unreachable-ids")).status_code == 403
@@ -334,6 +338,7 @@ async def test_records_stored_under_refused_ids_are_listed_and_erased_by_an_admi
     items = listing.json()["items"]
     assert {(i["kind"], i["id"]) for i in items} == {
         ("course", "c 1"),
+        ("outcome", "o legacy"),
         ("person", "nc 043"),
         ("person", "nc/045"),
     }
@@ -342,8 +347,9 @@ async def test_records_stored_under_refused_ids_are_listed_and_erased_by_an_admi
     erased = await admin.post("/v1/admin/erasures", json={"kind": "person", "id": "nc/045"})
     assert erased.status_code == 204, erased.text
 
-    erased = await admin.post("/v1/admin/erasures", json={"kind": "course", "id": "c 1"})
-    assert erased.status_code == 204, erased.text
+    for kind, stored_id in (("course", "c 1"), ("outcome", "o legacy")):
+        erased = await admin.post("/v1/admin/erasures", json={"kind": kind, "id": stored_id})
+        assert erased.status_code == 204, erased.text
 
     after = (await admin.get("/v1/admin/unreachable-ids")).json()["items"]
     assert [(i["kind"], i["id"]) for i in after] == [("person", "nc 043")]

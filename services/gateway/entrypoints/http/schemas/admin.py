@@ -112,5 +112,5 @@ class UnreachableId(BaseModel):
 class Erasure(RequestModel):
     """A record to erase, named by its id exactly as stored (GET /v1/admin/unreachable-ids)."""
 
-    kind: Literal["person", "course"]
+    kind: Literal["person", "course", "outcome"]
     id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
