@@ -104,13 +104,17 @@ class ImportReport(BaseModel):
 class UnreachableId(BaseModel):
     """A record stored under an id the id rule refuses (stored before the rule)."""
 
-    kind: str
-    id: str
-    reason: str
+    kind: str = Field(description="person, skill, role, course or outcome")
+    id: str = Field(description="The id exactly as stored")
+    reason: str = Field(description="What the id rule finds wrong with the id")
 
 
 class Erasure(RequestModel):
     """A record to erase, named by its id exactly as stored (GET /v1/admin/unreachable-ids)."""
 
-    kind: Literal["person", "course", "outcome"]
-    id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
+    kind: Literal["person", "course", "outcome"] = Field(description="What the record is")
+    id: str = Field(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        description="The id exactly as stored, even one the id rule refuses",
+    )
