@@ -244,6 +244,7 @@ def test_an_import_reports_rows_read_and_a_reimport_says_unchanged(
         hr.post("/v1/imports/people", content=PEOPLE_CSV, headers={"Content-Type": "text/csv"})
     )
     assert (again["rows_read"], again["accepted"], again["unchanged"]) == (4, 0, 4)
+    assert again["levels_written"] == 0
     # Two faults in one row are one row read.
     bad = PEOPLE_HEADER + "eve,Eve,nowhere,Council,riverside,7,100,,,\n"
     report = ok(hr.post("/v1/imports/people", content=bad, headers={"Content-Type": "text/csv"}))

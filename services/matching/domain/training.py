@@ -114,6 +114,40 @@ class FitAfter:
 
 
 @dataclass(frozen=True)
+class CourseOutcome:
+    """The level a person holds after a course, and the courses that lead there."""
+
+    skill_id: str
+    level: int
+    course_ids: tuple[str, ...]
+
+
+def override_rounds(
+    candidates: Iterable[Candidate], courses: Iterable[Course]
+) -> list[dict[str, CourseOutcome]]:
+    """What each person may hold after one course, packed in rounds of one level
+    per person: each round is one candidate matrix with overrides, so the fits
+    after every course cost as many matrices as the most courses open to one
+    person, not one per course."""
+    by_target: dict[tuple[str, int], list[Course]] = defaultdict(list)
+    for course in courses:
+        by_target[(course.skill_id, course.to_level)].append(course)
+    rounds: list[dict[str, CourseOutcome]] = []
+    for candidate in candidates:
+        taken = 0
+        for (skill_id, level), group in sorted(by_target.items()):
+            held = candidate.levels.get(skill_id, 0)
+            course_ids = tuple(c.id for c in group if c.from_level <= held < c.to_level)
+            if not course_ids:
+                continue
+            if taken == len(rounds):
+                rounds.append({})
+            rounds[taken][candidate.person_id] = CourseOutcome(skill_id, level, course_ids)
+            taken += 1
+    return rounds
+
+
+@dataclass(frozen=True)
 class RoleRequirement:
     skill_id: str
     min_level: int

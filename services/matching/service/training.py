@@ -31,12 +31,14 @@ from services.matching.domain.model import (
 )
 from services.matching.domain.training import (
     Course,
+    CourseOutcome,
     FitAfter,
     InvalidTrainingRequest,
     RoleProfile,
     SlotCheck,
     TrainingPlan,
     TrainingRequest,
+    override_rounds,
 )
 from services.matching.domain.training_plans import PlanCheckRecord, PlanRecord, record_of_plan
 from services.matching.service.ports import (
@@ -331,39 +333,27 @@ class TrainingService:
         skill_ids: Sequence[str],
     ) -> tuple[FitAfter, ...]:
         """Each person's fits after each course they may take, from skills' own fit
-        rule (neighbouring skills, essential requirements and evidence age as
-        skills weighs them): one candidate matrix per level a course leads to,
-        with that level as an override for everyone who may take it."""
-        by_target: dict[tuple[str, int], list[Course]] = {}
-        for course in courses:
-            by_target.setdefault((course.skill_id, course.to_level), []).append(course)
+        rule (neighbouring skills and evidence age as skills weighs them): one
+        candidate matrix per round of `override_rounds`, each person's level of
+        that round as an override."""
         side_by_side = asyncio.Semaphore(FIT_QUERIES_AT_ONCE)
 
-        async def after(skill_id: str, level: int, group: list[Course]) -> list[FitAfter]:
-            takers = {
-                candidate.person_id: [
-                    course.id
-                    for course in group
-                    if course.from_level <= candidate.levels.get(skill_id, 0) < course.to_level
-                ]
-                for candidate in candidates
-            }
-            takers = {person_id: ids for person_id, ids in takers.items() if ids}
-            if not takers:
-                return []
-            overrides = [LevelOverride(person_id, skill_id, level) for person_id in takers]
+        async def after(round_: Mapping[str, CourseOutcome]) -> list[FitAfter]:
+            overrides = [
+                LevelOverride(person_id, taken.skill_id, taken.level)
+                for person_id, taken in round_.items()
+            ]
             async with side_by_side:
                 rows = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, overrides)
             return [
                 FitAfter(row.person_id, course_id, dict(row.fits))
                 for row in rows
-                for course_id in takers.get(row.person_id, ())
+                if row.person_id in round_
+                for course_id in round_[row.person_id].course_ids
             ]
 
-        groups = await asyncio.gather(
-            *(after(skill, level, group) for (skill, level), group in sorted(by_target.items()))
-        )
-        return tuple(fit for group in groups for fit in group)
+        rounds = await asyncio.gather(*(after(r) for r in override_rounds(candidates, courses)))
+        return tuple(fit for found in rounds for fit in found)
 
     async def _check(
         self,

@@ -851,7 +851,8 @@ async def _import_people(
     tx: AsyncManagedTransaction, rows: list[tuple[int, PersonImport]], at: str
 ) -> tuple[list[RowError], int, int]:
     """Writes the rows whose skills all exist; returns the rows refused, the
-    levels written and how many written rows changed nothing stored."""
+    levels whose write changed something and how many written rows changed
+    nothing stored."""
     found = await _found_skills(tx, sorted({c.skill_id for _, row in rows for c in row.levels}))
     refused: list[RowError] = []
     people: list[dict[str, Any]] = []
@@ -872,14 +873,17 @@ async def _import_people(
     if people:
         result = await tx.run(_UPSERT_PEOPLE, {"people": people, "at": at})
         changed.update([r["id"] async for r in result if r["changed"]])
+    levels_written = 0
     for actor, levels in levels_by_actor.items():
         if levels:
             result = await tx.run(
                 WRITE_LEVELS, {"levels": levels, "actor": actor, "at": at, "today": at[:10]}
             )
-            changed.update([r["person_id"] async for r in result if r["changed"]])
+            written = [r["person_id"] async for r in result if r["changed"]]
+            levels_written += len(written)
+            changed.update(written)
     unchanged = sum(1 for row in people if row["id"] not in changed)
-    return refused, sum(len(levels) for levels in levels_by_actor.values()), unchanged
+    return refused, levels_written, unchanged
 
 
 async def _set_level(

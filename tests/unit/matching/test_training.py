@@ -27,6 +27,7 @@ from services.matching.domain.staffing import solve
 from services.matching.domain.training import (
     Course,
     CourseKind,
+    CourseOutcome,
     CourseRun,
     FillablePlace,
     FitAfter,
@@ -37,6 +38,7 @@ from services.matching.domain.training import (
     TrainingRequest,
     check_plan,
     greedy_training,
+    override_rounds,
     plan_training,
     trained_request,
 )
@@ -411,3 +413,27 @@ def test_nobody_is_booked_on_two_runs_on_the_same_days() -> None:
             runs = sorted((e.run_start, e.run_end) for e in person_plan.enrolments)
             assert all(a[1] < b[0] for a, b in pairwise(runs)), person_plan
         assert len(plan.fillable) == 1
+
+
+def test_fits_after_each_course_are_asked_in_rounds_of_one_level_per_person() -> None:
+    # Ann may take either welfare course (both lead to 4) and the design one; Bob
+    # (welfare 1, below both) and Cat (welfare 4 already) only the design one.
+    courses = [
+        course("welfare-a", "welfare"),
+        course("welfare-b", "welfare", cost=50.0),
+        course("design", "design", from_level=0),
+    ]
+    people = [
+        navigator_at("ann", 3),
+        person("bob", {}, levels={"welfare": 1}),
+        navigator_at("cat", 4),
+    ]
+    rounds = override_rounds(people, courses)
+    assert rounds == [
+        {
+            "ann": CourseOutcome("design", 4, ("design",)),
+            "bob": CourseOutcome("design", 4, ("design",)),
+            "cat": CourseOutcome("design", 4, ("design",)),
+        },
+        {"ann": CourseOutcome("welfare", 4, ("welfare-a", "welfare-b"))},
+    ]
