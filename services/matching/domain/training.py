@@ -187,7 +187,8 @@ class TrainingRequest:
     # person id -> working days available for training; people not named get default_days.
     available_days: dict[str, float] = field(default_factory=dict)
     default_available_days: float = 10.0
-    fits_after: tuple[FitAfter, ...] = ()
+    # None: estimate from `roles`; given (even empty), the whole truth about gains.
+    fits_after: tuple[FitAfter, ...] | None = None
     roles: tuple[RoleProfile, ...] = ()
     weights: TrainingWeights = TrainingWeights()
     # The whole call: pruning and the CP-SAT search (the baseline solve, when the
@@ -390,7 +391,8 @@ class _Gains:
     """Fit gained per role by one course, per the caller's fits or the role requirements."""
 
     def __init__(self, request: TrainingRequest) -> None:
-        self.explicit = {(f.person_id, f.course_id): f.fits for f in request.fits_after}
+        self.from_caller = request.fits_after is not None
+        self.explicit = {(f.person_id, f.course_id): f.fits for f in request.fits_after or ()}
         self.shares: dict[str, dict[str, tuple[int, float]]] = {}
         for role in request.roles:
             total = sum(r.weight for r in role.requirements)
@@ -403,7 +405,7 @@ class _Gains:
             }
 
     def gain(self, candidate: Candidate, course: Course, role_id: str) -> float:
-        if self.explicit:
+        if self.from_caller:
             fits = self.explicit.get((candidate.person_id, course.id), {})
             after = fits.get(role_id)
             if after is None:
@@ -420,7 +422,7 @@ class _Gains:
 
     def may_help(self, course: Course, role_id: str) -> bool:
         """False when the course cannot change the role's fit for anyone."""
-        if self.explicit:
+        if self.from_caller:
             return True
         return course.skill_id in self.shares.get(role_id, {})
 
@@ -534,7 +536,7 @@ def _gain_bounds(
     """Per person, the most the usable courses can add to the role's fit (one course per skill)."""
     size = len(table.candidates)
     courses = request.courses
-    if gains.explicit:
+    if gains.from_caller:
         bound = np.zeros(size, dtype=np.float64)
         best: dict[tuple[int, str], float] = {}
         usable_ids = {courses[c].id: courses[c] for c in usable}

@@ -437,3 +437,17 @@ def test_fits_after_each_course_are_asked_in_rounds_of_one_level_per_person() ->
         },
         {"ann": CourseOutcome("welfare", 4, ("welfare-a", "welfare-b"))},
     ]
+
+
+def test_fits_from_the_caller_that_name_nobody_gain_nothing() -> None:
+    # Skills found no one who may take the course: the requirement estimate must not
+    # step in and claim Ann reaches the slot (as it does when no fits are given).
+    req = training(
+        [outcome("o1", (NAVIGATOR,))],
+        [navigator_at("ann", 3)],
+        [course("welfare-4", "welfare")],
+        fits_after=(),
+    )
+    assert fillable(plan_training(req)) == set()
+    estimated = plan_training(replace(req, fits_after=None))
+    assert fillable(estimated) == {("o1", "navigator", "ann")}
