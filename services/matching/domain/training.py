@@ -462,15 +462,13 @@ def _available_days(request: TrainingRequest, person_id: str) -> float:
 
 def _pareto(options: list[tuple[_Option, float, float]]) -> list[tuple[_Option, float, float]]:
     """(option, gain, cost) not beaten by a cheaper option with at least the same gain
-    on the same dates (a dearer run on other dates may be the one that fits around
-    the person's other courses)."""
+    (`_person_options` then offers every run of a kept course)."""
     kept: list[tuple[_Option, float, float]] = []
-    best_gain: dict[tuple[date, date], float] = {}
+    best_gain = -1.0
     for entry in sorted(options, key=lambda e: (e[2], -e[1], e[0].end)):
-        dates = (entry[0].start, entry[0].end)
-        if entry[1] > best_gain.get(dates, -1.0) + 1e-12:
+        if entry[1] > best_gain + 1e-12:
             kept.append(entry)
-            best_gain[dates] = entry[1]
+            best_gain = entry[1]
     return kept
 
 
@@ -592,25 +590,24 @@ def _person_options(
             if end < before:
                 option = _Option(index, start, end)
                 by_skill.setdefault(course.skill_id, []).append((option, gain, course.cost))
-    return {
-        skill: [(o, g, c, request.courses[o.course].duration_days) for o, g, c in _pareto(entries)]
-        for skill, entries in by_skill.items()
-    }
+    # The courses worth taking, each with every run it has before `before`: a
+    # later run may be the one that does not clash with the person's other course.
+    kept: dict[str, list[tuple[_Option, float, float, float]]] = {}
+    for skill, entries in by_skill.items():
+        worth = {o.course for o, _, _ in _pareto(entries)}
+        kept[skill] = [
+            (o, g, c, request.courses[o.course].duration_days)
+            for o, g, c in entries
+            if o.course in worth
+        ]
+    return kept
 
 
 def _all_runs(
     by_skill: dict[str, list[tuple[_Option, float, float, float]]],
-    runs: list[list[tuple[date, date]]],
-    before: date,
 ) -> list[tuple[_Option, float]]:
-    """Every run (ending before `before`) of the courses kept for a person."""
-    options: list[tuple[_Option, float]] = []
-    for entries in by_skill.values():
-        for option, gain, _, _ in entries:
-            for start, end in runs[option.course]:
-                if end < before:
-                    options.append((_Option(option.course, start, end), gain))
-    return options
+    """Every run of the courses kept for a person (`_person_options` keeps them all)."""
+    return [(option, gain) for entries in by_skill.values() for option, gain, _, _ in entries]
 
 
 def _prepare(request: TrainingRequest) -> _Prepared:
@@ -708,7 +705,7 @@ def _prepare(request: TrainingRequest) -> _Prepared:
                 if reach is None:
                     continue
                 ranked.append((reach[0], float(deficit[person]), candidate.person_id, person))
-                place.candidates[person] = _all_runs(by_skill, runs, outcome.start)
+                place.candidates[person] = _all_runs(by_skill)
             ranked.sort()
             kept = {person for *_, person in ranked[:keep]}
             place.candidates = {p: o for p, o in place.candidates.items() if p in kept}
