@@ -49,6 +49,12 @@ class Unavailable(DomainError):
     """A dependency (the graph, another service) does not answer."""
 
 
+class Inconsistent(DomainError):
+    """The graph answered with what the service's own writes cannot have left there.
+
+    A real check where an `assert` would vanish under `python -O`."""
+
+
 class Violations:
     """Collects field violations so that one error names every field at fault."""
 

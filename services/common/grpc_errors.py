@@ -12,6 +12,7 @@ from services.common.errors import (
     DomainError,
     FailedPrecondition,
     FieldViolation,
+    Inconsistent,
     InvalidArgument,
     NotFound,
     Unavailable,
@@ -23,6 +24,7 @@ STATUS_OF_ERROR: dict[type[DomainError], grpc.StatusCode] = {
     AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
     FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
     Unavailable: grpc.StatusCode.UNAVAILABLE,
+    Inconsistent: grpc.StatusCode.INTERNAL,
 }
 
 

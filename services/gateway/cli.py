@@ -6,10 +6,7 @@ and LPS_KEY (an API key; `make up` prints one per persona).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +18,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from services.gateway.people_import import (
+    ImportInterrupted,
+    import_people_file,
+    state_path_for,
+)
+
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=True)
 outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
@@ -28,12 +31,16 @@ app.add_typer(people_app, name="people")
 app.add_typer(outcomes_app, name="outcomes")
 training_app = typer.Typer(help="Training planners: plans and completions", no_args_is_help=True)
 app.add_typer(training_app, name="training")
+skills_app = typer.Typer(help="HR: the skills catalogue", no_args_is_help=True)
+app.add_typer(skills_app, name="skills")
 console = Console()
 
 UrlOption = Annotated[str, typer.Option(envvar="LPS_URL", help="Gateway address")]
 KeyOption = Annotated[str, typer.Option(envvar="LPS_KEY", help="API key")]
 DEFAULT_URL = "http://127.0.0.1:8080"
 PEOPLE_PER_REQUEST = 200
+# A training plan the staffing re-run does not confirm: the answer came, but it is not a plan.
+UNCONFIRMED_EXIT = 3
 
 
 class GatewayError(Exception):
@@ -68,83 +75,72 @@ def _fail(error: GatewayError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def split_people_csv(text: str, people_per_batch: int) -> list[tuple[str, list[int]]]:
-    """Splits an import file into CSV batches of whole people.
-
-    Each batch keeps the header; alongside it, the original file line of each
-    batch line so that errors the gateway reports point into the user's file.
-    """
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        return []
-    rows_by_person: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
-    previous_end = reader.line_num
-    for row in reader:
-        # A quoted cell can span lines: a row starts after the previous one ends.
-        line, previous_end = previous_end + 1, reader.line_num
-        person_id = row[0] if row else ""
-        rows_by_person.setdefault(person_id, []).append((line, row))
-    batches: list[tuple[str, list[int]]] = []
-    people = list(rows_by_person.values())
-    for start in range(0, len(people), people_per_batch):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        lines = [1]
-        for rows in people[start : start + people_per_batch]:
-            for line, row in rows:
-                writer.writerow(row)
-                lines.append(line)
-        batches.append((buffer.getvalue(), lines))
-    return batches
-
-
 @people_app.command("import")
 def import_people(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="People CSV")],
+    restart: Annotated[
+        bool, typer.Option(help="Send every chunk again, even after a run that stopped part way")
+    ] = False,
     url: UrlOption = DEFAULT_URL,
     key: KeyOption = "",
 ) -> None:
-    """Import people and their levels from a CSV (one row per person and skill)."""
-    batches = split_people_csv(file.read_text(encoding="utf-8-sig"), PEOPLE_PER_REQUEST)
-    accepted = levels = 0
-    errors: list[tuple[int, str, str]] = []
+    """Import people and their levels from a CSV (one row per person and skill).
+
+    The file goes in chunks of whole people; a run that stops part way says
+    which chunk and lines it reached, and the same command resumes there.
+    """
+    state_path = state_path_for(file)
     with (
         _client(url, key) as client,
         Progress(
             TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console
         ) as progress,
     ):
-        task = progress.add_task("import", total=len(batches))
-        for body, lines in batches:
-            try:
-                report = _answer(
-                    client.post(
-                        "/v1/imports/people",
-                        content=body.encode(),
-                        headers={"Content-Type": "text/csv"},
-                    )
-                )
-            except GatewayError as error:
-                raise _fail(error) from error
-            accepted += int(report.get("accepted", 0))
-            levels += int(report.get("levels_written", 0))
-            for item in report.get("errors", []):
-                batch_line = int(item.get("line", 0))
-                original = lines[batch_line - 1] if 0 < batch_line <= len(lines) else batch_line
-                errors.append((original, str(item.get("field", "")), str(item.get("reason", ""))))
-            progress.advance(task)
-    rejected = len({line for line, _, _ in errors})
+        task = progress.add_task("import", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            state, started_at = import_people_file(
+                client,
+                file.read_text(encoding="utf-8-sig"),
+                state_path,
+                PEOPLE_PER_REQUEST,
+                restart=restart,
+                on_chunk=advance,
+                describe_failure=_problem_text,
+            )
+        except ImportInterrupted as stopped:
+            progress.stop()
+            done = stopped.state.chunks_done
+            console.print(
+                f"[red]{stopped}[/red]\n"
+                + (f"chunks 1-{done} are imported; " if done else "nothing is imported yet; ")
+                + f"run the same command again to resume at chunk {stopped.chunk_number} "
+                f"(progress is kept in {state_path.name}; --restart sends the whole file)."
+            )
+            raise typer.Exit(code=1) from None
+    if started_at > 1:
+        console.print(f"resumed at chunk {started_at} of {state.chunks}")
     console.print(
-        f"[green]{accepted} people imported[/green] ({levels} levels written), "
-        f"{rejected} rows rejected"
+        f"[green]{state.accepted} people imported[/green] ({state.levels_written} levels written), "
+        f"{state.unchanged} unchanged, {state.rejected_rows} rows rejected"
     )
-    if errors:
+    if state.errors:
         table = Table("line", "field", "reason", title="Rejected rows")
-        for line, column, reason in sorted(errors):
+        for line, column, reason in sorted(state.errors):
             table.add_row(str(line), column, reason)
         console.print(table)
+
+
+def _problem_text(response: httpx.Response) -> str:
+    try:
+        problem = response.json()
+    except ValueError:
+        return f"{response.status_code} {response.reason_phrase}"
+    text = f"{problem.get('status', response.status_code)} {problem.get('title', '')}".strip()
+    return f"{text}: {problem['detail']}" if problem.get("detail") else text
 
 
 @people_app.command("show")
@@ -251,9 +247,11 @@ def _parse_pin(text: str) -> dict[str, str]:
 
 
 def print_proposal(proposal: dict[str, Any]) -> None:
+    console.print(proposal.get("summary", ""), highlight=False)
     console.print(
-        f"proposal [bold]{proposal.get('id') or '(what-if)'}[/bold]: {proposal['status']}, "
-        f"objective {proposal.get('objective', 0):.1f}, gap {proposal.get('gap', 0):.2%}"
+        f"proposal [bold]{proposal.get('id') or '(what-if)'}[/bold]: {proposal['status']} "
+        f"(solver objective {proposal.get('objective', 0):.1f}, gap {proposal.get('gap', 0):.2%})",
+        style="dim",
     )
     for team in proposal.get("teams", []):
         table = Table("person", "role", "fte", "fit", "reasons", title=team["outcome_id"])
@@ -363,11 +361,12 @@ def print_plan(plan: dict[str, Any], out: Console = console) -> None:
         f"deadline {plan.get('deadline')}, "
         f"{plan.get('completed_count', 0)}/{plan.get('enrolment_count', 0)} completed"
     )
+    confirmed = bool(check.get("holds"))
+    colour = "green" if confirmed else "red"
+    out.print(f"  [{colour}]{plan.get('headline', '')}[/{colour}]", highlight=False)
     out.print(
-        f"  makes {plan.get('staffable_demand', 0):g} of {plan.get('open_demand', 0):g} "
-        "priority-weighted open demand staffable; staffing re-run "
-        + ("[green]confirms[/green]" if check.get("holds") else "[red]does not confirm[/red]")
-        + f" ({check.get('filled_places', 0)}/{check.get('claimed_places', 0)} places)"
+        f"  staffing re-run: {check.get('filled_places', 0)}/{check.get('claimed_places', 0)} "
+        "claimed places filled"
     )
     people = Table("person", "course", "skill", "level", "run", "cost", "done", title="Enrolments")
     for person in plan.get("people", []):
@@ -426,6 +425,8 @@ def plan_training(
         except GatewayError as error:
             raise _fail(error) from error
     print_plan(plan)
+    if plan.get("status") == "unconfirmed":
+        raise typer.Exit(code=UNCONFIRMED_EXIT)
 
 
 @training_app.command("show")
@@ -458,6 +459,197 @@ def complete_course(
         except GatewayError as error:
             raise _fail(error) from error
     print_plan(plan)
+
+
+def _request(method: str, path: str, url: str, key: str, **kwargs: Any) -> Any:
+    with _client(url, key) as client:
+        try:
+            return _answer(client.request(method, path, **kwargs))
+        except GatewayError as error:
+            raise _fail(error) from error
+
+
+def print_import(report: dict[str, Any]) -> None:
+    """An import report: rows read, what changed, what did not, and each bad row."""
+    console.print(
+        f"{report.get('rows_read', 0)} rows read: [green]{report.get('accepted', 0)} "
+        f"imported[/green], {report.get('unchanged', 0)} unchanged, "
+        f"{report.get('rejected_rows', 0)} rejected"
+        + (
+            f" ({report['relations_written']} relations written)"
+            if report.get("relations_written")
+            else ""
+        )
+    )
+    errors = report.get("errors", [])
+    if errors:
+        table = Table("line", "field", "reason", title="Rejected rows")
+        for item in errors:
+            table.add_row(str(item.get("line", "")), item.get("field", ""), item.get("reason", ""))
+        console.print(table)
+
+
+def _import_csv(path: str, file: Path, url: str, key: str, **params: str) -> None:
+    report = _request(
+        "POST",
+        path,
+        url,
+        key,
+        content=file.read_bytes(),
+        headers={"Content-Type": "text/csv"},
+        params={name: value for name, value in params.items() if value},
+    )
+    print_import(report)
+
+
+@people_app.command("level")
+def set_level(
+    person_id: str,
+    skill_id: str,
+    level: Annotated[int, typer.Argument(min=1, max=4, help="1 awareness .. 4 expert")],
+    source: Annotated[
+        str, typer.Option(help="self, manager, assessment, training, certificate")
+    ] = "self",
+    evidence: Annotated[str, typer.Option(help="What the level rests on")] = "",
+    valid_until: Annotated[str, typer.Option(help="YYYY-MM-DD after which it lapses")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: set a person's level in a skill."""
+    body: dict[str, Any] = {"level": level, "source": source, "evidence": evidence}
+    if valid_until:
+        body["valid_until"] = valid_until
+    saved = _request("PUT", f"/v1/people/{person_id}/skills/{skill_id}", url, key, json=body)
+    console.print(
+        f"[green]{person_id}[/green] {saved['skill_id']} at level {saved['level']} "
+        f"({saved.get('source') or source})"
+    )
+
+
+@people_app.command("history")
+def level_history(
+    person_id: str,
+    skill: Annotated[str, typer.Option(help="One skill only")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Every change of a person's levels, oldest first."""
+    params = {"skill": skill} if skill else {}
+    page = _request("GET", f"/v1/people/{person_id}/history", url, key, params=params)
+    table = Table("when", "skill", "level", "source", "by", "evidence")
+    for change in page["items"]:
+        table.add_row(
+            change["at"],
+            change["skill_id"],
+            f"{change['from_level']}→{change['to_level']}",
+            change.get("source") or "",
+            change.get("actor", ""),
+            change.get("evidence", ""),
+        )
+    console.print(table)
+
+
+@people_app.command("assignments")
+def person_assignments(person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Where a person is staffed."""
+    print_assignments(_request("GET", f"/v1/people/{person_id}/assignments", url, key)["items"])
+
+
+def print_assignments(items: list[dict[str, Any]]) -> None:
+    table = Table("outcome", "person", "role", "fte", "fit", "state")
+    for item in items:
+        table.add_row(
+            item["outcome_id"],
+            item["person_id"],
+            item["role_id"],
+            f"{item['fte']:.2f}",
+            f"{item['fit']:.2f}",
+            item.get("state") or "",
+        )
+    console.print(table)
+
+
+@outcomes_app.command("assignments")
+def outcome_assignments(outcome_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Who is staffed on an outcome."""
+    print_assignments(_request("GET", f"/v1/outcomes/{outcome_id}/assignments", url, key)["items"])
+
+
+@app.command("release")
+def release(
+    outcome_id: str, person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = ""
+) -> None:
+    """Managers: release a person's committed assignment on an outcome."""
+    _request("DELETE", f"/v1/outcomes/{outcome_id}/assignments/{person_id}", url, key)
+    console.print(f"[green]released[/green] {person_id} from {outcome_id}")
+
+
+@app.command("what-if")
+def what_if(
+    outcome_ids: Annotated[list[str], typer.Argument(help="Outcomes to staff together")],
+    level: Annotated[
+        list[str], typer.Option(help="PERSON:SKILL:LEVEL, a level raised (or lowered)")
+    ] = [],  # noqa: B006
+    remove: Annotated[list[str], typer.Option(help="A person who leaves")] = [],  # noqa: B006
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 10.0,
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Staff outcomes as if levels changed or people left; nothing is stored."""
+    changes = []
+    for text in level:
+        parts = text.split(":")
+        if len(parts) != 3 or not parts[2].isdigit():
+            raise typer.BadParameter("a level is PERSON:SKILL:LEVEL", param_hint="--level")
+        changes.append({"person_id": parts[0], "skill_id": parts[1], "level": int(parts[2])})
+    body = {
+        "outcome_ids": outcome_ids,
+        "time_limit_s": time_limit,
+        "what_if": {"level_changes": changes, "remove_person_ids": remove},
+    }
+    proposal = _request("POST", "/v1/staffing/proposals", url, key, json=body)
+    print_proposal(proposal)
+    diff = proposal.get("diff") or {}
+    for label, items in (("added", diff.get("added", [])), ("removed", diff.get("removed", []))):
+        for item in items:
+            console.print(
+                f"  {label} {item['person_id']} as {item['role_id']} in {item['outcome_id']}"
+            )
+
+
+@skills_app.command("import")
+def import_skills(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ESCO CSV file")],
+    kind: Annotated[str, typer.Option(help="skills or broader (default: from the header)")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: import ESCO's skills_en.csv or broaderRelationsSkillPillar.csv."""
+    _import_csv("/v1/imports/skills", file, url, key, kind=kind)
+
+
+@skills_app.command("relate")
+def relate_skills(
+    skill_id: str,
+    related_skill_id: str,
+    similarity: Annotated[float, typer.Argument(min=0.0, max=1.0, help="0..1; 0 removes it")],
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: relate two skills, so that each credits the other in role fit."""
+    body = {"skill_id": skill_id, "related_skill_id": related_skill_id, "similarity": similarity}
+    _request("PUT", "/v1/skill-relations", url, key, json=body)
+    console.print(f"[green]related[/green] {skill_id} and {related_skill_id} at {similarity:g}")
+
+
+@training_app.command("import-courses")
+def import_courses(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Courses CSV")],
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """HR: import the training catalogue from CSV."""
+    _import_csv("/v1/imports/courses", file, url, key)
 
 
 def main() -> None:

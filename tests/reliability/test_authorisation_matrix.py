@@ -67,6 +67,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/keys"): ADMIN,
     ("DELETE", "/v1/keys/{key_id}"): ADMIN,
     ("GET", "/v1/audit"): ADMIN,
+    ("GET", "/v1/admin/unreachable-ids"): ADMIN,
+    ("POST", "/v1/admin/erasures"): ADMIN,
     ("GET", "/v1/training/courses"): ALL,
     ("POST", "/v1/training/courses"): HR,
     ("GET", "/v1/training/courses/{course_id}"): ALL,
@@ -77,6 +79,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/training/plans/{plan_id}"): READERS_OF_OUTCOMES,
     ("GET", "/v1/training/plans/{plan_id}/export"): READERS_OF_OUTCOMES,
     ("POST", "/v1/training/plans/{plan_id}/completions"): HR_OR_PLANNER,
+    ("GET", "/v1/outcomes/{outcome_id}/assignments"): READERS_OF_OUTCOMES,
+    ("GET", "/v1/people/{person_id}/assignments"): READERS_OF_OUTCOMES,
+    ("DELETE", "/v1/outcomes/{outcome_id}/assignments/{person_id}"): MANAGER,
+    ("GET", "/v1/people/{person_id}/history"): ALL,
+    ("PUT", "/v1/skill-relations"): HR,
 }
 # Served but not in the OpenAPI document; FastAPI's second docs page sits behind the keys.
 HIDDEN: dict[tuple[str, str], frozenset[str]] = {("GET", "/redoc"): ALL}

@@ -5,7 +5,8 @@ import io
 
 from rich.console import Console
 
-from services.gateway.cli import print_plan, split_people_csv
+from services.gateway.cli import print_plan
+from services.gateway.people_import import split_people_csv
 
 HEADER = "id,name,skill_id,level\n"
 
@@ -13,7 +14,7 @@ HEADER = "id,name,skill_id,level\n"
 def test_batches_keep_every_row_of_a_person_together_and_map_lines_back() -> None:
     text = HEADER + "p1,Ann,s1,2\np2,Bo,s1,3\np1,Ann,s2,4\np3,Cy,s3,1\n"
 
-    batches = split_people_csv(text, people_per_batch=2)
+    batches = split_people_csv(text, people_per_chunk=2)
 
     assert len(batches) == 2
     first_body, first_lines = batches[0]
@@ -30,14 +31,14 @@ def test_batches_keep_every_row_of_a_person_together_and_map_lines_back() -> Non
 def test_a_quoted_multiline_cell_keeps_the_file_line_numbers_right() -> None:
     text = HEADER + 'p1,"Ann\nSmith",s1,2\np2,Bo,s1,3\n'
 
-    ((body, lines),) = split_people_csv(text, people_per_batch=10)
+    ((body, lines),) = split_people_csv(text, people_per_chunk=10)
 
     assert lines == [1, 2, 4]
     assert list(csv.reader(io.StringIO(body)))[1][1] == "Ann\nSmith"
 
 
 def test_an_empty_file_gives_no_batches() -> None:
-    assert split_people_csv("", people_per_batch=10) == []
+    assert split_people_csv("", people_per_chunk=10) == []
 
 
 def test_a_plan_prints_enrolments_the_check_and_unmet_demand() -> None:
@@ -52,6 +53,8 @@ def test_a_plan_prints_enrolments_the_check_and_unmet_demand() -> None:
         "open_demand": 8.0,
         "staffable_demand": 8.0,
         "check": {"holds": True, "claimed_places": 3, "filled_places": 3},
+        "headline": "2 enrolments for 1 person would make 8 of 8 priority-weighted open "
+        "demand staffable; the staffing re-run with their new levels confirms it.",
         "people": [
             {
                 "person_id": "bob",
@@ -95,7 +98,8 @@ def test_a_plan_prints_enrolments_the_check_and_unmet_demand() -> None:
     print_plan(plan, out)
     text = out.export_text()
     assert "plan-1" in text and "1/2 completed" in text
-    assert "confirms" in text and "(3/3 places)" in text
+    assert "re-run with their new levels confirms it" in text
+    assert "3/3 claimed places filled" in text
     assert "Advanced welfare rights" in text and "2→3" in text
     assert "0.67→1.00" in text
     assert "unreachable 2x place weaver in o2" in text

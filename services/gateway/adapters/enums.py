@@ -15,6 +15,7 @@ from services.gateway.domain.vocabulary import (
     RequirementStatus,
     Sector,
     StaffingMode,
+    TrainingPlanStatus,
 )
 
 E = TypeVar("E")
@@ -51,6 +52,14 @@ PROPOSAL_STATUS_TO_PROTO: dict[ProposalStatus, int] = {
     ProposalStatus.FEASIBLE: matching_pb2.PROPOSAL_STATUS_FEASIBLE,
     ProposalStatus.INFEASIBLE: matching_pb2.PROPOSAL_STATUS_INFEASIBLE,
     ProposalStatus.TIMED_OUT: matching_pb2.PROPOSAL_STATUS_TIMED_OUT,
+}
+
+TRAINING_PLAN_STATUS_TO_PROTO: dict[TrainingPlanStatus, int] = {
+    TrainingPlanStatus.OPTIMAL: matching_pb2.PROPOSAL_STATUS_OPTIMAL,
+    TrainingPlanStatus.FEASIBLE: matching_pb2.PROPOSAL_STATUS_FEASIBLE,
+    TrainingPlanStatus.INFEASIBLE: matching_pb2.PROPOSAL_STATUS_INFEASIBLE,
+    TrainingPlanStatus.TIMED_OUT: matching_pb2.PROPOSAL_STATUS_TIMED_OUT,
+    TrainingPlanStatus.UNCONFIRMED: matching_pb2.PROPOSAL_STATUS_UNCONFIRMED,
 }
 ASSIGNMENT_STATE_TO_PROTO: dict[AssignmentState, int] = {
     AssignmentState.PROPOSED: matching_pb2.ASSIGNMENT_STATE_PROPOSED,

@@ -94,6 +94,21 @@ class MatchingClient:
         )
         return response
 
+    async def list_assignments(
+        self, outcome_id: str = "", person_id: str = ""
+    ) -> list[matching_pb2.Assignment]:
+        request = matching_pb2.ListAssignmentsRequest(outcome_id=outcome_id, person_id=person_id)
+        response: matching_pb2.ListAssignmentsResponse = await self.stub.ListAssignments(
+            request, timeout=self.deadlines.call_s
+        )
+        return list(response.assignments)
+
+    async def release_assignment(self, outcome_id: str, person_id: str, actor: str) -> None:
+        request = matching_pb2.ReleaseAssignmentRequest(
+            outcome_id=outcome_id, person_id=person_id, actor=actor
+        )
+        await self.stub.ReleaseAssignment(request, timeout=self.deadlines.call_s)
+
     async def forget_person(self, person_id: str, actor: str) -> None:
         request = matching_pb2.ForgetPersonRequest(person_id=person_id, actor=actor)
         await self.stub.ForgetPerson(request, timeout=self.deadlines.call_s)

@@ -79,9 +79,15 @@ class SkillsClient:
         )
         return response
 
-    async def erase_person(self, person_id: str, actor: str) -> None:
-        request = skills_pb2.ErasePersonRequest(id=person_id, actor=actor)
+    async def erase_person(self, person_id: str, actor: str, exact_id: bool = False) -> None:
+        request = skills_pb2.ErasePersonRequest(id=person_id, actor=actor, exact_id=exact_id)
         await self.stub.ErasePerson(request, timeout=self.deadlines.call_s)
+
+    async def list_malformed_ids(self) -> list[skills_pb2.MalformedId]:
+        response: skills_pb2.ListMalformedIdsResponse = await self.stub.ListMalformedIds(
+            skills_pb2.ListMalformedIdsRequest(), timeout=self.deadlines.call_s
+        )
+        return list(response.ids)
 
     async def import_people(self, groups: Sequence[PersonGroup], actor: str) -> StreamSummary:
         rows = _stream(person_import_row(group, actor) for group in groups)
@@ -109,6 +115,19 @@ class SkillsClient:
             request, timeout=self.deadlines.call_s
         )
         return response
+
+    async def relate_skills(self, skill_id: str, related_skill_id: str, similarity: float) -> None:
+        request = skills_pb2.RelateSkillsRequest(
+            skill_id=skill_id, related_skill_id=related_skill_id, similarity=similarity
+        )
+        await self.stub.RelateSkills(request, timeout=self.deadlines.call_s)
+
+    async def level_history(self, person_id: str, skill_id: str) -> list[skills_pb2.LevelChange]:
+        request = skills_pb2.GetLevelHistoryRequest(person_id=person_id, skill_id=skill_id)
+        response: skills_pb2.GetLevelHistoryResponse = await self.stub.GetLevelHistory(
+            request, timeout=self.deadlines.call_s
+        )
+        return list(response.changes)
 
     async def import_esco(self, rows: Sequence[EscoRow]) -> StreamSummary:
         stream = _stream(skill_import_row(row) for row in rows)
@@ -179,8 +198,8 @@ class SkillsClient:
         )
         return response
 
-    async def delete_course(self, course_id: str) -> None:
-        request = skills_pb2.DeleteCourseRequest(id=course_id)
+    async def delete_course(self, course_id: str, exact_id: bool = False) -> None:
+        request = skills_pb2.DeleteCourseRequest(id=course_id, exact_id=exact_id)
         await self.stub.DeleteCourse(request, timeout=self.deadlines.call_s)
 
     async def import_courses(
@@ -215,6 +234,8 @@ def person_import_row(group: PersonGroup, actor: str) -> skills_pb2.PersonImport
                 common_pb2.Clearance(kind=c.kind, expires=c.expires.isoformat())
                 for c in person.clearances
             ],
+            available_from=_date_text(person.available_from),
+            available_until=_date_text(person.available_until),
         ),
         levels=[
             skills_pb2.PersonLevelInput(
@@ -222,11 +243,13 @@ def person_import_row(group: PersonGroup, actor: str) -> skills_pb2.PersonImport
                 level=level.level,
                 evidence=level.evidence,
                 source=SOURCE_TO_PROTO[level.source],  # type: ignore[arg-type]
+                assessed_at=_date_text(level.assessed_at),
                 valid_until=_date_text(level.valid_until),
             )
             for _, level in group.levels
         ],
         actor=actor,
+        keep_stored=sorted(person.kept),
     )
 
 
@@ -256,4 +279,5 @@ def stream_summary(summary: skills_pb2.ImportSummary) -> StreamSummary:
         levels_written=summary.levels_written,
         relations_written=summary.relations_written,
         failures=[RowFailure(e.row, e.id, e.field, e.reason) for e in summary.errors],
+        unchanged=summary.unchanged,
     )

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     RECORD_TRAINING = "record_training"
     MANAGE_KEYS = "manage_keys"
     READ_AUDIT = "read_audit"
+    REPAIR_IDS = "repair_ids"
 
 
 # Who may do what. Admin may do everything and is not listed.
@@ -63,6 +64,7 @@ GRANTS: dict[Permission, frozenset[Scope]] = {
     Permission.RECORD_TRAINING: frozenset({Scope.HR, Scope.PLANNER}),
     Permission.MANAGE_KEYS: frozenset(),
     Permission.READ_AUDIT: frozenset(),
+    Permission.REPAIR_IDS: frozenset(),
 }
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.common.errors import InvalidArgument
+from services.common.identifiers import MAX_ID_CHARS
 from services.gateway.domain.people_csv import RowProblem, RowReader, csv_records
 from services.gateway.domain.vocabulary import MAX_LEVEL
 
@@ -30,7 +31,6 @@ COURSE_COLUMNS = (
     "description",
 )
 REQUIRED_COLUMNS = ("id", "title", "skill_id", "to_level")
-MAX_ID_LENGTH = 128
 
 
 class CourseKind(StrEnum):
@@ -97,12 +97,12 @@ def parse_courses_csv(text: str) -> CoursesImport:
         if len(cells) > len(header):
             row.fail("", f"has {len(cells)} cells but the header has {len(header)} columns")
         course = _read_course(row)
-        earlier = seen.get(row.text("id"))
+        earlier = seen.get(row.raw("id"))
         if earlier is not None:
             row.fail("id", f"repeats the course given on line {earlier}")
         if row.problems or course is None:
             problems.extend(
-                RowProblem(line, row.text("id")[:MAX_ID_LENGTH], column, reason)
+                RowProblem(line, row.raw("id")[:MAX_ID_CHARS], column, reason)
                 for column, reason in row.problems
             )
             continue
@@ -147,17 +147,11 @@ def _runs(row: RowReader) -> tuple[CourseRun, ...]:
 
 
 def _read_course(row: RowReader) -> CourseFields | None:
-    course_id = row.text("id")
-    if not course_id:
-        row.fail("id", "is required")
-    elif len(course_id) > MAX_ID_LENGTH:
-        row.fail("id", f"is longer than {MAX_ID_LENGTH} characters")
+    course_id = row.identifier("id")
     title = row.text("title")
     if not title:
         row.fail("title", "is required")
-    skill_id = row.text("skill_id")
-    if not skill_id:
-        row.fail("skill_id", "is required")
+    skill_id = row.identifier("skill_id")
     kind_text = row.text("kind").lower() or CourseKind.COURSE.value
     kind = CourseKind.COURSE
     try:

@@ -22,6 +22,8 @@ class StreamSummary:
     levels_written: int = 0
     relations_written: int = 0
     failures: list[RowFailure] = field(default_factory=list)
+    # Rows that changed nothing stored (counted apart from `accepted`).
+    unchanged: int = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class ImportReport:
     levels_written: int
     relations_written: int
     problems: list[LineProblem]
+    # Rows accepted that changed nothing stored.
+    unchanged: int = 0
 
     @property
     def rejected_rows(self) -> int:

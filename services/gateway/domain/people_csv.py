@@ -2,6 +2,13 @@
 
 Rows are grouped by person id (in order of first appearance). A bad row is
 reported by its line in the file and left out; the person's other rows are kept.
+
+A column the file does not have changes nothing stored, nor does a number
+left empty (capacity_fte, day_rate): such fields are named in `kept` and the
+import keeps their stored values (a new person gets the defaults). Where
+empty is a value it is written: no organisation, no clearances, open-ended
+availability, no evidence, no expiry. An empty assessed_at keeps the stored
+date while the level and its evidence stay the same, else dates the level today.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.common.errors import InvalidArgument
+from services.common.identifiers import MAX_ID_CHARS, id_problem
 from services.gateway.domain.vocabulary import MAX_LEVEL, MIN_LEVEL, LevelSource, Sector
 
 PEOPLE_COLUMNS = (
@@ -25,16 +33,30 @@ PEOPLE_COLUMNS = (
     "capacity_fte",
     "day_rate",
     "clearances",
+    "available_from",
+    "available_until",
     "skill_id",
     "level",
     "evidence",
     "source",
+    "assessed_at",
     "valid_until",
 )
 REQUIRED_COLUMNS = ("id", "name", "sector", "skill_id", "level")
-PERSON_COLUMNS = PEOPLE_COLUMNS[:8]
-MAX_ID_LENGTH = 128
+PERSON_COLUMNS = PEOPLE_COLUMNS[:10]
 DEFAULT_CAPACITY_FTE = 1.0
+# Columns whose absence keeps the stored value, by the name the import sends.
+KEEPABLE_COLUMNS = {
+    "organisation": "organisation",
+    "locality": "locality",
+    "capacity_fte": "capacity_fte",
+    "day_rate": "day_rate",
+    "clearances": "clearances",
+    "available_from": "available_from",
+    "available_until": "available_until",
+    "evidence": "levels.evidence",
+    "valid_until": "levels.valid_until",
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,10 @@ class PersonFields:
     capacity_fte: float
     day_rate: float
     clearances: tuple[Clearance, ...]
+    available_from: date | None = None
+    available_until: date | None = None
+    # Fields (KEEPABLE_COLUMNS' values) this row does not carry: stored values stay.
+    kept: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,7 @@ class LevelFields:
     evidence: str
     source: LevelSource
     valid_until: date | None
+    assessed_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -149,10 +176,21 @@ class RowReader:
         self.problems: list[tuple[str, str]] = []
 
     def text(self, column: str) -> str:
+        return self.raw(column).strip()
+
+    def raw(self, column: str) -> str:
         position = self.columns.get(column)
         if position is None or position >= len(self.cells):
             return ""
-        return self.cells[position].strip()
+        return self.cells[position]
+
+    def identifier(self, column: str) -> str:
+        """An id cell, as written: the id rule refuses surrounding spaces rather than trim them."""
+        value = self.raw(column)
+        problem = id_problem(value) if value.strip() else "is required"
+        if problem is not None:
+            self.fail(column, problem)
+        return value
 
     def fail(self, column: str, reason: str) -> None:
         self.problems.append((column, reason))
@@ -191,11 +229,7 @@ def _read_row(
     groups: dict[str, PersonGroup],
     seen_levels: dict[tuple[str, str, LevelSource], int],
 ) -> list[RowProblem]:
-    person_id = row.text("id")
-    if not person_id:
-        row.fail("id", "is required")
-    elif len(person_id) > MAX_ID_LENGTH:
-        row.fail("id", f"is longer than {MAX_ID_LENGTH} characters")
+    person_id = row.identifier("id")[:MAX_ID_CHARS]
     group = groups.get(person_id)
     person: PersonFields | None = None
     if group is None or not row.person_columns_blank():
@@ -232,8 +266,16 @@ def _read_person(row: RowReader, person_id: str) -> PersonFields | None:
     capacity = row.number("capacity_fte", DEFAULT_CAPACITY_FTE, 0.0, 1.0)
     day_rate = row.number("day_rate", 0.0, 0.0, None)
     clearances = _clearances(row)
+    available_from = row.day("available_from")
+    available_until = row.day("available_until")
     if sector is None or not name:
         return None
+    kept = {
+        sent
+        for column, sent in KEEPABLE_COLUMNS.items()
+        if column not in row.columns
+        or (column in ("capacity_fte", "day_rate") and not row.text(column))
+    }
     return PersonFields(
         id=person_id,
         name=name,
@@ -243,6 +285,9 @@ def _read_person(row: RowReader, person_id: str) -> PersonFields | None:
         capacity_fte=capacity,
         day_rate=day_rate,
         clearances=clearances,
+        available_from=available_from,
+        available_until=available_until,
+        kept=frozenset(kept),
     )
 
 
@@ -270,12 +315,12 @@ def _clearances(row: RowReader) -> tuple[Clearance, ...]:
 
 
 def _read_level(row: RowReader) -> LevelFields | None:
-    skill_id = row.text("skill_id")
     level_text = row.text("level")
-    if not skill_id:
+    if not row.text("skill_id"):
         if level_text:
             row.fail("skill_id", "is required when a level is given")
         return None
+    skill_id = row.identifier("skill_id")
     level = 0
     if not level_text:
         row.fail("level", "is required when a skill is given")
@@ -295,10 +340,12 @@ def _read_level(row: RowReader) -> LevelFields | None:
         row.fail("source", f"{source_text!r} is not one of {allowed}")
         source = LevelSource.SELF
     valid_until = row.day("valid_until")
+    assessed_at = row.day("assessed_at")
     return LevelFields(
         skill_id=skill_id,
         level=level,
         evidence=row.text("evidence"),
         source=source,
         valid_until=valid_until,
+        assessed_at=assessed_at,
     )

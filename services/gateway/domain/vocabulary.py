@@ -44,6 +44,15 @@ class ProposalStatus(StrEnum):
     TIMED_OUT = "timed_out"
 
 
+class TrainingPlanStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    TIMED_OUT = "timed_out"
+    # The staffing re-run with the plan's levels does not fill what the plan claims.
+    UNCONFIRMED = "unconfirmed"
+
+
 class AssignmentState(StrEnum):
     PROPOSED = "proposed"
     COMMITTED = "committed"

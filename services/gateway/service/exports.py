@@ -36,6 +36,7 @@ class PeopleLister(Protocol):
 
 
 def person_rows(person: skills_pb2.Person) -> Iterator[list[object]]:
+    """The import's columns (PEOPLE_COLUMNS), so that an export imported again changes nothing."""
     sector = from_proto(SECTOR_TO_PROTO, person.sector)
     clearances = ";".join(f"{c.kind}:{c.expires}" for c in person.clearances)
     fields: list[object] = [
@@ -47,9 +48,11 @@ def person_rows(person: skills_pb2.Person) -> Iterator[list[object]]:
         person.capacity_fte,
         person.day_rate,
         clearances,
+        person.available_from,
+        person.available_until,
     ]
     if not person.skills:
-        yield [*fields, "", "", "", "", ""]
+        yield [*fields, "", "", "", "", "", ""]
     for skill in person.skills:
         source = from_proto(SOURCE_TO_PROTO, skill.source)
         yield [
@@ -58,6 +61,7 @@ def person_rows(person: skills_pb2.Person) -> Iterator[list[object]]:
             skill.level,
             skill.evidence,
             source.value if source else "",
+            skill.assessed_at,
             skill.valid_until,
         ]
 

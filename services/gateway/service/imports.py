@@ -45,14 +45,19 @@ async def import_people_csv(importer: PeopleImporter, text: str, actor: str) -> 
             )
         else:
             problems.append(LineProblem(0, failure.id, failure.field, failure.reason))
-    rows_read = len(parsed.problems) + sum(max(1, len(g.levels)) for g in parsed.people)
+    # A row with several faults is still one row read.
+    lines_read = {p.line for p in parsed.problems}
+    for group in parsed.people:
+        lines_read.add(group.line)
+        lines_read.update(line for line, _ in group.levels)
     return ImportReport(
         kind="people",
-        rows_read=rows_read,
+        rows_read=len(lines_read),
         accepted=summary.accepted,
         levels_written=summary.levels_written,
         relations_written=summary.relations_written,
         problems=sorted(problems, key=lambda p: (p.line, p.field)),
+        unchanged=summary.unchanged,
     )
 
 
@@ -82,4 +87,5 @@ async def import_esco_csv(importer: EscoImporter, text: str, kind: EscoFile | No
         levels_written=summary.levels_written,
         relations_written=summary.relations_written,
         problems=sorted(problems, key=lambda p: (p.line, p.field)),
+        unchanged=summary.unchanged,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from services.common.errors import FailedPrecondition, NotFound
+from services.common.errors import FailedPrecondition, Inconsistent, NotFound
 from services.matching.domain.model import (
     Assignment,
     CommittedWork,
@@ -195,7 +195,8 @@ async def _commit(
         ledger=LEDGER_ID,
     )
     sequence_record = await ledger.single()
-    assert sequence_record is not None
+    if sequence_record is None:
+        raise Inconsistent("the commit ledger returned no sequence number")
     sequence: int = sequence_record["sequence"]
     proposal = await _read_proposal(tx, proposal_id)
     if proposal is None:
@@ -229,7 +230,8 @@ async def _commit(
     )
     await updated.consume()
     committed = await _read_proposal(tx, proposal_id)
-    assert committed is not None
+    if committed is None:
+        raise Inconsistent(f"proposal {proposal_id!r} vanished while it was being committed")
     return committed
 
 

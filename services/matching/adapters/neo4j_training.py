@@ -21,7 +21,7 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.common.errors import AlreadyExists, FailedPrecondition, Inconsistent, NotFound
 from services.matching.domain.model import SolveStatus
 from services.matching.domain.training import (
     CoverageMet,
@@ -94,7 +94,8 @@ def _day(text: str | None) -> date | None:
 def _enrolment(item: Mapping[str, Any]) -> PlannedEnrolment:
     run_start = _day(item["run_start"])
     run_end = _day(item["run_end"])
-    assert run_start is not None and run_end is not None
+    if run_start is None or run_end is None:
+        raise Inconsistent(f"stored enrolment in {item['course_id']!r} lacks its run dates")
     return PlannedEnrolment(
         person_id=item["person_id"],
         course_id=item["course_id"],

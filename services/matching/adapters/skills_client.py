@@ -13,7 +13,7 @@ import grpc
 
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
-from services.common.errors import NotFound
+from services.common.errors import InvalidArgument, NotFound
 from services.common.grpc_errors import domain_error_from_rpc
 from services.common.grpc_server import insecure_channel
 from services.matching.domain.gaps import ClosePerson, GapStep
@@ -199,6 +199,24 @@ class SkillsClient:
             lambda: self.stub.ListRoles(skills_pb2.ListRolesRequest(), timeout=self.timeout_s)
         )
         return {role.id for role in response.roles}
+
+    async def known_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
+        semaphore = asyncio.Semaphore(MAX_CONCURRENT_CALLS)
+
+        async def known(skill_id: str) -> bool:
+            async with semaphore:
+                try:
+                    await self._call(
+                        lambda: self.stub.GetSkill(
+                            skills_pb2.GetSkillRequest(id=skill_id), timeout=self.timeout_s
+                        )
+                    )
+                except (NotFound, InvalidArgument):
+                    return False
+                return True
+
+        found = await asyncio.gather(*(known(skill_id) for skill_id in skill_ids))
+        return {skill_id for skill_id, held in zip(skill_ids, found, strict=True) if held}
 
     async def candidate_matrix(
         self,

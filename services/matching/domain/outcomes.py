@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.common.errors import Violations
+from services.common.identifiers import id_problem
 from services.matching.domain.model import (
     LocalityRule,
     Outcome,
@@ -41,8 +42,8 @@ class CoverageDraft:
 @dataclass(frozen=True)
 class RulesDraft:
     min_sectors: int = 0
-    # 0 means no limit, as on the wire.
-    max_sector_share: float = 0.0
+    # None: no limit (absent on the wire).
+    max_sector_share: float | None = None
     min_community_members: int = 0
     locality: LocalityRule = LocalityRule.ANY
     exclude_commissioned_organisation: bool = False
@@ -78,10 +79,10 @@ def _parse_date(text: str, where: str, violations: Violations) -> date | None:
 
 
 def _check_id(value: str, where: str, violations: Violations) -> None:
-    if not value.strip():
-        violations.add(where, "is required")
-    elif len(value) > MAX_ID_LENGTH:
-        violations.add(where, f"is longer than {MAX_ID_LENGTH} characters")
+    """The id rule of services.common.identifiers."""
+    problem = id_problem(value) if value.strip() else "is required"
+    if problem is not None:
+        violations.add(where, problem)
 
 
 def _check_slots(
@@ -107,13 +108,18 @@ def _check_slots(
 
 
 def _check_coverage(
-    coverage: tuple[CoverageDraft, ...], prefix: str, violations: Violations
+    coverage: tuple[CoverageDraft, ...],
+    known_skill_ids: Collection[str] | None,
+    prefix: str,
+    violations: Violations,
 ) -> None:
     seen: set[tuple[str, int]] = set()
     for index, item in enumerate(coverage):
         where = f"{prefix}.skill_coverage[{index}]"
         if not item.skill_id.strip():
             violations.add(f"{where}.skill_id", "is required")
+        elif known_skill_ids is not None and item.skill_id not in known_skill_ids:
+            violations.add(f"{where}.skill_id", f"unknown skill {item.skill_id!r}")
         elif (item.skill_id, item.min_level) in seen:
             violations.add(f"{where}.skill_id", f"{item.skill_id!r} at this level is repeated")
         seen.add((item.skill_id, item.min_level))
@@ -128,9 +134,9 @@ def _check_coverage(
 def _check_rules(rules: RulesDraft, where: str, violations: Violations) -> TeamRules:
     violations.check(rules.min_sectors >= 0, f"{where}.min_sectors", "must not be negative")
     violations.check(
-        0 <= rules.max_sector_share <= 1,
+        rules.max_sector_share is None or 0 < rules.max_sector_share <= 1,
         f"{where}.max_sector_share",
-        "must be in (0, 1], or 0 for no limit",
+        "must be in (0, 1]; leave it out for no limit",
     )
     violations.check(
         rules.min_community_members >= 0,
@@ -139,7 +145,7 @@ def _check_rules(rules: RulesDraft, where: str, violations: Violations) -> TeamR
     )
     return TeamRules(
         min_sectors=rules.min_sectors,
-        max_sector_share=rules.max_sector_share or None,
+        max_sector_share=rules.max_sector_share,
         min_community_members=rules.min_community_members,
         locality=rules.locality,
         exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
@@ -155,9 +161,15 @@ def rules_from_draft(rules: RulesDraft, where: str) -> TeamRules:
 
 
 def validate_outcome(
-    draft: OutcomeDraft, known_role_ids: Collection[str], prefix: str = "outcome"
+    draft: OutcomeDraft,
+    known_role_ids: Collection[str],
+    prefix: str = "outcome",
+    known_skill_ids: Collection[str] | None = None,
 ) -> Outcome:
-    """The outcome the draft describes; InvalidArgument naming every field at fault."""
+    """The outcome the draft describes; InvalidArgument naming every field at fault.
+
+    `known_skill_ids`: the skills of the catalogue among those the coverage rules
+    name (None: not checked)."""
     violations = Violations()
     _check_id(draft.id, f"{prefix}.id", violations)
     violations.check(bool(draft.title.strip()), f"{prefix}.title", "is required")
@@ -173,7 +185,7 @@ def validate_outcome(
     if start is not None and end is not None and start > end:
         violations.add(f"{prefix}.end", f"ends ({end}) before it starts ({start})")
     _check_slots(draft.slots, known_role_ids, prefix, violations)
-    _check_coverage(draft.skill_coverage, prefix, violations)
+    _check_coverage(draft.skill_coverage, known_skill_ids, prefix, violations)
     rules = _check_rules(draft.rules, f"{prefix}.rules", violations)
     violations.raise_if_any()
     assert start is not None and end is not None

@@ -114,6 +114,40 @@ class FitAfter:
 
 
 @dataclass(frozen=True)
+class CourseOutcome:
+    """The level a person holds after a course, and the courses that lead there."""
+
+    skill_id: str
+    level: int
+    course_ids: tuple[str, ...]
+
+
+def override_rounds(
+    candidates: Iterable[Candidate], courses: Iterable[Course]
+) -> list[dict[str, CourseOutcome]]:
+    """What each person may hold after one course, packed in rounds of one level
+    per person: each round is one candidate matrix with overrides, so the fits
+    after every course cost as many matrices as the most courses open to one
+    person, not one per course."""
+    by_target: dict[tuple[str, int], list[Course]] = defaultdict(list)
+    for course in courses:
+        by_target[(course.skill_id, course.to_level)].append(course)
+    rounds: list[dict[str, CourseOutcome]] = []
+    for candidate in candidates:
+        taken = 0
+        for (skill_id, level), group in sorted(by_target.items()):
+            held = candidate.levels.get(skill_id, 0)
+            course_ids = tuple(c.id for c in group if c.from_level <= held < c.to_level)
+            if not course_ids:
+                continue
+            if taken == len(rounds):
+                rounds.append({})
+            rounds[taken][candidate.person_id] = CourseOutcome(skill_id, level, course_ids)
+            taken += 1
+    return rounds
+
+
+@dataclass(frozen=True)
 class RoleRequirement:
     skill_id: str
     min_level: int
@@ -153,7 +187,8 @@ class TrainingRequest:
     # person id -> working days available for training; people not named get default_days.
     available_days: dict[str, float] = field(default_factory=dict)
     default_available_days: float = 10.0
-    fits_after: tuple[FitAfter, ...] = ()
+    # None: estimate from `roles`; given (even empty), the whole truth about gains.
+    fits_after: tuple[FitAfter, ...] | None = None
     roles: tuple[RoleProfile, ...] = ()
     weights: TrainingWeights = TrainingWeights()
     # The whole call: pruning and the CP-SAT search (the baseline solve, when the
@@ -356,7 +391,8 @@ class _Gains:
     """Fit gained per role by one course, per the caller's fits or the role requirements."""
 
     def __init__(self, request: TrainingRequest) -> None:
-        self.explicit = {(f.person_id, f.course_id): f.fits for f in request.fits_after}
+        self.from_caller = request.fits_after is not None
+        self.explicit = {(f.person_id, f.course_id): f.fits for f in request.fits_after or ()}
         self.shares: dict[str, dict[str, tuple[int, float]]] = {}
         for role in request.roles:
             total = sum(r.weight for r in role.requirements)
@@ -369,7 +405,7 @@ class _Gains:
             }
 
     def gain(self, candidate: Candidate, course: Course, role_id: str) -> float:
-        if self.explicit:
+        if self.from_caller:
             fits = self.explicit.get((candidate.person_id, course.id), {})
             after = fits.get(role_id)
             if after is None:
@@ -386,7 +422,7 @@ class _Gains:
 
     def may_help(self, course: Course, role_id: str) -> bool:
         """False when the course cannot change the role's fit for anyone."""
-        if self.explicit:
+        if self.from_caller:
             return True
         return course.skill_id in self.shares.get(role_id, {})
 
@@ -425,7 +461,8 @@ def _available_days(request: TrainingRequest, person_id: str) -> float:
 
 
 def _pareto(options: list[tuple[_Option, float, float]]) -> list[tuple[_Option, float, float]]:
-    """(option, gain, cost) not beaten by a cheaper option with at least the same gain."""
+    """(option, gain, cost) not beaten by a cheaper option with at least the same gain
+    (`_person_options` then offers every run of a kept course)."""
     kept: list[tuple[_Option, float, float]] = []
     best_gain = -1.0
     for entry in sorted(options, key=lambda e: (e[2], -e[1], e[0].end)):
@@ -435,13 +472,26 @@ def _pareto(options: list[tuple[_Option, float, float]]) -> list[tuple[_Option, 
     return kept
 
 
+def _runs_overlap(a: _Option, b: _Option) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def _clashes(option: _Option, taken: Iterable[_Option]) -> bool:
+    """Whether the option's run overlaps a run the person already takes: nobody
+    attends two courses on the same days."""
+    return any(_runs_overlap(option, other) for other in taken)
+
+
 def _cheapest_reach(
     by_skill: dict[str, list[tuple[_Option, float, float, float]]],
     deficit: float,
     days: float,
+    taken: Iterable[_Option] = (),
 ) -> tuple[float, list[_Option]] | None:
-    """The cheapest set of options (at most one per skill) whose gains add up to
-    `deficit` within `days` of training; entries are (option, gain, cost, days)."""
+    """The cheapest set of options (at most one per skill, no two on overlapping
+    dates, none overlapping `taken`) whose gains add up to `deficit` within
+    `days` of training; entries are (option, gain, cost, days)."""
+    busy = list(taken)
     skills = sorted(by_skill, key=lambda s: -max(e[1] for e in by_skill[s]))
     best_gain_after = [0.0] * (len(skills) + 1)
     for index in range(len(skills) - 1, -1, -1):
@@ -460,7 +510,7 @@ def _cheapest_reach(
         if index == len(skills) or best_gain_after[index] < need - 1e-9:
             return
         for option, gain, price, length in by_skill[skills[index]]:
-            if used + length <= days + 1e-9:
+            if used + length <= days + 1e-9 and not _clashes(option, [*busy, *chosen]):
                 chosen.append(option)
                 search(index + 1, need - gain, cost + price, used + length, chosen)
                 chosen.pop()
@@ -484,7 +534,7 @@ def _gain_bounds(
     """Per person, the most the usable courses can add to the role's fit (one course per skill)."""
     size = len(table.candidates)
     courses = request.courses
-    if gains.explicit:
+    if gains.from_caller:
         bound = np.zeros(size, dtype=np.float64)
         best: dict[tuple[int, str], float] = {}
         usable_ids = {courses[c].id: courses[c] for c in usable}
@@ -540,25 +590,24 @@ def _person_options(
             if end < before:
                 option = _Option(index, start, end)
                 by_skill.setdefault(course.skill_id, []).append((option, gain, course.cost))
-    return {
-        skill: [(o, g, c, request.courses[o.course].duration_days) for o, g, c in _pareto(entries)]
-        for skill, entries in by_skill.items()
-    }
+    # The courses worth taking, each with every run it has before `before`: a
+    # later run may be the one that does not clash with the person's other course.
+    kept: dict[str, list[tuple[_Option, float, float, float]]] = {}
+    for skill, entries in by_skill.items():
+        worth = {o.course for o, _, _ in _pareto(entries)}
+        kept[skill] = [
+            (o, g, c, request.courses[o.course].duration_days)
+            for o, g, c in entries
+            if o.course in worth
+        ]
+    return kept
 
 
 def _all_runs(
     by_skill: dict[str, list[tuple[_Option, float, float, float]]],
-    runs: list[list[tuple[date, date]]],
-    before: date,
 ) -> list[tuple[_Option, float]]:
-    """Every run (ending before `before`) of the courses kept for a person."""
-    options: list[tuple[_Option, float]] = []
-    for entries in by_skill.values():
-        for option, gain, _, _ in entries:
-            for start, end in runs[option.course]:
-                if end < before:
-                    options.append((_Option(option.course, start, end), gain))
-    return options
+    """Every run of the courses kept for a person (`_person_options` keeps them all)."""
+    return [(option, gain) for entries in by_skill.values() for option, gain, _, _ in entries]
 
 
 def _prepare(request: TrainingRequest) -> _Prepared:
@@ -656,7 +705,7 @@ def _prepare(request: TrainingRequest) -> _Prepared:
                 if reach is None:
                     continue
                 ranked.append((reach[0], float(deficit[person]), candidate.person_id, person))
-                place.candidates[person] = _all_runs(by_skill, runs, outcome.start)
+                place.candidates[person] = _all_runs(by_skill)
             ranked.sort()
             kept = {person for *_, person in ranked[:keep]}
             place.candidates = {p: o for p, o in place.candidates.items() if p in kept}
@@ -896,7 +945,7 @@ class _Greedy:
                     (option, gain, course.cost, course.duration_days)
                 )
             days = _available_days(self.prep.request, candidate.person_id)
-            reach = _cheapest_reach(by_skill, need, days - self.days_used[person])
+            reach = _cheapest_reach(by_skill, need, days - self.days_used[person], taken.values())
             if reach is None or reach[0] > self.budget + 1e-9:
                 continue
             key = (reach[0], candidate.person_id, person, reach[1])
@@ -950,7 +999,11 @@ class _Greedy:
             days = _available_days(self.prep.request, candidate.person_id)
             for option in options:
                 course = self.prep.request.courses[option.course]
-                if not self._usable(option) or self.days_used[person] + course.duration_days > days:
+                if (
+                    not self._usable(option)
+                    or self.days_used[person] + course.duration_days > days
+                    or _clashes(option, taken.values())
+                ):
                     continue
                 key = (course.cost, candidate.person_id, person, option)
                 if best is None or key[:2] < best[:2]:
@@ -1072,6 +1125,12 @@ class _Model:
             for variables in per_skill.values():
                 if len(variables) > 1:
                     self.model.add_at_most_one(variables)
+            # Nobody attends two runs on the same days: runs that overlap share a day
+            # on which one of them starts, so one clique per start day covers every pair.
+            for day in sorted({o.start for o, _ in entries}):
+                running = [v for o, v in entries if o.start <= day <= o.end]
+                if len(running) > 1:
+                    self.model.add_at_most_one(running)
             days = _available_days(request, prep.table.candidates[person].person_id)
             self.model.add(
                 sum(

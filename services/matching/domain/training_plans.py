@@ -81,6 +81,42 @@ class PlanRecord:
     check: PlanCheckRecord
 
     @property
+    def confirmed(self) -> bool:
+        """Whether the staffing re-run fills every place the plan claims."""
+        return self.check.holds
+
+    @property
+    def headline(self) -> str:
+        """What the plan achieves, in words, and whether staffing confirms it."""
+        if self.open_demand <= 0:
+            return "Nothing to plan for: staffing leaves no demand of these outcomes open."
+        enrolments = len(self.enrolments)
+        if enrolments == 0:
+            return (
+                f"No training within the budget and the deadline makes any of the "
+                f"{self.open_demand:g} priority-weighted open demand staffable."
+            )
+        claim = (
+            f"{enrolments} {_plural(enrolments, 'enrolment')} for {len(self.people)} "
+            f"{_plural(len(self.people), 'person', 'people')} would make "
+            f"{self.staffable_demand:g} of {self.open_demand:g} priority-weighted open "
+            "demand staffable"
+        )
+        check = self.check
+        if check.holds:
+            return f"{claim}; the staffing re-run with their new levels confirms it."
+        short = ", ".join(
+            f"{s.role_id} in {s.outcome_id} ({s.filled} of {s.claimed})"
+            for s in check.slots
+            if s.filled < s.claimed
+        )
+        return (
+            f"NOT CONFIRMED: {claim}, but the staffing re-run with the plan's levels fills "
+            f"only {check.filled_places} of the {check.claimed_places} places it claims "
+            f"(short: {short})."
+        )
+
+    @property
     def enrolments(self) -> tuple[PlannedEnrolment, ...]:
         return tuple(e for p in self.people for e in p.enrolments)
 
@@ -112,6 +148,10 @@ class PlanRecord:
             for person in self.people
             for skill_id, level in sorted(person.levels_after.items())
         ]
+
+
+def _plural(count: int, one: str, many: str = "") -> str:
+    return one if count == 1 else (many or f"{one}s")
 
 
 def record_of_plan(

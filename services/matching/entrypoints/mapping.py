@@ -24,6 +24,7 @@ from services.matching.domain.outcomes import (
     rules_from_draft,
 )
 from services.matching.domain.proposals import AssignmentRecord, AssignmentState
+from services.matching.domain.summary import summarise
 from services.matching.service.ports import LevelOverride
 from services.matching.service.staffing import ProposalView, ProposeCommand, WhatIfChange
 
@@ -60,7 +61,7 @@ PROTO_OF_SECTOR: dict[Sector, int] = {
 def rules_draft_from(rules: matching_pb2.TeamRules) -> RulesDraft:
     return RulesDraft(
         min_sectors=rules.min_sectors,
-        max_sector_share=rules.max_sector_share,
+        max_sector_share=rules.max_sector_share if rules.HasField("max_sector_share") else None,
         min_community_members=rules.min_community_members,
         locality=LOCALITY_OF_PROTO.get(rules.locality, LocalityRule.ANY),
         exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
@@ -120,7 +121,7 @@ def outcome_to_proto(outcome: Outcome) -> matching_pb2.Outcome:
         ],
         rules=matching_pb2.TeamRules(
             min_sectors=rules.min_sectors,
-            max_sector_share=rules.max_sector_share or 0.0,
+            max_sector_share=rules.max_sector_share,
             min_community_members=rules.min_community_members,
             locality=PROTO_OF_LOCALITY[rules.locality],  # type: ignore[arg-type]
             exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
@@ -129,12 +130,15 @@ def outcome_to_proto(outcome: Outcome) -> matching_pb2.Outcome:
 
 
 def weights_from(weights: matching_pb2.ObjectiveWeights) -> ObjectiveWeights:
+    """A weight the caller sets counts as given, 0 included; an absent one is the default."""
     defaults = ObjectiveWeights()
     return ObjectiveWeights(
-        fit=weights.fit or defaults.fit,
-        cost=weights.cost or defaults.cost,
-        locality=weights.locality or defaults.locality,
-        unfilled_penalty=weights.unfilled_penalty or defaults.unfilled_penalty,
+        fit=weights.fit if weights.HasField("fit") else defaults.fit,
+        cost=weights.cost if weights.HasField("cost") else defaults.cost,
+        locality=weights.locality if weights.HasField("locality") else defaults.locality,
+        unfilled_penalty=weights.unfilled_penalty
+        if weights.HasField("unfilled_penalty")
+        else defaults.unfilled_penalty,
     )
 
 
@@ -232,6 +236,7 @@ def proposal_to_proto(view: ProposalView) -> matching_pb2.Proposal:
             )
             for p in result.pools
         ],
+        summary=summarise(result),
     )
     if view.diff is not None:
         diff = view.diff

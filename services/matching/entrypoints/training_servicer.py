@@ -33,7 +33,10 @@ def plan_to_proto(record: PlanRecord) -> matching_pb2.TrainingPlan:
     enrolments = record.enrolments
     return matching_pb2.TrainingPlan(
         id=record.id,
-        status=PROTO_OF_STATUS[record.status],  # type: ignore[arg-type]
+        status=PROTO_OF_STATUS[record.status]  # type: ignore[arg-type]
+        if record.confirmed
+        else matching_pb2.PROPOSAL_STATUS_UNCONFIRMED,
+        headline=record.headline,
         outcome_ids=list(record.outcome_ids),
         budget=record.budget,
         deadline=record.deadline.isoformat(),

@@ -33,7 +33,9 @@ class OutcomeService:
         self.skills = skills
 
     async def _validated(self, draft: OutcomeDraft) -> Outcome:
-        return validate_outcome(draft, await self.skills.role_ids())
+        named = sorted({c.skill_id for c in draft.skill_coverage if c.skill_id.strip()})
+        known = await self.skills.known_skill_ids(named) if named else set()
+        return validate_outcome(draft, await self.skills.role_ids(), known_skill_ids=known)
 
     async def create(self, draft: OutcomeDraft) -> Outcome:
         outcome = await self._validated(draft)

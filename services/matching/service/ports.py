@@ -74,6 +74,10 @@ class StaffingRepository(Protocol):
 class SkillsPort(Protocol):
     async def role_ids(self) -> set[str]: ...
 
+    async def known_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
+        """Those of the skills named that the catalogue holds."""
+        ...
+
     async def candidate_matrix(
         self,
         role_ids: Sequence[str],

@@ -17,19 +17,28 @@ import math
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
-from services.matching.domain.model import Mode, Outcome, StaffingRequest, StaffingResult
+from services.matching.domain.model import (
+    Candidate,
+    Mode,
+    Outcome,
+    StaffingRequest,
+    StaffingResult,
+)
 from services.matching.domain.training import (
     Course,
+    CourseOutcome,
+    FitAfter,
     InvalidTrainingRequest,
     RoleProfile,
     SlotCheck,
     TrainingPlan,
     TrainingRequest,
+    override_rounds,
 )
 from services.matching.domain.training_plans import PlanCheckRecord, PlanRecord, record_of_plan
 from services.matching.service.ports import (
@@ -55,6 +64,8 @@ MAX_COURSE_IDS = 10_000
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_NOTE_CHARS = 2_000
+# Candidate matrices asked of skills at once when pricing each course in fit.
+FIT_QUERIES_AT_ONCE = 4
 
 
 class TrainingSkillsPort(SkillsPort, Protocol):
@@ -190,6 +201,31 @@ def slot_checks(
     )
 
 
+def with_fits_after(plan: TrainingPlan, fits: Mapping[str, Mapping[str, float]]) -> TrainingPlan:
+    """The plan with the fits skills computes for its people after all their courses,
+    in place of the planner's sum of one-course gains (which overstates where two
+    courses credit the same requirement)."""
+    if not fits:
+        return plan
+    fillable = tuple(
+        replace(place, fit_after=fits[place.person_id].get(place.role_id, place.fit_after))
+        if place.person_id in fits
+        else place
+        for place in plan.fillable
+    )
+    people = tuple(
+        replace(
+            person,
+            fits_after={
+                role: fits.get(person.person_id, {}).get(role, fit)
+                for role, fit in person.fits_after.items()
+            },
+        )
+        for person in plan.people
+    )
+    return replace(plan, fillable=fillable, people=people)
+
+
 class TrainingService:
     def __init__(
         self,
@@ -253,6 +289,7 @@ class TrainingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
         )
         baseline = await run_solver(self.solver, staffing)
+        fits_after = await self._fits_after(candidates, courses, role_ids, skill_ids)
         request = TrainingRequest(
             staffing=staffing,
             courses=courses,
@@ -262,6 +299,7 @@ class TrainingService:
             available_days=dict(command.available_days),
             default_available_days=command.default_available_days or DEFAULT_AVAILABLE_DAYS,
             roles=tuple(roles),
+            fits_after=fits_after,
             time_limit_s=time_limit,
             baseline=baseline,
         )
@@ -269,7 +307,8 @@ class TrainingService:
             plan = await asyncio.to_thread(self.planner, request)
         except InvalidTrainingRequest as error:
             raise InvalidArgument.of("options", str(error)) from error
-        check = await self._check(outcomes, baseline, plan, min_fit, time_limit)
+        check, fits = await self._check(outcomes, baseline, plan, min_fit, time_limit)
+        plan = with_fits_after(plan, fits)
         planned = {p.person_id for p in plan.people}
         record = record_of_plan(
             plan,
@@ -286,6 +325,36 @@ class TrainingService:
         await self.plans.add(record)
         return record
 
+    async def _fits_after(
+        self,
+        candidates: Sequence[Candidate],
+        courses: Sequence[Course],
+        role_ids: Sequence[str],
+        skill_ids: Sequence[str],
+    ) -> tuple[FitAfter, ...]:
+        """Each person's fits after each course they may take, from skills' own fit
+        rule (neighbouring skills and evidence age as skills weighs them): one
+        candidate matrix per round of `override_rounds`, each person's level of
+        that round as an override."""
+        side_by_side = asyncio.Semaphore(FIT_QUERIES_AT_ONCE)
+
+        async def after(round_: Mapping[str, CourseOutcome]) -> list[FitAfter]:
+            overrides = [
+                LevelOverride(person_id, taken.skill_id, taken.level)
+                for person_id, taken in round_.items()
+            ]
+            async with side_by_side:
+                rows = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, overrides)
+            return [
+                FitAfter(row.person_id, course_id, dict(row.fits))
+                for row in rows
+                if row.person_id in round_
+                for course_id in round_[row.person_id].course_ids
+            ]
+
+        rounds = await asyncio.gather(*(after(r) for r in override_rounds(candidates, courses)))
+        return tuple(fit for found in rounds for fit in found)
+
     async def _check(
         self,
         outcomes: Sequence[Outcome],
@@ -293,18 +362,24 @@ class TrainingService:
         plan: TrainingPlan,
         min_fit: float,
         time_limit: float,
-    ) -> PlanCheckRecord:
+    ) -> tuple[PlanCheckRecord, dict[str, dict[str, float]]]:
+        """The staffing re-run, and each trained person's fits with all the plan's
+        levels at once as skills computes them."""
         changes = tuple(
             LevelOverride(person.person_id, skill_id, level)
             for person in plan.people
             for skill_id, level in sorted(person.levels_after.items())
         )
         if not changes:
-            return PlanCheckRecord(
+            record = PlanCheckRecord(
                 status=baseline.status, slots=slot_checks(baseline, baseline, plan)
             )
+            return record, {}
         role_ids, skill_ids, _ = matrix_scope(outcomes)
-        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, min_fit, changes)
+        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, changes)
+        trained_ids = {change.person_id for change in changes}
+        fits = {c.person_id: dict(c.fits) for c in candidates if c.person_id in trained_ids}
+        candidates = [c for c in candidates if max(c.fits.values(), default=0.0) >= min_fit]
         staffed, trained = apply_what_if(outcomes, candidates, WhatIfChange(level_changes=changes))
         request = StaffingRequest(
             outcomes=tuple(staffed),
@@ -315,7 +390,8 @@ class TrainingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
         )
         after = await run_solver(self.solver, request)
-        return PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
+        record = PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
+        return record, fits
 
     async def get(self, plan_id: str) -> PlanRecord:
         if not plan_id.strip():

@@ -26,6 +26,7 @@ from neo4j.exceptions import ConstraintError
 from services.common.errors import AlreadyExists, NotFound, Violations
 from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import (
+    KEEPABLE_PERSON_FIELDS,
     SOURCE_RANK,
     Clearance,
     LevelChange,
@@ -124,38 +125,83 @@ _ALL_CLAIMS: LiteralString = """
  [s.id, h.level, h.source, h.evidence, h.assessed_by, h.assessed_at, h.valid_until]] AS claims
 """
 
+# `properties` are the fields a row carries; `on_create` the ones it does not
+# (an import's absent columns), written only when the person is new, so that
+# what a file leaves out keeps its stored value. A row that changes nothing
+# leaves updated_by/updated_at alone and returns changed = false.
 _UPSERT_PEOPLE: LiteralString = """
 UNWIND $people AS row
 MERGE (p:Person {id: row.id})
+  ON CREATE SET p += row.on_create
+WITH p, row,
+     [k IN keys(row.properties) WHERE p[k] IS NULL OR p[k] <> row.properties[k]] AS changed
 SET p += row.properties
-WITH p, row
+SET p.updated_by = CASE WHEN size(changed) > 0 THEN row.actor ELSE p.updated_by END,
+    p.updated_at = CASE WHEN size(changed) > 0 THEN $at ELSE p.updated_at END
+WITH p, row, size(changed) > 0 AS changed
 OPTIONAL MATCH (p)-[w:WORKS_FOR]->(o:Organisation)
-WHERE o.id <> row.properties.organisation
+WHERE o.id <> p.organisation
 DELETE w
-WITH DISTINCT p, row
-CALL (p, row) {
-  WITH p, row WHERE row.properties.organisation <> ''
-  MERGE (o:Organisation {id: row.properties.organisation})
-    ON CREATE SET o.name = row.properties.organisation, o.sector = row.properties.sector
+WITH DISTINCT p, changed
+CALL (p) {
+  WITH p WHERE p.organisation <> ''
+  MERGE (o:Organisation {id: p.organisation})
+    ON CREATE SET o.name = p.organisation, o.sector = p.sector
   MERGE (p)-[:WORKS_FOR]->(o)
 }
+RETURN p.id AS id, changed
 """
 
-# One row per (person, skill, source); history only where the level changes.
+# One row per (person, skill, source). A field the row does not carry
+# (keep_evidence, keep_valid_until) keeps its stored value; an empty
+# assessed_at or assessed_by keeps the stored one while level and evidence
+# stay the same, and otherwise dates the level today. History records every
+# change of level, evidence, source (a new edge) or expiry; a write that
+# changes nothing records nothing and returns changed = false.
 WRITE_LEVELS: LiteralString = """
 UNWIND $levels AS lv
 MATCH (p:Person {id: lv.person_id})
 MATCH (s:Skill {id: lv.skill_id})
 MERGE (p)-[h:HAS_SKILL {source: lv.source}]->(s)
-WITH p, h, lv, coalesce(h.level, 0) AS previous
-SET h.level = lv.level, h.evidence = lv.evidence, h.assessed_by = lv.assessed_by,
-    h.assessed_at = lv.assessed_at, h.valid_until = lv.valid_until, h.rank = lv.rank
-WITH p, lv, previous WHERE previous <> lv.level
-CREATE (p)-[:LEVEL_CHANGED]->(:LevelChange {
-  skill_id: lv.skill_id, source: lv.source, from_level: previous, to_level: lv.level,
-  actor: $actor, at: $at, evidence: lv.evidence})
+WITH p, h, lv, h.level AS previous, coalesce(h.evidence, '') AS old_evidence,
+     coalesce(h.valid_until, '') AS old_valid_until, coalesce(h.assessed_at, '') AS old_assessed_at,
+     coalesce(h.assessed_by, '') AS old_assessed_by
+WITH p, h, lv, previous, old_evidence, old_valid_until, old_assessed_at, old_assessed_by,
+     CASE WHEN lv.keep_evidence AND previous IS NOT NULL THEN old_evidence
+          ELSE lv.evidence END AS evidence,
+     CASE WHEN lv.keep_valid_until AND previous IS NOT NULL THEN old_valid_until
+          ELSE lv.valid_until END AS valid_until
+WITH p, h, lv, previous, old_evidence, old_valid_until, old_assessed_at, old_assessed_by,
+     evidence, valid_until,
+     previous IS NOT NULL AND previous = lv.level AND old_evidence = evidence AS same_claim
+WITH p, h, lv, evidence, valid_until, coalesce(previous, 0) AS previous_level,
+     previous IS NULL OR NOT same_claim OR old_valid_until <> valid_until AS recorded,
+     old_assessed_at, old_assessed_by,
+     CASE WHEN lv.assessed_at <> '' THEN lv.assessed_at
+          WHEN same_claim THEN old_assessed_at ELSE $today END AS assessed_at,
+     CASE WHEN lv.assessed_by <> '' THEN lv.assessed_by
+          WHEN same_claim THEN old_assessed_by ELSE '' END AS assessed_by
+SET h.level = lv.level, h.evidence = evidence, h.assessed_by = assessed_by,
+    h.assessed_at = assessed_at, h.valid_until = valid_until, h.rank = lv.rank
+FOREACH (_ IN CASE WHEN recorded THEN [1] ELSE [] END |
+  CREATE (p)-[:LEVEL_CHANGED]->(:LevelChange {
+    skill_id: lv.skill_id, source: lv.source, from_level: previous_level, to_level: lv.level,
+    actor: $actor, at: $at, evidence: evidence, valid_until: valid_until}))
+RETURN lv.person_id AS person_id,
+       recorded OR assessed_at <> old_assessed_at OR assessed_by <> old_assessed_by AS changed
 """
 UPSERT_PEOPLE = _UPSERT_PEOPLE
+
+# Few records, many ids each: one per label the skills service owns.
+_STORED_IDS: LiteralString = """
+CALL () {
+  MATCH (p:Person) RETURN 'person' AS kind, p.id AS id
+  UNION ALL MATCH (s:Skill) RETURN 'skill' AS kind, s.id AS id
+  UNION ALL MATCH (r:Role) RETURN 'role' AS kind, r.id AS id
+  UNION ALL MATCH (c:Course) RETURN 'course' AS kind, c.id AS id
+}
+RETURN kind, collect(id) AS ids
+"""
 
 _EXISTING_SKILLS: LiteralString = """
 UNWIND $ids AS id
@@ -173,7 +219,7 @@ RETURN p {.*} AS person, """
 PEOPLE_BY_IDS = _PEOPLE_BY_IDS
 
 
-def _person_properties(person: Person, actor: str, at: str) -> dict[str, Any]:
+def _person_properties(person: Person) -> dict[str, Any]:
     return {
         "name": person.name,
         "sector": person.sector,
@@ -185,12 +231,35 @@ def _person_properties(person: Person, actor: str, at: str) -> dict[str, Any]:
         "clearance_expires": [c.expires for c in person.clearances],
         "available_from": person.available_from,
         "available_until": person.available_until,
-        "updated_by": actor,
-        "updated_at": at,
     }
 
 
-def _level_row(person_id: str, claim: LevelClaim) -> dict[str, Any]:
+# The stored properties behind each field an import may leave out.
+_STORED_PROPERTIES = {"clearances": ("clearance_kinds", "clearance_expires")}
+
+
+def _person_row(
+    person: Person, actor: str, keep_stored: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A row of _UPSERT_PEOPLE: the carried fields, and those kept as stored
+    (written only when the person is new)."""
+    properties = _person_properties(person)
+    kept = {
+        stored
+        for field in keep_stored & KEEPABLE_PERSON_FIELDS
+        for stored in _STORED_PROPERTIES.get(field, (field,))
+    }
+    return {
+        "id": person.id,
+        "actor": actor,
+        "properties": {k: v for k, v in properties.items() if k not in kept},
+        "on_create": {k: v for k, v in properties.items() if k in kept},
+    }
+
+
+def _level_row(
+    person_id: str, claim: LevelClaim, keep_stored: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     return {
         "person_id": person_id,
         "skill_id": claim.skill_id,
@@ -201,6 +270,8 @@ def _level_row(person_id: str, claim: LevelClaim) -> dict[str, Any]:
         "assessed_at": claim.assessed_at,
         "valid_until": claim.valid_until,
         "rank": SOURCE_RANK[claim.source],
+        "keep_evidence": "levels.evidence" in keep_stored,
+        "keep_valid_until": "levels.valid_until" in keep_stored,
     }
 
 
@@ -255,6 +326,21 @@ def _skill_of(
 
 def _search_text(skill: Skill) -> str:
     return "\n".join([skill.label, *skill.alt_labels]).lower()
+
+
+# ESCO rows: empty alternative labels or description are not values (ESCO
+# leaves them empty where it has none to give), so the stored ones stay. The
+# search text is rebuilt as _search_text builds it, from what is then stored.
+_UPSERT_SKILLS_BULK: LiteralString = """
+UNWIND $rows AS row
+MERGE (s:Skill {id: row.id})
+SET s.label = row.label, s.uri = row.uri,
+    s.alt_labels = CASE WHEN size(row.alt_labels) > 0 THEN row.alt_labels
+                        ELSE coalesce(s.alt_labels, []) END,
+    s.description = CASE WHEN row.description <> '' THEN row.description
+                         ELSE coalesce(s.description, '') END
+SET s.search_text = toLower(reduce(text = s.label, label IN s.alt_labels | text + '\\n' + label))
+"""
 
 
 def _role_of(properties: dict[str, Any], requirements: Sequence[Sequence[Any]]) -> Role:
@@ -345,8 +431,10 @@ class Neo4jSkillsRepository:
     # People
 
     async def upsert_person(self, person: Person, actor: str, at: str) -> None:
-        rows = [{"id": person.id, "properties": _person_properties(person, actor, at)}]
-        await self._write(_run_write, _UPSERT_PEOPLE, {"people": rows}, person_ids=[person.id])
+        rows = [_person_row(person, actor)]
+        await self._write(
+            _run_write, _UPSERT_PEOPLE, {"people": rows, "at": at}, person_ids=[person.id]
+        )
 
     async def get_person(self, person_id: str, time_left_s: float | None = None) -> Person:
         records = await self._read(
@@ -371,11 +459,15 @@ class Neo4jSkillsRepository:
 
     async def import_people(
         self, rows: Sequence[tuple[int, PersonImport]], at: str
-    ) -> tuple[list[RowError], int]:
-        result: tuple[list[RowError], int] = await self._write(
+    ) -> tuple[list[RowError], int, int]:
+        result: tuple[list[RowError], int, int] = await self._write(
             _import_people, list(rows), at, person_ids=[row.person.id for _, row in rows]
         )
         return result
+
+    async def stored_ids(self) -> list[tuple[str, str]]:
+        records = await self._read(_STORED_IDS, {})
+        return [(r["kind"], stored_id) for r in records for stored_id in r["ids"]]
 
     # Skills
 
@@ -404,21 +496,14 @@ class Neo4jSkillsRepository:
         rows = [
             {
                 "id": s.id,
-                "properties": {
-                    "label": s.label,
-                    "alt_labels": list(s.alt_labels),
-                    "description": s.description,
-                    "uri": s.uri,
-                    "search_text": _search_text(s),
-                },
+                "label": s.label,
+                "alt_labels": list(s.alt_labels),
+                "description": s.description,
+                "uri": s.uri,
             }
             for s in skills
         ]
-        await self._write(
-            _run_write,
-            "UNWIND $rows AS row MERGE (s:Skill {id: row.id}) SET s += row.properties",
-            {"rows": rows},
-        )
+        await self._write(_run_write, _UPSERT_SKILLS_BULK, {"rows": rows})
 
     async def existing_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
         records = await self._read(_EXISTING_SKILLS, {"ids": list(skill_ids)})
@@ -471,6 +556,7 @@ class Neo4jSkillsRepository:
                 actor=c.get("actor") or "",
                 at=c["at"],
                 evidence=c.get("evidence") or "",
+                valid_until=c.get("valid_until") or "",
             )
             for c in records[0]["changes"]
         ]
@@ -827,7 +913,10 @@ async def _add_broader_edges(tx: AsyncManagedTransaction, edges: list[list[str]]
 
 async def _import_people(
     tx: AsyncManagedTransaction, rows: list[tuple[int, PersonImport]], at: str
-) -> tuple[list[RowError], int]:
+) -> tuple[list[RowError], int, int]:
+    """Writes the rows whose skills all exist; returns the rows refused, the
+    levels whose write changed something and how many written rows changed
+    nothing stored."""
     found = await _found_skills(tx, sorted({c.skill_id for _, row in rows for c in row.levels}))
     refused: list[RowError] = []
     people: list[dict[str, Any]] = []
@@ -840,20 +929,25 @@ async def _import_people(
                 for i in unknown
             )
             continue
-        people.append(
-            {"id": row.person.id, "properties": _person_properties(row.person, row.actor, at)}
-        )
+        people.append(_person_row(row.person, row.actor, row.keep_stored))
         levels_by_actor.setdefault(row.actor, []).extend(
-            _level_row(row.person.id, c) for c in row.levels
+            _level_row(row.person.id, c, row.keep_stored) for c in row.levels
         )
+    changed: set[str] = set()
     if people:
-        await (await tx.run(_UPSERT_PEOPLE, {"people": people})).consume()
+        result = await tx.run(_UPSERT_PEOPLE, {"people": people, "at": at})
+        changed.update([r["id"] async for r in result if r["changed"]])
+    levels_written = 0
     for actor, levels in levels_by_actor.items():
         if levels:
-            await (
-                await tx.run(WRITE_LEVELS, {"levels": levels, "actor": actor, "at": at})
-            ).consume()
-    return refused, sum(len(levels) for levels in levels_by_actor.values())
+            result = await tx.run(
+                WRITE_LEVELS, {"levels": levels, "actor": actor, "at": at, "today": at[:10]}
+            )
+            written = [r["person_id"] async for r in result if r["changed"]]
+            levels_written += len(written)
+            changed.update(written)
+    unchanged = sum(1 for row in people if row["id"] not in changed)
+    return refused, levels_written, unchanged
 
 
 async def _set_level(
@@ -871,7 +965,8 @@ async def _set_level(
         raise NotFound.of("skill", claim.skill_id)
     await (
         await tx.run(
-            WRITE_LEVELS, {"levels": [_level_row(person_id, claim)], "actor": actor, "at": at}
+            WRITE_LEVELS,
+            {"levels": [_level_row(person_id, claim)], "actor": actor, "at": at, "today": at[:10]},
         )
     ).consume()
 

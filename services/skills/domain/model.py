@@ -128,6 +128,7 @@ class LevelChange:
     actor: str
     at: str
     evidence: str = ""
+    valid_until: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,34 @@ class PersonImport:
     person: Person
     levels: tuple[LevelClaim, ...] = ()
     actor: str = ""
+    # Fields the row does not carry (KEEPABLE_FIELDS): stored values stay.
+    keep_stored: frozenset[str] = frozenset()
+
+
+# What an import row may leave out and so keep as stored: person fields by
+# name, level fields prefixed "levels.". Name and sector are always carried.
+KEEPABLE_PERSON_FIELDS = frozenset(
+    {
+        "organisation",
+        "locality",
+        "capacity_fte",
+        "day_rate",
+        "clearances",
+        "available_from",
+        "available_until",
+    }
+)
+KEEPABLE_LEVEL_FIELDS = frozenset({"levels.evidence", "levels.valid_until"})
+KEEPABLE_FIELDS = KEEPABLE_PERSON_FIELDS | KEEPABLE_LEVEL_FIELDS
+
+
+@dataclass(frozen=True)
+class MalformedId:
+    """A record stored under an id the id rule refuses (stored before the rule)."""
+
+    kind: str
+    id: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -183,6 +212,8 @@ class ImportSummary:
     errors: list[RowError] = field(default_factory=list)
     levels_written: int = 0
     relations_written: int = 0
+    # Rows that changed nothing stored: counted here, not in `accepted`.
+    unchanged: int = 0
 
 
 @dataclass(frozen=True)

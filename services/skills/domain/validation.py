@@ -8,7 +8,9 @@ import math
 from datetime import date
 
 from services.common.errors import InvalidArgument, Violations
+from services.common.identifiers import MAX_ID_CHARS, id_problem
 from services.skills.domain.model import (
+    KEEPABLE_FIELDS,
     MAX_LEVEL,
     MIN_LEVEL,
     SECTORS,
@@ -25,7 +27,6 @@ from services.skills.domain.model import (
     SlotCandidatesRequest,
 )
 
-MAX_ID_CHARS = 200
 # Names, descriptions, evidence: generous for prose, small enough that a
 # 10 MB string is refused before it reaches the graph.
 MAX_TEXT_CHARS = 10_000
@@ -37,9 +38,24 @@ DEFAULT_CANDIDATES = 20
 
 
 def check_id(violations: Violations, value: str, field: str) -> None:
-    if not value or not value.strip():
+    """The id rule of services.common.identifiers."""
+    problem = id_problem(value)
+    if problem is not None:
+        violations.add(field, problem)
+
+
+def check_stored_id(violations: Violations, value: str, field: str) -> None:
+    """An id as stored, perhaps before the id rule: erasing such a record must
+    still be possible, so only emptiness and length are checked."""
+    if not value:
         violations.add(field, "must not be empty")
     elif len(value) > MAX_ID_CHARS:
+        violations.add(field, f"must be at most {MAX_ID_CHARS} characters")
+
+
+def check_organisation(violations: Violations, value: str, field: str) -> None:
+    """Organisations are named, not keyed by an id of the rule ("Riverside Council")."""
+    if len(value) > MAX_ID_CHARS:
         violations.add(field, f"must be at most {MAX_ID_CHARS} characters")
     elif value != value.strip():
         violations.add(field, "must not start or end with white space")
@@ -87,7 +103,7 @@ def check_person(violations: Violations, person: Person, prefix: str = "person")
         f"{prefix}.sector",
         "must be one of " + ", ".join(sorted(SECTORS)),
     )
-    check_optional_id(violations, person.organisation, f"{prefix}.organisation")
+    check_organisation(violations, person.organisation, f"{prefix}.organisation")
     check_text(violations, person.locality, f"{prefix}.locality")
     if len(person.locality) <= MAX_TEXT_CHARS and len(person.locality) > MAX_ID_CHARS:
         violations.add(f"{prefix}.locality", f"must be at most {MAX_ID_CHARS} characters")
@@ -153,10 +169,14 @@ def validate_level(person_id: str, claim: LevelClaim, actor: str = "") -> None:
     violations.raise_if_any()
 
 
-def validate_person_import(person: Person, levels: tuple[LevelClaim, ...]) -> list[tuple[str, str]]:
+def validate_person_import(
+    person: Person, levels: tuple[LevelClaim, ...], keep_stored: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
     """The (field, reason) pairs that make an import row bad; empty when it is good."""
     violations = Violations()
     check_person(violations, person)
+    for name in sorted(keep_stored - KEEPABLE_FIELDS)[:MAX_LIST_ITEMS]:
+        violations.add("keep_stored", f"{name[:MAX_ID_CHARS]!r} is not a field an import may keep")
     violations.check(len(levels) <= MAX_LIST_ITEMS, "levels", "too many levels in one row")
     seen: set[tuple[str, str]] = set()
     for index, claim in enumerate(levels[:MAX_LIST_ITEMS]):
@@ -233,7 +253,7 @@ def check_filter(violations: Violations, people_filter: PeopleFilter, prefix: st
             f"{prefix}.sector",
             "must be one of " + ", ".join(sorted(SECTORS)),
         )
-    check_optional_id(violations, people_filter.organisation, f"{prefix}.organisation")
+    check_organisation(violations, people_filter.organisation, f"{prefix}.organisation")
     check_text(violations, people_filter.locality, f"{prefix}.locality")
     check_optional_id(violations, people_filter.skill_id, f"{prefix}.skill_id")
     if people_filter.min_level:
@@ -279,6 +299,12 @@ def candidate_limit_of(requested: int) -> int:
 def require_id(value: str, field: str) -> None:
     violations = Violations()
     check_id(violations, value, field)
+    violations.raise_if_any()
+
+
+def require_stored_id(value: str, field: str) -> None:
+    violations = Violations()
+    check_stored_id(violations, value, field)
     violations.raise_if_any()
 
 

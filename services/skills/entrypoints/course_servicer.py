@@ -88,7 +88,7 @@ class CatalogueServicer(SkillsServicer):
     async def DeleteCourse(  # noqa: N802
         self, request: skills_pb2.DeleteCourseRequest, context: grpc.aio.ServicerContext
     ) -> skills_pb2.DeleteCourseResponse:
-        await self.courses.delete_course(request.id)
+        await self.courses.delete_course(request.id, exact_id=request.exact_id)
         return skills_pb2.DeleteCourseResponse()
 
     async def ImportCourses(  # noqa: N802

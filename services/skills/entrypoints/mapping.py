@@ -226,6 +226,7 @@ def level_change_message(change: model.LevelChange) -> skills_pb2.LevelChange:
         actor=change.actor,
         at=change.at,
         evidence=change.evidence,
+        valid_until=change.valid_until,
     )
 
 
@@ -239,6 +240,7 @@ def import_summary_message(summary: model.ImportSummary) -> skills_pb2.ImportSum
         ],
         levels_written=summary.levels_written,
         relations_written=summary.relations_written,
+        unchanged=summary.unchanged,
     )
 
 

@@ -59,8 +59,16 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
     async def ErasePerson(  # noqa: N802
         self, request: skills_pb2.ErasePersonRequest, context: grpc.aio.ServicerContext
     ) -> skills_pb2.ErasePersonResponse:
-        await self.service.erase_person(request.id, request.actor)
+        await self.service.erase_person(request.id, request.actor, exact_id=request.exact_id)
         return skills_pb2.ErasePersonResponse()
+
+    async def ListMalformedIds(  # noqa: N802
+        self, request: skills_pb2.ListMalformedIdsRequest, context: grpc.aio.ServicerContext
+    ) -> skills_pb2.ListMalformedIdsResponse:
+        found = await self.service.list_malformed_ids()
+        return skills_pb2.ListMalformedIdsResponse(
+            ids=[skills_pb2.MalformedId(kind=m.kind, id=m.id, reason=m.reason) for m in found]
+        )
 
     async def ImportPeople(  # noqa: N802
         self,
@@ -73,6 +81,7 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
                     person=mapping.person_of(row.person),
                     levels=tuple(mapping.claim_of(level) for level in row.levels),
                     actor=row.actor,
+                    keep_stored=frozenset(row.keep_stored),
                 )
 
         summary = await self.service.import_people(rows())

@@ -9,7 +9,12 @@ from typing import Protocol
 from services.common.errors import InvalidArgument, Violations
 from services.skills.domain.courses import Course, course_errors, validate_course
 from services.skills.domain.model import ImportSummary, Page, RowError
-from services.skills.domain.validation import check_optional_id, page_size_of, require_id
+from services.skills.domain.validation import (
+    check_optional_id,
+    page_size_of,
+    require_id,
+    require_stored_id,
+)
 from services.skills.service.use_cases import decode_page_token, encode_page_token
 
 IMPORT_BATCH_COURSES = 1_000
@@ -59,8 +64,12 @@ class CourseService:
         token = encode_page_token(courses[size - 1].id) if len(courses) > size else ""
         return Page(courses[:size], token)
 
-    async def delete_course(self, course_id: str) -> None:
-        require_id(course_id, "id")
+    async def delete_course(self, course_id: str, exact_id: bool = False) -> None:
+        """`exact_id` takes the id as stored, even one the id rule refuses."""
+        if exact_id:
+            require_stored_id(course_id, "id")
+        else:
+            require_id(course_id, "id")
         await self.repository.delete_course(course_id)
 
     async def import_courses(self, courses: Sequence[Course], actor: str = "") -> ImportSummary:

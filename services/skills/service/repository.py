@@ -65,11 +65,15 @@ class SkillsRepository(Protocol):
         ...
 
     async def erase_person(self, person_id: str) -> None: ...
+    async def stored_ids(self) -> list[tuple[str, str]]:
+        """(kind, id) of every person, skill, role and course, as stored."""
+        ...
+
     async def import_people(
         self, rows: Sequence[tuple[int, PersonImport]], at: str
-    ) -> tuple[list[RowError], int]:
-        """Writes the rows whose skills all exist; returns the rows refused and
-        the number of levels written."""
+    ) -> tuple[list[RowError], int, int]:
+        """Writes the rows whose skills all exist; returns the rows refused,
+        the number of levels written and how many rows written changed nothing."""
         ...
 
     # Skills

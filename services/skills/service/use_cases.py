@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from services.common.errors import InvalidArgument, NotFound, Violations
+from services.common.identifiers import id_problem
 from services.skills.domain.fit import (
     Fit,
     GapReport,
@@ -27,6 +28,7 @@ from services.skills.domain.model import (
     LevelClaim,
     LevelOverride,
     LevelSource,
+    MalformedId,
     Page,
     PeopleFilter,
     Person,
@@ -48,6 +50,7 @@ from services.skills.domain.validation import (
     esco_skill_row_errors,
     page_size_of,
     require_id,
+    require_stored_id,
     validate_filter,
     validate_level,
     validate_person,
@@ -151,12 +154,26 @@ class SkillsService:
         token = encode_page_token(page[-1].id) if len(people) > size else ""
         return Page(page, token)
 
-    async def erase_person(self, person_id: str, actor: str = "") -> None:
-        require_id(person_id, "id")
+    async def erase_person(self, person_id: str, actor: str = "", exact_id: bool = False) -> None:
+        """`exact_id` takes the id as stored, even one the id rule refuses, so
+        that a record stored before the rule can still be erased."""
+        if exact_id:
+            require_stored_id(person_id, "id")
+        else:
+            require_id(person_id, "id")
         try:
             await self.repository.erase_person(person_id)
         finally:
             await self.keeper.refresh_people([person_id])
+
+    async def list_malformed_ids(self) -> list[MalformedId]:
+        """Every record whose stored id the id rule refuses, by kind and id."""
+        found = [
+            MalformedId(kind, stored_id, problem)
+            for kind, stored_id in await self.repository.stored_ids()
+            if (problem := id_problem(stored_id)) is not None
+        ]
+        return sorted(found, key=lambda m: (m.kind, m.id))
 
     async def import_people(self, rows: AsyncIterator[PersonImport]) -> ImportSummary:
         """Validates each row as it arrives and writes good rows in batches;
@@ -176,7 +193,7 @@ class SkillsService:
         try:
             async for row in rows:
                 number += 1
-                problems = validate_person_import(row.person, row.levels)
+                problems = validate_person_import(row.person, row.levels, row.keep_stored)
                 earlier = seen_ids.get(row.person.id)
                 if earlier is not None:
                     problems.append(("person.id", f"already given in row {earlier}"))
@@ -221,10 +238,13 @@ class SkillsService:
     async def _write_people(
         self, batch: Sequence[tuple[int, PersonImport]], summary: ImportSummary
     ) -> None:
-        refused, levels_written = await self.repository.import_people(batch, self._timestamp())
+        refused, levels_written, unchanged = await self.repository.import_people(
+            batch, self._timestamp()
+        )
         refused_rows = {e.row for e in refused}
         summary.rejected += len(refused_rows)
-        summary.accepted += len(batch) - len(refused_rows)
+        summary.unchanged += unchanged
+        summary.accepted += len(batch) - len(refused_rows) - unchanged
         summary.errors.extend(refused)
         summary.levels_written += levels_written
 

@@ -34,6 +34,7 @@ EXPECTED = {
     Permission.RECORD_TRAINING: {HR, PLANNER, ADMIN},
     Permission.MANAGE_KEYS: {ADMIN},
     Permission.READ_AUDIT: {ADMIN},
+    Permission.REPAIR_IDS: {ADMIN},
 }
 
 

@@ -113,3 +113,34 @@ def test_a_header_without_required_columns_is_refused_as_a_whole() -> None:
         parse_people_csv("id,name\np1,Ada\n")
     assert raised.value.violations[0].field == "body"
     assert "sector" in raised.value.violations[0].message
+
+
+def test_columns_the_file_lacks_and_empty_numbers_are_kept_as_stored() -> None:
+    parsed = parse_people_csv(
+        "id,name,sector,capacity_fte,day_rate,skill_id,level\np1,Ann,public,0.5,,empathy,2\n"
+    )
+
+    (group,) = parsed.people
+    assert group.person.kept == {
+        "organisation",
+        "locality",
+        "day_rate",
+        "clearances",
+        "available_from",
+        "available_until",
+        "levels.evidence",
+        "levels.valid_until",
+    }
+
+
+def test_availability_and_assessment_dates_are_read() -> None:
+    parsed = parse_people_csv(
+        "id,name,sector,available_from,available_until,skill_id,level,assessed_at\n"
+        "p1,Ann,public,2027-01-04,,empathy,2,2019-05-02\n"
+    )
+
+    (group,) = parsed.people
+    assert group.person.available_from == date(2027, 1, 4)
+    assert group.person.available_until is None
+    assert "available_until" not in group.person.kept
+    assert group.levels[0][1].assessed_at == date(2019, 5, 2)

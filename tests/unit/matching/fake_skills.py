@@ -138,9 +138,16 @@ class FakeSkills:
     queries: list[SlotCandidatesQuery] = field(default_factory=list)
     closest_calls: list[tuple[str, int, str, float]] = field(default_factory=list)
     gap_step_calls: int = 0
+    # The catalogue's skill ids; None: every skill asked about exists.
+    catalogue: set[str] | None = None
 
     async def role_ids(self) -> set[str]:
         return {role for c in self.candidates for role in c.fits}
+
+    async def known_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
+        if self.catalogue is None:
+            return set(skill_ids)
+        return set(skill_ids) & self.catalogue
 
     async def candidate_matrix(
         self,

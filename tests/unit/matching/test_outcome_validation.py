@@ -49,9 +49,28 @@ def test_a_valid_draft_becomes_an_outcome_with_parsed_dates_and_rules():
     assert outcome.rules.locality is LocalityRule.PREFER_LOCAL
 
 
-def test_no_sector_limit_on_the_wire_means_none_in_the_domain():
-    outcome = validate_outcome(draft(rules=RulesDraft(max_sector_share=0.0)), ROLES)
+def test_no_sector_limit_is_an_absent_share_and_a_share_of_zero_is_refused():
+    outcome = validate_outcome(draft(rules=RulesDraft(max_sector_share=None)), ROLES)
     assert outcome.rules.max_sector_share is None
+    with pytest.raises(InvalidArgument) as error:
+        validate_outcome(draft(rules=RulesDraft(max_sector_share=0.0)), ROLES)
+    assert fields_of(error) == ["outcome.rules.max_sector_share"]
+
+
+def test_an_unknown_coverage_skill_is_refused_with_every_other_fault():
+    bad = draft(
+        start="2030-06-30",
+        end="2030-01-01",
+        slots=(SlotDraft("juggler", 1, 0.5),),
+        skill_coverage=(CoverageDraft("listening", 3, 1), CoverageDraft("telepathy", 2, 1)),
+    )
+    with pytest.raises(InvalidArgument) as error:
+        validate_outcome(bad, ROLES, known_skill_ids={"listening"})
+    assert fields_of(error) == [
+        "outcome.end",
+        "outcome.slots[0].role_id",
+        "outcome.skill_coverage[1].skill_id",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from services.matching.domain.staffing import solve
 from services.matching.domain.training import (
     Course,
     CourseKind,
+    CourseOutcome,
     CourseRun,
     FillablePlace,
     FitAfter,
@@ -36,6 +38,7 @@ from services.matching.domain.training import (
     TrainingRequest,
     check_plan,
     greedy_training,
+    override_rounds,
     plan_training,
     trained_request,
 )
@@ -380,3 +383,72 @@ def test_both_planners_respect_the_maximum_sector_share() -> None:
         assert len(plan.fillable) == 2
         assert {sectors[f.person_id] for f in plan.fillable} == {Sector.PUBLIC, Sector.PRIVATE}
         assert check_plan(req, plan).holds
+
+
+def test_nobody_is_booked_on_two_runs_on_the_same_days() -> None:
+    # Ann and Bob reach the architect slot only with both halves of the role (design
+    # and budgeting, each worth half). Both courses run the same November week;
+    # design runs again in December: nobody takes two courses in November.
+    roles = (
+        RoleProfile("architect", (RoleRequirement("design", 4), RoleRequirement("budget", 4))),
+    )
+    december = CourseRun(date(2025, 12, 1), date(2025, 12, 5))
+    req = replace(
+        training(
+            [outcome("o1", (ARCHITECT,), start=JAN[0], end=JAN[1])],
+            [
+                person("ann", {"architect": 0.75}, levels={"design": 3, "budget": 3}),
+                person("bob", {"architect": 0.75}, levels={"design": 3, "budget": 3}),
+            ],
+            [
+                course("design", "design", runs=(NOVEMBER, december)),
+                course("budget", "budget"),
+            ],
+        ),
+        roles=roles,
+    )
+    for plan in (plan_training(req), greedy_training(req)):
+        for person_plan in plan.people:
+            runs = sorted((e.run_start, e.run_end) for e in person_plan.enrolments)
+            assert all(a[1] < b[0] for a, b in pairwise(runs)), person_plan
+        # One course alone is not enough, however many runs it has.
+        (place,) = plan.fillable
+        assert sorted(courses_of(plan)[place.person_id]) == ["budget", "design"]
+
+
+def test_fits_after_each_course_are_asked_in_rounds_of_one_level_per_person() -> None:
+    # Ann may take either welfare course (both lead to 4) and the design one; Bob
+    # (welfare 1, below both) and Cat (welfare 4 already) only the design one.
+    courses = [
+        course("welfare-a", "welfare"),
+        course("welfare-b", "welfare", cost=50.0),
+        course("design", "design", from_level=0),
+    ]
+    people = [
+        navigator_at("ann", 3),
+        person("bob", {}, levels={"welfare": 1}),
+        navigator_at("cat", 4),
+    ]
+    rounds = override_rounds(people, courses)
+    assert rounds == [
+        {
+            "ann": CourseOutcome("design", 4, ("design",)),
+            "bob": CourseOutcome("design", 4, ("design",)),
+            "cat": CourseOutcome("design", 4, ("design",)),
+        },
+        {"ann": CourseOutcome("welfare", 4, ("welfare-a", "welfare-b"))},
+    ]
+
+
+def test_fits_from_the_caller_that_name_nobody_gain_nothing() -> None:
+    # Skills found no one who may take the course: the requirement estimate must not
+    # step in and claim Ann reaches the slot (as it does when no fits are given).
+    req = training(
+        [outcome("o1", (NAVIGATOR,))],
+        [navigator_at("ann", 3)],
+        [course("welfare-4", "welfare")],
+        fits_after=(),
+    )
+    assert fillable(plan_training(req)) == set()
+    estimated = plan_training(replace(req, fits_after=None))
+    assert fillable(estimated) == {("o1", "navigator", "ann")}

@@ -27,10 +27,13 @@ from services.gateway.entrypoints.http.middleware import (
 )
 from services.gateway.entrypoints.http.problems import install_problem_handlers
 from services.gateway.entrypoints.http.routes import (
+    admin,
+    assignments,
     audit,
     exports,
     gaps,
     health,
+    history,
     imports,
     keys,
     outcomes,
@@ -102,6 +105,9 @@ def create_app(gateway: Gateway) -> FastAPI:
         keys.router,
         audit.router,
         training.router,
+        admin.router,
+        assignments.router,
+        history.router,
     ):
         app.include_router(router)
 

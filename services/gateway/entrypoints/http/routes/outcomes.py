@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from lps.matching.v1 import matching_pb2
 from services.gateway.entrypoints.http.deps import Matching, ReadOutcomes, WriteOutcomes
 from services.gateway.entrypoints.http.routes.lookup import location
-from services.gateway.entrypoints.http.schemas.common import Page, PageSize, same_id
+from services.gateway.entrypoints.http.schemas.common import Page, PageSize, PathId, same_id
 from services.gateway.entrypoints.http.schemas.outcomes import (
     Outcome,
     OutcomeCreate,
@@ -19,7 +19,7 @@ from services.gateway.entrypoints.http.schemas.outcomes import (
 
 router = APIRouter(prefix="/v1/outcomes", tags=["outcomes"])
 
-OutcomeId = Annotated[str, Path(min_length=1, max_length=256)]
+OutcomeId = PathId
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Commission an outcome")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from lps.skills.v1 import skills_pb2
 from services.common.errors import AlreadyExists
@@ -21,6 +21,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     Identifier,
     Page,
     PageSize,
+    PathId,
     same_id,
 )
 from services.gateway.entrypoints.http.schemas.people import (
@@ -35,8 +36,8 @@ from services.gateway.entrypoints.http.schemas.people import (
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
-PersonId = Annotated[str, Path(min_length=1, max_length=256)]
-SkillId = Annotated[str, Path(min_length=1, max_length=512)]
+PersonId = PathId
+SkillId = PathId
 
 
 @router.get("", summary="People, filtered and paged")

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from lps.skills.v1 import skills_pb2
 from services.gateway.domain.vocabulary import Sector
 from services.gateway.entrypoints.http.deps import ReadDirectory, Skills, WriteCatalogue
 from services.gateway.entrypoints.http.schemas.catalogue import Role, RoleReplace
-from services.gateway.entrypoints.http.schemas.common import Page, same_id
+from services.gateway.entrypoints.http.schemas.common import Page, PathId, same_id
 from services.gateway.entrypoints.http.schemas.people import Candidate, people_filter
 
 router = APIRouter(prefix="/v1/roles", tags=["roles"])
 
-RoleId = Annotated[str, Path(min_length=1, max_length=256)]
+RoleId = PathId
 
 
 @router.get("", summary="Every role")

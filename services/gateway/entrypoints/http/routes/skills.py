@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from lps.skills.v1 import skills_pb2
 from services.common.errors import AlreadyExists
 from services.gateway.entrypoints.http.deps import ReadDirectory, Skills, WriteCatalogue
 from services.gateway.entrypoints.http.routes.lookup import exists, location
 from services.gateway.entrypoints.http.schemas.catalogue import Skill, SkillCreate, SkillReplace
-from services.gateway.entrypoints.http.schemas.common import Page, PageSize, same_id
+from services.gateway.entrypoints.http.schemas.common import Page, PageSize, PathId, same_id
 
 router = APIRouter(prefix="/v1/skills", tags=["skills"])
 
 # ESCO ids are URIs; the path converter lets them through unescaped.
-SkillId = Annotated[str, Path(min_length=1, max_length=512)]
+SkillId = PathId
 
 
 @router.get("", summary="Search skills by label or alternative label")

@@ -20,7 +20,7 @@ from services.gateway.entrypoints.http.deps import (
     WriteCatalogue,
 )
 from services.gateway.entrypoints.http.routes.lookup import exists, location
-from services.gateway.entrypoints.http.schemas.common import Page, PageSize, same_id
+from services.gateway.entrypoints.http.schemas.common import Page, PageSize, PathId, same_id
 from services.gateway.entrypoints.http.schemas.training import (
     Completion,
     Course,
@@ -33,7 +33,7 @@ from services.gateway.service.training import plan_csv
 
 router = APIRouter(prefix="/v1/training", tags=["training"])
 
-CourseId = Annotated[str, Path(min_length=1, max_length=256)]
+CourseId = PathId
 PlanId = Annotated[str, Path(min_length=1, max_length=256)]
 PageToken = Annotated[str, Query(max_length=1000)]
 CSV_RESPONSE = {200: {"content": {"text/csv": {}}, "description": "A CSV file"}}

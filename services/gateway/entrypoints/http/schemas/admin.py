@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from services.common.identifiers import MAX_ID_CHARS
 from services.gateway.domain.audit import AuditEntry as AuditEntryRecord
 from services.gateway.domain.auth import ApiKey as ApiKeyRecord
 from services.gateway.domain.auth import Scope
@@ -74,7 +76,9 @@ class RowError(BaseModel):
 class ImportReport(BaseModel):
     kind: str
     rows_read: int
+    # Rows that changed something stored; `unchanged` counts the rows that did not.
     accepted: int
+    unchanged: int
     rejected_rows: int
     levels_written: int
     relations_written: int
@@ -86,6 +90,7 @@ class ImportReport(BaseModel):
             kind=report.kind,
             rows_read=report.rows_read,
             accepted=report.accepted,
+            unchanged=report.unchanged,
             rejected_rows=report.rejected_rows,
             levels_written=report.levels_written,
             relations_written=report.relations_written,
@@ -94,3 +99,22 @@ class ImportReport(BaseModel):
                 for p in report.problems
             ],
         )
+
+
+class UnreachableId(BaseModel):
+    """A record stored under an id the id rule refuses (stored before the rule)."""
+
+    kind: str = Field(description="person, skill, role, course or outcome")
+    id: str = Field(description="The id exactly as stored")
+    reason: str = Field(description="What the id rule finds wrong with the id")
+
+
+class Erasure(RequestModel):
+    """A record to erase, named by its id exactly as stored (GET /v1/admin/unreachable-ids)."""
+
+    kind: Literal["person", "course", "outcome"] = Field(description="What the record is")
+    id: str = Field(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        description="The id exactly as stored, even one the id rule refuses",
+    )

@@ -5,18 +5,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.common.errors import InvalidArgument
+from services.common.identifiers import ID_RULE, MAX_ID_CHARS, id_problem
 
 T = TypeVar("T")
 
-# An id becomes one segment of a URL path (/v1/people/{id}): a '/', '?' or
-# '#' in it would make the resource unreachable once created.
-Identifier = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=256, pattern=r"^[^\s/?#]+$"),
-]
+
+def valid_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem is not None:
+        raise ValueError(f"{problem} ({ID_RULE})")
+    return value
+
+
+# The id rule (services.common.identifiers) wherever an id comes in: a body,
+# a query, or a path segment.
+Identifier = Annotated[str, StringConstraints(max_length=MAX_ID_CHARS), AfterValidator(valid_id)]
+PathId = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS), AfterValidator(valid_id)]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]

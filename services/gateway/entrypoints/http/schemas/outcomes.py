@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from lps.matching.v1 import matching_pb2
 from services.gateway.adapters.enums import (
@@ -55,7 +55,8 @@ class SkillCoverage(RequestModel):
 
 class TeamRules(RequestModel):
     min_sectors: int = Field(default=0, ge=0, le=4)
-    max_sector_share: Fraction = 0.0
+    # Absent or null: no limit.
+    max_sector_share: float | None = Field(default=None, gt=0.0, le=1.0)
     min_community_members: int = Field(default=0, ge=0, le=1000)
     locality: LocalityRule = LocalityRule.ANY
     exclude_commissioned_organisation: bool = False
@@ -84,12 +85,6 @@ class OutcomeFields(RequestModel):
     skill_coverage: list[SkillCoverage] = Field(default_factory=list, max_length=200)
     rules: TeamRules = Field(default_factory=TeamRules)
     commissioned_organisation: ShortText = ""
-
-    @model_validator(mode="after")
-    def end_after_start(self) -> OutcomeFields:
-        if self.end < self.start:
-            raise ValueError("end is before start")
-        return self
 
     def to_proto(self, outcome_id: str) -> matching_pb2.Outcome:
         return matching_pb2.Outcome(
@@ -148,7 +143,8 @@ class SkillCoverageOut(BaseModel):
 
 class TeamRulesOut(BaseModel):
     min_sectors: int
-    max_sector_share: float
+    # Null: no limit.
+    max_sector_share: float | None
     min_community_members: int
     locality: LocalityRule | None
     exclude_commissioned_organisation: bool
@@ -200,7 +196,9 @@ class Outcome(BaseModel):
             ],
             rules=TeamRulesOut(
                 min_sectors=rules.min_sectors,
-                max_sector_share=rules.max_sector_share,
+                max_sector_share=rules.max_sector_share
+                if rules.HasField("max_sector_share")
+                else None,
                 min_community_members=rules.min_community_members,
                 locality=from_proto(LOCALITY_RULE_TO_PROTO, rules.locality),
                 exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
@@ -216,10 +214,12 @@ class Pin(RequestModel):
 
 
 class Weights(RequestModel):
-    fit: float = Field(default=0.0, ge=0.0)
-    cost: float = Field(default=0.0, ge=0.0)
-    locality: float = Field(default=0.0, ge=0.0)
-    unfilled_penalty: float = Field(default=0.0, ge=0.0)
+    """Each weight left out (or null) takes its default; 0 switches its term off."""
+
+    fit: float | None = Field(default=None, ge=0.0)
+    cost: float | None = Field(default=None, ge=0.0)
+    locality: float | None = Field(default=None, ge=0.0)
+    unfilled_penalty: float | None = Field(default=None, ge=0.0)
 
 
 class LevelChange(RequestModel):
@@ -356,6 +356,8 @@ class Proposal(BaseModel):
     solver: str
     created_at: str | None
     pools: list[SlotPool]
+    # In words: places filled, and why the rest stay open (read this, not the objective).
+    summary: str
 
     @classmethod
     def of(cls, message: matching_pb2.Proposal) -> Proposal:
@@ -399,6 +401,7 @@ class Proposal(BaseModel):
                 )
                 for p in message.pools
             ],
+            summary=message.summary,
         )
 
 

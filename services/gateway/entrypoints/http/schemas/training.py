@@ -9,9 +9,13 @@ from pydantic import BaseModel, Field, model_validator
 
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
-from services.gateway.adapters.enums import PROPOSAL_STATUS_TO_PROTO, from_proto
+from services.gateway.adapters.enums import (
+    PROPOSAL_STATUS_TO_PROTO,
+    TRAINING_PLAN_STATUS_TO_PROTO,
+    from_proto,
+)
 from services.gateway.domain.courses_csv import CourseKind
-from services.gateway.domain.vocabulary import MAX_LEVEL, ProposalStatus
+from services.gateway.domain.vocabulary import MAX_LEVEL, ProposalStatus, TrainingPlanStatus
 from services.gateway.entrypoints.http.schemas.common import (
     Identifier,
     Level,
@@ -218,7 +222,10 @@ class PlanCheck(BaseModel):
 
 class TrainingPlan(BaseModel):
     id: str
-    status: ProposalStatus | None
+    # "unconfirmed" when the staffing re-run does not fill the places the plan claims.
+    status: TrainingPlanStatus | None
+    # In words: what the plan makes staffable and whether staffing confirms it.
+    headline: str
     outcome_ids: list[str]
     budget: float
     deadline: date | None
@@ -243,7 +250,8 @@ class TrainingPlan(BaseModel):
         check = message.check
         return cls(
             id=message.id,
-            status=from_proto(PROPOSAL_STATUS_TO_PROTO, message.status),
+            status=from_proto(TRAINING_PLAN_STATUS_TO_PROTO, message.status),
+            headline=message.headline,
             outcome_ids=list(message.outcome_ids),
             budget=message.budget,
             deadline=date_or_none(message.deadline),
