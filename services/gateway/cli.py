@@ -13,6 +13,7 @@ from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 import typer
@@ -21,7 +22,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-app = typer.Typer(help=__doc__, no_args_is_help=True)
+from services.common.errors import InvalidArgument
+from services.gateway.domain.csv_text import (
+    DELIMITER_NAMES,
+    UnreadableRecord,
+    decode_csv,
+    detect_delimiter,
+    read_records,
+)
+from services.gateway.domain.people_csv import PEOPLE_COLUMNS
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=True)
 outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
 app.add_typer(people_app, name="people")
@@ -58,6 +69,11 @@ def _answer(response: httpx.Response) -> Any:
     raise GatewayError(problem)
 
 
+def _refuse(sentence: str) -> typer.Exit:
+    console.print(f"[red]{sentence}[/red]")
+    return typer.Exit(code=1)
+
+
 def _fail(error: GatewayError) -> typer.Exit:
     problem = error.problem
     console.print(f"[red]{problem.get('status', '')} {problem.get('title', 'error')}[/red]")
@@ -68,21 +84,29 @@ def _fail(error: GatewayError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def split_people_csv(text: str, people_per_batch: int) -> list[tuple[str, list[int]]]:
+def split_people_csv(
+    text: str,
+    people_per_batch: int,
+    delimiter: str = ",",
+    unreadable: list[tuple[int, str, str]] | None = None,
+) -> list[tuple[str, list[int]]]:
     """Splits an import file into CSV batches of whole people.
 
-    Each batch keeps the header; alongside it, the original file line of each
-    batch line so that errors the gateway reports point into the user's file.
+    Each batch keeps the header and is written as UTF-8 with commas, whatever
+    the file used; alongside it, the original file line of each batch line so
+    that errors the gateway reports point into the user's file. A record the
+    file's quoting breaks is left out and added to `unreadable` by its line.
     """
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
+    records = read_records(text, delimiter)
+    _, header = next(records, (1, []))
+    if isinstance(header, UnreadableRecord) or not header:
         return []
     rows_by_person: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
-    previous_end = reader.line_num
-    for row in reader:
-        # A quoted cell can span lines: a row starts after the previous one ends.
-        line, previous_end = previous_end + 1, reader.line_num
+    for line, row in records:
+        if isinstance(row, UnreadableRecord):
+            if unreadable is not None:
+                unreadable.append((line, "", row.reason))
+            continue
         person_id = row[0] if row else ""
         rows_by_person.setdefault(person_id, []).append((line, row))
     batches: list[tuple[str, list[int]]] = []
@@ -106,10 +130,19 @@ def import_people(
     url: UrlOption = DEFAULT_URL,
     key: KeyOption = "",
 ) -> None:
-    """Import people and their levels from a CSV (one row per person and skill)."""
-    batches = split_people_csv(file.read_text(encoding="utf-8-sig"), PEOPLE_PER_REQUEST)
-    accepted = levels = 0
+    """Import people and their levels from a CSV (one row per person and skill).
+
+    Skills may be named by catalogue id, ESCO concept URI or exact preferred label.
+    """
+    try:
+        upload = decode_csv(file.read_bytes())
+    except InvalidArgument as error:
+        raise _refuse(f"{file}: {error.violations[0].message}") from None
+    delimiter = detect_delimiter(upload.text, PEOPLE_COLUMNS)
     errors: list[tuple[int, str, str]] = []
+    batches = split_people_csv(upload.text, PEOPLE_PER_REQUEST, delimiter, errors)
+    console.print(f"reading {file} as {upload.encoding}, {DELIMITER_NAMES[delimiter]}-separated")
+    accepted = levels = 0
     with (
         _client(url, key) as client,
         Progress(
@@ -155,19 +188,31 @@ def show_person(person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "
             person = _answer(client.get(f"/v1/people/{person_id}"))
         except GatewayError as error:
             raise _fail(error) from error
+        labels = _skill_labels(client, [s["skill_id"] for s in person.get("skills", [])])
     console.print(
         f"[bold]{person['name']}[/bold] ({person['id']}), {person['sector']}, "
         f"{person.get('organisation', '')}, {person.get('locality', '')}"
     )
-    table = Table("skill", "level", "source", "evidence")
+    table = Table("skill", "label", "level", "source", "evidence")
     for skill in person.get("skills", []):
         table.add_row(
             skill["skill_id"],
+            labels.get(skill["skill_id"], ""),
             str(skill["level"]),
             skill.get("source", ""),
             skill.get("evidence", ""),
         )
     console.print(table)
+
+
+def _skill_labels(client: httpx.Client, skill_ids: list[str]) -> dict[str, str]:
+    """Each skill's label; a skill that cannot be read shows its id alone."""
+    labels: dict[str, str] = {}
+    for skill_id in dict.fromkeys(skill_ids):
+        response = client.get(f"/v1/skills/{quote(skill_id, safe='')}")
+        if response.is_success:
+            labels[skill_id] = str(response.json().get("label", ""))
+    return labels
 
 
 @app.command("fit")
@@ -456,8 +501,33 @@ def complete_course(
 
 
 def main() -> None:
+    """Every failure ends in one sentence and a non-zero exit, never a traceback."""
     try:
         app()
     except httpx.TransportError as error:
-        console.print(f"[red]cannot reach the gateway[/red] ({type(error).__name__}): {error}")
+        where = (
+            str(error.request.url.copy_with(path="/", query=None)) if _has_request(error) else ""
+        )
+        reason = str(error) or type(error).__name__
+        console.print(
+            f"[red]Cannot reach the gateway at {where or 'LPS_URL'}[/red] ({reason}); "
+            "check LPS_URL and that the gateway runs (make up)."
+        )
         raise SystemExit(2) from None
+    except httpx.HTTPError as error:
+        console.print(f"[red]The request to the gateway failed:[/red] {error}")
+        raise SystemExit(2) from None
+    except OSError as error:
+        console.print(f"[red]Cannot read {error.filename or 'the file'}:[/red] {error.strerror}")
+        raise SystemExit(1) from None
+    except (ValueError, KeyError, TypeError, yaml.YAMLError) as error:
+        console.print(f"[red]lps cannot go on:[/red] {type(error).__name__}: {error}")
+        raise SystemExit(1) from None
+
+
+def _has_request(error: httpx.TransportError) -> bool:
+    try:
+        error.request  # noqa: B018
+    except RuntimeError:
+        return False
+    return True

@@ -22,6 +22,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import ConstraintError
 
 from services.common.errors import AlreadyExists, NotFound, Violations
+from services.skills.domain.esco import SKILL_KIND
 from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import (
     SOURCE_RANK,
@@ -37,6 +38,7 @@ from services.skills.domain.model import (
     RowError,
     Skill,
 )
+from services.skills.domain.search import indexed_text
 from services.skills.service.repository import ClaimRow
 
 SCHEMA: tuple[LiteralString, ...] = (
@@ -48,7 +50,6 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX person_sector IF NOT EXISTS FOR (p:Person) ON (p.sector)",
     "CREATE INDEX person_organisation IF NOT EXISTS FOR (p:Person) ON (p.organisation)",
     "CREATE INDEX skill_label IF NOT EXISTS FOR (s:Skill) ON (s.label)",
-    "CREATE TEXT INDEX skill_search_text IF NOT EXISTS FOR (s:Skill) ON (s.search_text)",
 )
 
 # People whose properties pass the filter; `p` is bound. The skill filter
@@ -212,14 +213,11 @@ def _skill_of(
         broader=tuple(sorted(broader)),
         uri=properties.get("uri", ""),
         narrower=tuple(sorted(narrower)),
+        kind=properties.get("kind") or SKILL_KIND,
         related=tuple(
             sorted((RelatedSkill(r[0], float(r[1])) for r in related), key=lambda r: r.skill_id)
         ),
     )
-
-
-def _search_text(skill: Skill) -> str:
-    return "\n".join([skill.label, *skill.alt_labels]).lower()
 
 
 def _filter_params(people_filter: PeopleFilter, today: str) -> dict[str, Any]:
@@ -368,36 +366,8 @@ class Neo4jSkillsRepository:
         r = records[0]
         return _skill_of(r["skill"], r["broader"], r["narrower"], r["related"])
 
-    async def search_skills(self, query: str, after_id: str, limit: int) -> list[Skill]:
-        records = await self._read(
-            "MATCH (s:Skill) WHERE s.id > $after AND ($query = '' OR s.search_text CONTAINS $query)"
-            " WITH s ORDER BY s.id LIMIT $limit " + _SKILL_READ,
-            {"query": query, "after": after_id, "limit": limit},
-        )
-        return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in records]
-
     async def relate_skills(self, skill_id: str, related_skill_id: str, similarity: float) -> None:
         await self._write(_relate_skills, skill_id, related_skill_id, similarity)
-
-    async def upsert_skills_bulk(self, skills: Sequence[Skill]) -> None:
-        rows = [
-            {
-                "id": s.id,
-                "properties": {
-                    "label": s.label,
-                    "alt_labels": list(s.alt_labels),
-                    "description": s.description,
-                    "uri": s.uri,
-                    "search_text": _search_text(s),
-                },
-            }
-            for s in skills
-        ]
-        await self._write(
-            _run_write,
-            "UNWIND $rows AS row MERGE (s:Skill {id: row.id}) SET s += row.properties",
-            {"rows": rows},
-        )
 
     async def existing_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
         records = await self._read(_EXISTING_SKILLS, {"ids": list(skill_ids)})
@@ -408,10 +378,6 @@ class Neo4jSkillsRepository:
             "MATCH (c:Skill)-[:BROADER]->(p:Skill) RETURN c.id AS child, p.id AS parent", {}
         )
         return [(r["child"], r["parent"]) for r in records]
-
-    async def add_broader_edges(self, edges: Sequence[tuple[str, str]]) -> int:
-        created: int = await self._write(_add_broader_edges, [list(e) for e in edges])
-        return created
 
     # Levels
 
@@ -593,7 +559,7 @@ async def _seed(
                             "alt_labels": list(s.alt_labels),
                             "description": s.description,
                             "uri": s.uri,
-                            "search_text": _search_text(s),
+                            **indexed_text(s.label, s.alt_labels),
                         },
                     }
                     for s in skills
@@ -703,7 +669,7 @@ async def _upsert_skill(tx: AsyncManagedTransaction, skill: Skill) -> None:
             """
             MERGE (s:Skill {id: $id})
             SET s.label = $label, s.alt_labels = $alt_labels, s.description = $description,
-                s.uri = $uri, s.search_text = $search_text
+                s.uri = $uri, s.alt_text = $alt_text, s.label_key = $label_key
             WITH s
             OPTIONAL MATCH (s)-[b:BROADER]->(old:Skill)
             WHERE NOT old.id IN $broader
@@ -719,7 +685,7 @@ async def _upsert_skill(tx: AsyncManagedTransaction, skill: Skill) -> None:
                 "alt_labels": list(skill.alt_labels),
                 "description": skill.description,
                 "uri": skill.uri,
-                "search_text": _search_text(skill),
+                **indexed_text(skill.label, skill.alt_labels),
                 "broader": list(skill.broader),
             },
         )
@@ -748,19 +714,6 @@ async def _relate_skills(
             {"a": skill_id, "b": related_skill_id, "similarity": similarity},
         )
     ).consume()
-
-
-async def _add_broader_edges(tx: AsyncManagedTransaction, edges: list[list[str]]) -> int:
-    result = await tx.run(
-        """
-        UNWIND $edges AS edge
-        MATCH (c:Skill {id: edge[0]}), (p:Skill {id: edge[1]})
-        MERGE (c)-[:BROADER]->(p)
-        """,
-        {"edges": edges},
-    )
-    summary = await result.consume()
-    return int(summary.counters.relationships_created)
 
 
 async def _import_people(

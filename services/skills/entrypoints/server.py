@@ -11,10 +11,12 @@ from neo4j import AsyncDriver
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
+from services.skills.adapters.neo4j_catalogue import Neo4jCatalogueRepository
 from services.skills.adapters.neo4j_courses import Neo4jCourseRepository
 from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
 from services.skills.config import SkillsSettings
-from services.skills.entrypoints.course_servicer import CatalogueServicer
+from services.skills.entrypoints.esco_servicer import EscoServicer
+from services.skills.service.catalogue import CatalogueService
 from services.skills.service.courses import CourseService
 from services.skills.service.use_cases import SkillsService
 
@@ -45,14 +47,16 @@ async def create_server(
     answers and its schema and seed are prepared."""
     service = SkillsService(Neo4jSkillsRepository(driver, settings.neo4j.database))
     courses = CourseService(Neo4jCourseRepository(driver, settings.neo4j.database))
+    catalogue = CatalogueService(Neo4jCatalogueRepository(driver, settings.neo4j.database))
     server = SkillsGrpcServer()
     skills_pb2_grpc.add_SkillsServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        CatalogueServicer(service, courses), server.server
+        EscoServicer(service, courses, catalogue), server.server
     )
 
     async def prepare() -> None:
         await service.prepare()
         await courses.prepare()
+        await catalogue.prepare()
 
     port = server.bind(address)
     await server.set_serving(False)
