@@ -15,7 +15,7 @@ LAUNCHER_SOURCES := deploy/neo4j/pom.xml $(shell find deploy/neo4j/src -name '*.
 PYTEST_ARGS ?=
 
 .PHONY: help setup venv gen neo4j-jars neo4j-start neo4j-stop up down test test-unit \
-        test-integration test-e2e lint typecheck bench bench-skills bench-matching bench-training bench-load clean
+        test-integration test-e2e lint typecheck bench bench-skills bench-matching bench-training bench-load bench-search clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -76,7 +76,7 @@ test-integration: setup ## Integration tests against a real Neo4j
 test-e2e: setup ## End-to-end tests through the gateway
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-bench: bench-skills bench-matching bench-training bench-load ## All benchmarks; writes BENCHMARKS.md
+bench: bench-skills bench-matching bench-training bench-load bench-search ## All benchmarks; writes BENCHMARKS.md
 
 bench-skills: setup
 	$(BIN)/python -m tests.bench.skills_bench
@@ -89,6 +89,9 @@ bench-training: setup
 
 bench-load: setup
 	$(BIN)/python -m tests.bench.load_bench
+
+bench-search: setup ## Ranked skill search over 13,500 ESCO-like skills
+	$(BIN)/python -m tests.bench.search_bench
 
 clean: ## Remove generated code, the venv and build output
 	rm -rf $(GEN) $(VENV) deploy/neo4j/target .mypy_cache .ruff_cache .pytest_cache
