@@ -38,17 +38,74 @@ QUERIES = 300
 WARMUP = 30
 TARGET_P95_MS = 50.0
 ESCO = "http://data.europa.eu/esco/skill/"
-VERBS = (
-    "manage communicate train develop plan assess design coordinate monitor advise "
-    "negotiate support analyse maintain operate prepare evaluate organise supervise apply"
-).split()
-NOUNS = (
-    "budget staff supply customer quality assurance call centre project risk contract "
-    "data record safety child family housing benefit health care community volunteer "
-    "partnership service network media campaign policy report meeting finance equipment "
-    "software vehicle food waste energy building garden school library transport event"
-).split()
-FILLER = "with for of the in on and to by under".split()
+VERBS = [
+    "manage",
+    "communicate",
+    "train",
+    "develop",
+    "plan",
+    "assess",
+    "design",
+    "coordinate",
+    "monitor",
+    "advise",
+    "negotiate",
+    "support",
+    "analyse",
+    "maintain",
+    "operate",
+    "prepare",
+    "evaluate",
+    "organise",
+    "supervise",
+    "apply",
+]
+NOUNS = [
+    "budget",
+    "staff",
+    "supply",
+    "customer",
+    "quality",
+    "assurance",
+    "call",
+    "centre",
+    "project",
+    "risk",
+    "contract",
+    "data",
+    "record",
+    "safety",
+    "child",
+    "family",
+    "housing",
+    "benefit",
+    "health",
+    "care",
+    "community",
+    "volunteer",
+    "partnership",
+    "service",
+    "network",
+    "media",
+    "campaign",
+    "policy",
+    "report",
+    "meeting",
+    "finance",
+    "equipment",
+    "software",
+    "vehicle",
+    "food",
+    "waste",
+    "energy",
+    "building",
+    "garden",
+    "school",
+    "library",
+    "transport",
+    "event",
+]
+FILLER = ["with", "for", "of", "the", "in", "on", "and", "to", "by", "under"]
 
 
 def label(rng: random.Random) -> str:

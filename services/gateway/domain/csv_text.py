@@ -137,12 +137,10 @@ def read_records(
             if not width:
                 width = len(cells)
             else:
-                swallowed = (
-                    _first_swallowed_line(lines, first + 1, last, delimiter, width)
-                    if last - first > 1
-                    else None
-                )
                 at_end_open = last == len(lines) and _quotes_left_open(lines[first:last])
+                # Lines wholly inside a quoted cell: not the one where the quote closes.
+                inside_until = last if at_end_open else last - 1
+                swallowed = _first_swallowed_line(lines, first + 1, inside_until, delimiter, width)
                 if swallowed is not None or at_end_open:
                     opened = first + 1 + _newlines_before_open_cell(cells, swallowed, first)
                     swallowing = (
@@ -163,14 +161,16 @@ def read_records(
 def _first_swallowed_line(
     lines: list[str], low: int, high: int, delimiter: str, width: int
 ) -> int | None:
-    if width < 3:
-        return None
+    # Spreadsheets often leave trailing empty cells out: two thirds of the header will do.
+    enough = max(3, (2 * width + 2) // 3)
     for index in range(low, high):
+        if '"' in lines[index]:
+            continue
         try:
             cells = next(csv.reader([lines[index]], delimiter=delimiter), [])
         except csv.Error:
             continue
-        if len(cells) >= width:
+        if len(cells) >= enough:
             return index
     return None
 

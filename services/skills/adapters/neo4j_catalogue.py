@@ -38,17 +38,17 @@ CATALOGUE_SCHEMA: tuple[LiteralString, ...] = (
     "CALL db.awaitIndex('skill_text', 300)",
 )
 
-SEARCH: LiteralString = (
-    """
-CALL db.index.fulltext.queryNodes('skill_text', $lucene) YIELD node, score
-WITH node AS s, score, CASE WHEN node.label_key = $exact THEN 0 ELSE 1 END AS exact_last
-ORDER BY exact_last, score DESC, s.id
-SKIP $skip LIMIT $limit
-WITH s, score, exact_last
+# Lucene's own top-k by relevance: the hits are never all read and sorted in Cypher.
+SEARCH_HITS: LiteralString = """
+CALL db.index.fulltext.queryNodes('skill_text', $lucene, {limit: $limit}) YIELD node, score
+RETURN node.id AS id, score
 """
-    + _SKILL_READ
-    + ", exact_last, score"
-)
+
+EXACT_LABEL: LiteralString = """
+MATCH (s:Skill {label_key: $exact}) RETURN s.id AS id ORDER BY id
+"""
+
+SKILLS_BY_IDS: LiteralString = "UNWIND $ids AS id MATCH (s:Skill {id: id}) " + _SKILL_READ
 
 LIST: LiteralString = "MATCH (s:Skill) WHERE s.id > $after WITH s ORDER BY s.id LIMIT $limit " + (
     _SKILL_READ
@@ -197,11 +197,20 @@ class Neo4jCatalogueRepository(Neo4jSkillsRepository):
         return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in records]
 
     async def search_skills(self, lucene: str, exact: str, skip: int, limit: int) -> list[Skill]:
-        records = await self._read(
-            SEARCH, {"lucene": lucene, "exact": exact, "skip": skip, "limit": limit}
-        )
-        ranked = sorted(records, key=lambda r: (r["exact_last"], -r["score"], r["skill"]["id"]))
-        return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in ranked]
+        exact_ids = [r["id"] for r in await self._read(EXACT_LABEL, {"exact": exact})]
+        wanted = skip + limit + len(exact_ids)
+        hits = await self._read(SEARCH_HITS, {"lucene": lucene, "limit": wanted})
+        ranked = sorted(hits, key=lambda r: (-r["score"], r["id"]))
+        ordered = list(dict.fromkeys([*exact_ids, *(r["id"] for r in ranked)]))
+        page = ordered[skip : skip + limit]
+        if not page:
+            return []
+        records = await self._read(SKILLS_BY_IDS, {"ids": page})
+        by_id = {
+            r["skill"]["id"]: _skill_of(r["skill"], r["broader"], r["narrower"], r["related"])
+            for r in records
+        }
+        return [by_id[skill_id] for skill_id in page if skill_id in by_id]
 
     async def resolve_references(
         self, references: Sequence[str]

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from services.gateway.domain.auth import GRANTS, Permission, Scope
+from services.gateway.entrypoints.http.field_docs import FIELDS, PARAMETERS, SCHEMA_FIELDS
 from services.gateway.entrypoints.http.problems import PROBLEM_JSON
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -139,6 +140,7 @@ def install_openapi(
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         components["Problem"] = PROBLEM_SCHEMA
+        _describe_fields(components)
         for route in routes:
             if not isinstance(route, APIRoute) or not route.include_in_schema:
                 continue
@@ -164,11 +166,15 @@ def _document_operation(
         note = f"Scopes: {scopes}."
         operation["description"] = (operation.get("description", "") + "\n\n" + note).strip()
     for parameter in operation.get("parameters", []):
-        parameter.setdefault("description", _PARAMETER_DESCRIPTIONS.get(parameter["name"], ""))
+        if not parameter.get("description") and parameter["name"] in PARAMETERS:
+            parameter["description"] = PARAMETERS[parameter["name"]]
 
 
-_PARAMETER_DESCRIPTIONS: dict[str, str] = {
-    "page_size": "Items per page, 1 to 500; the default is 50.",
-    "page_token": "The next_page_token of the previous page; empty for the first page.",
-    "Idempotency-Key": "Answers a repeated POST with the first answer instead of acting twice.",
-}
+def _describe_fields(schemas: dict[str, Any]) -> None:
+    for schema_name, schema in schemas.items():
+        for field_name, field in schema.get("properties", {}).items():
+            if field.get("description"):
+                continue
+            description = SCHEMA_FIELDS.get((schema_name, field_name)) or FIELDS.get(field_name)
+            if description:
+                field["description"] = description

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
 
 from services.common.errors import InvalidArgument
 from services.gateway.domain.courses_csv import COURSE_COLUMNS
