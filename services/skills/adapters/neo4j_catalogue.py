@@ -38,17 +38,30 @@ CATALOGUE_SCHEMA: tuple[LiteralString, ...] = (
     "CALL db.awaitIndex('skill_text', 300)",
 )
 
-# Lucene's own top-k by relevance: the hits are never all read and sorted in Cypher.
-SEARCH_HITS: LiteralString = """
-CALL db.index.fulltext.queryNodes('skill_text', $lucene, {limit: $limit}) YIELD node, score
-RETURN node.id AS id, score
+# One round trip: skills labelled exactly as asked first (by id), then
+# Lucene's own top hits by relevance (never all hits read and sorted in
+# Cypher), the page cut from both, each skill read with its edges.
+SEARCH: LiteralString = """
+CALL () {
+  OPTIONAL MATCH (e:Skill {label_key: $exact})
+  WITH e ORDER BY e.id
+  RETURN collect(e) AS exact
+}
+CALL (exact) {
+  CALL db.index.fulltext.queryNodes('skill_text', $lucene, {limit: $limit + size(exact)})
+    YIELD node, score
+  WHERE NOT node IN exact
+  WITH node ORDER BY score DESC, node.id
+  RETURN collect(node) AS ranked
+}
+WITH (exact + ranked)[$skip..$skip + $page_size] AS page
+UNWIND range(0, size(page) - 1) AS position
+WITH page[position] AS s, position
+RETURN position, s {.*} AS skill,
+       [(s)-[:BROADER]->(b) | b.id] AS broader,
+       [(s)<-[:BROADER]-(n) | n.id] AS narrower,
+       [(s)-[r:RELATED]-(o) | [o.id, r.similarity]] AS related
 """
-
-EXACT_LABEL: LiteralString = """
-MATCH (s:Skill {label_key: $exact}) RETURN s.id AS id ORDER BY id
-"""
-
-SKILLS_BY_IDS: LiteralString = "UNWIND $ids AS id MATCH (s:Skill {id: id}) " + _SKILL_READ
 
 LIST: LiteralString = "MATCH (s:Skill) WHERE s.id > $after WITH s ORDER BY s.id LIMIT $limit " + (
     _SKILL_READ
@@ -197,20 +210,18 @@ class Neo4jCatalogueRepository(Neo4jSkillsRepository):
         return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in records]
 
     async def search_skills(self, lucene: str, exact: str, skip: int, limit: int) -> list[Skill]:
-        exact_ids = [r["id"] for r in await self._read(EXACT_LABEL, {"exact": exact})]
-        wanted = skip + limit + len(exact_ids)
-        hits = await self._read(SEARCH_HITS, {"lucene": lucene, "limit": wanted})
-        ranked = sorted(hits, key=lambda r: (-r["score"], r["id"]))
-        ordered = list(dict.fromkeys([*exact_ids, *(r["id"] for r in ranked)]))
-        page = ordered[skip : skip + limit]
-        if not page:
-            return []
-        records = await self._read(SKILLS_BY_IDS, {"ids": page})
-        by_id = {
-            r["skill"]["id"]: _skill_of(r["skill"], r["broader"], r["narrower"], r["related"])
-            for r in records
-        }
-        return [by_id[skill_id] for skill_id in page if skill_id in by_id]
+        records = await self._read(
+            SEARCH,
+            {
+                "lucene": lucene,
+                "exact": exact,
+                "skip": skip,
+                "page_size": limit,
+                "limit": skip + limit,
+            },
+        )
+        ordered = sorted(records, key=lambda r: r["position"])
+        return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in ordered]
 
     async def resolve_references(
         self, references: Sequence[str]
