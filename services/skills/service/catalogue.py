@@ -116,8 +116,10 @@ class CatalogueService:
         for start in range(0, len(batch), SKILL_IMPORT_BATCH):
             await self.repository.upsert_concepts(batch[start : start + SKILL_IMPORT_BATCH])
         earlier = await self.repository.pending_relations()
+        fresh_keys = {relation.key for _, relation in relations.rows}
         for relation in earlier:
-            relations.add(0, relation)
+            if relation.key not in fresh_keys:
+                relations.add(0, relation)
         if relations.rows:
             await self._import_relations(relations.rows, summary, earlier)
         summary.relations_pending = await self.repository.count_pending()
