@@ -39,11 +39,8 @@ class FakeCatalogue:
     async def add_relations(self, relations: Sequence[ConceptRelation]) -> int:
         created = 0
         for r in relations:
-            key = (
-                (r.kind, r.source, r.target)
-                if r.kind == BROADER
-                else ("related", *sorted((r.source, r.target)))
-            )
+            low, high = sorted((r.source, r.target))
+            key = (r.kind, r.source, r.target) if r.kind == BROADER else ("related", low, high)
             created += key not in self.edges
             self.edges.add(key)
             if r.kind != BROADER:
