@@ -21,8 +21,8 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import ConstraintError
 
-from services.common.errors import AlreadyExists, NotFound, Violations
-from services.skills.domain.esco import SKILL_KIND
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
+from services.skills.domain.esco import GROUP_KIND, SKILL_KIND
 from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import (
     SOURCE_RANK,
@@ -752,7 +752,7 @@ async def _set_level(
 ) -> None:
     result = await tx.run(
         "OPTIONAL MATCH (p:Person {id: $person_id}) OPTIONAL MATCH (s:Skill {id: $skill_id}) "
-        "RETURN p IS NOT NULL AS person, s IS NOT NULL AS skill",
+        "RETURN p IS NOT NULL AS person, s IS NOT NULL AS skill, s.kind AS kind",
         {"person_id": person_id, "skill_id": claim.skill_id},
     )
     record = await result.single()
@@ -760,6 +760,8 @@ async def _set_level(
         raise NotFound.of("person", person_id)
     if not record["skill"]:
         raise NotFound.of("skill", claim.skill_id)
+    if record["kind"] == GROUP_KIND:
+        raise InvalidArgument.of("skill_id", "names a skill group, which holds no levels")
     await (
         await tx.run(
             WRITE_LEVELS, {"levels": [_level_row(person_id, claim)], "actor": actor, "at": at}

@@ -10,7 +10,8 @@ import pytest
 from neo4j import AsyncDriver
 
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
-from tests.integration.skills.support import TIMEOUT_S, count
+from services.common.grpc_errors import field_violations_of
+from tests.integration.skills.support import TIMEOUT_S, add_person, count
 
 pytestmark = pytest.mark.neo4j
 
@@ -207,3 +208,15 @@ async def test_a_bad_search_page_token_is_invalid(
             timeout=TIMEOUT_S,
         )
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_a_skill_group_holds_no_levels(skills: skills_pb2_grpc.SkillsServiceStub) -> None:
+    await load(skills, [concept("grp", "communication", group=True)])
+    await add_person(skills, "p1")
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await skills.SetLevel(
+            skills_pb2.SetLevelRequest(person_id="p1", skill_id="grp", level=2),
+            timeout=TIMEOUT_S,
+        )
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in field_violations_of(error.value)] == ["skill_id"]
