@@ -93,7 +93,9 @@ def _responses_of(
             "The detail names them too."
         )
     if "{" in route.path:
-        responses["404"] = _problem("Nothing has the id in the path.")
+        responses["404"] = _problem("Nothing has the id in the path (or an id the body names).")
+    elif has_body and permissions:
+        responses["404"] = _problem("Nothing has an id the body names.")
     if method in {"post", "put", "delete"} and permissions:
         responses["409"] = _problem(
             "The request conflicts with what is stored: the id exists already, the state "
