@@ -523,6 +523,9 @@ def main() -> None:
     except (ValueError, KeyError, TypeError, yaml.YAMLError) as error:
         console.print(f"[red]lps cannot go on:[/red] {type(error).__name__}: {error}")
         raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        console.print("[yellow]Stopped.[/yellow]")
+        raise SystemExit(130) from None
 
 
 def _has_request(error: httpx.TransportError) -> bool:

@@ -78,8 +78,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/training/plans/{plan_id}/export"): READERS_OF_OUTCOMES,
     ("POST", "/v1/training/plans/{plan_id}/completions"): HR_OR_PLANNER,
 }
-# Served but not in the OpenAPI document; FastAPI's second docs page sits behind the keys.
-HIDDEN: dict[tuple[str, str], frozenset[str]] = {("GET", "/redoc"): ALL}
+# Served but not in the OpenAPI document and behind the keys: none since both docs
+# pages (/docs and /redoc, with their assets under /docs-assets/) are public.
+HIDDEN: dict[tuple[str, str], frozenset[str]] = {}
 MATRIX |= HIDDEN
 # Answered without a key: probes, the scrape and the API's own description.
 PUBLIC = {
@@ -89,6 +90,7 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
 }
 PLACEHOLDER = "matrix-placeholder"
 
