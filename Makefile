@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 
 .PHONY: help setup venv gen neo4j-jars neo4j-start neo4j-stop up down test test-unit \
         test-integration test-e2e lint typecheck bench bench-skills bench-matching bench-training bench-load \
-        bench-scale clean
+        bench-scale bench-search clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -77,7 +77,7 @@ test-integration: setup ## Integration tests against a real Neo4j
 test-e2e: setup ## End-to-end tests through the gateway
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-bench: bench-skills bench-matching bench-training bench-scale bench-load ## All benchmarks; writes BENCHMARKS.md
+bench: bench-skills bench-matching bench-training bench-scale bench-load bench-search ## All benchmarks; writes BENCHMARKS.md
 
 bench-skills: setup
 	$(BIN)/python -m tests.bench.skills_bench
@@ -94,6 +94,9 @@ bench-load: setup ## 50 clients closed loop, then 50 requests/s open loop; CPU p
 # SCALE_PEOPLE / SCALE_INDEX_PEOPLE shrink it for a smoke run (e.g. 5000 / 50000).
 bench-scale: setup ## 100,000 people imported and served; the index alone at 1,000,000
 	$(BIN)/python -m tests.bench.scale_bench
+
+bench-search: setup ## Ranked skill search over 13,500 ESCO-like skills
+	$(BIN)/python -m tests.bench.search_bench
 
 clean: ## Remove generated code, the venv and build output
 	rm -rf $(GEN) $(VENV) deploy/neo4j/target .mypy_cache .ruff_cache .pytest_cache

@@ -300,8 +300,19 @@ def _first_answer(
     return client.get(path, params=params)
 
 
-def load_demo_data(gateway_url: str, admin_key: str) -> dict[str, str]:
-    """Loads the data set unless people exist; returns a fresh key per persona."""
+def _key_works(client: httpx.Client, key: str) -> bool:
+    """Every persona reads the directory: a 200 means the key is known and not revoked."""
+    answer = client.get(
+        "/v1/roles", headers={"Authorization": f"Bearer {key}"}, params={"page_size": 1}
+    )
+    return answer.status_code == 200
+
+
+def load_demo_data(
+    gateway_url: str, admin_key: str, known_keys: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Loads the data set unless people exist; returns a key per persona: the
+    known one where the gateway still takes it, else a fresh one."""
     admin = {"Authorization": f"Bearer {admin_key}"}
     with httpx.Client(base_url=gateway_url, headers=admin, timeout=120) as client:
         existing = _first_answer(client, "/v1/people", {"page_size": 1})
@@ -330,6 +341,10 @@ def load_demo_data(gateway_url: str, admin_key: str) -> dict[str, str]:
             print("data exists; demo data not loaded")
         keys: dict[str, str] = {}
         for persona, scopes in PERSONAS.items():
+            known = (known_keys or {}).get(persona, "")
+            if known and _key_works(client, known):
+                keys[persona] = known
+                continue
             answer = client.post("/v1/keys", json={"name": f"demo {persona}", "scopes": scopes})
             answer.raise_for_status()
             keys[persona] = answer.json()["key"]

@@ -161,7 +161,7 @@ def _stop_pid(pid_file: Path, timeout_s: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("action", choices=["start", "stop", "run"])
-    parser.add_argument("--home", type=Path, default=Path(".neo4j-data"))
+    parser.add_argument("--home", type=Path, default=Path(".run/neo4j"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_BOLT_PORT", 7687)))
     parser.add_argument("--auth", default=os.environ.get("NEO4J_AUTH", "none"))
     parser.add_argument("--timeout", type=float, default=180.0)

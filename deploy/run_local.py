@@ -32,6 +32,8 @@ from deploy.local_neo4j import LocalNeo4j, bolt_answers, free_port
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".run"
 STATE_FILE = STATE_DIR / "state.json"
+# The demo personas' keys, reused by every `make up` while the graph keeps them.
+PERSONA_KEYS_FILE = STATE_DIR / "persona-keys.json"
 
 
 @dataclass
@@ -225,7 +227,8 @@ def up() -> int:
     from deploy.demo_data import load_demo_data
 
     try:
-        keys = load_demo_data(stack.gateway_url, stack.admin_key)
+        keys = load_demo_data(stack.gateway_url, stack.admin_key, _persona_keys())
+        _keep_persona_keys(keys)
     except httpx.HTTPError as error:
         print(f"could not load the demo data: {error}; stopping (logs in .run/)", file=sys.stderr)
         stack.stop()
@@ -236,8 +239,27 @@ def up() -> int:
     print(f"  admin    {stack.admin_key}")
     for persona, key in keys.items():
         print(f"  {persona:<8} {key}")
+    print(f"(kept in {PERSONA_KEYS_FILE.relative_to(ROOT)} and reused by the next make up)")
+    print("\nThe command-line client, e.g. as HR:")
+    print(f"  export LPS_URL={stack.gateway_url}")
+    print(f"  export LPS_KEY={keys.get('hr', stack.admin_key)}")
+    print("  .venv/bin/lps --help        (or: source .venv/bin/activate; lps --help)")
     print("Stop everything with: make down")
     return 0
+
+
+def _persona_keys() -> dict[str, str]:
+    try:
+        stored = json.loads(PERSONA_KEYS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def _keep_persona_keys(keys: dict[str, str]) -> None:
+    PERSONA_KEYS_FILE.touch(mode=0o600, exist_ok=True)
+    PERSONA_KEYS_FILE.chmod(0o600)
+    PERSONA_KEYS_FILE.write_text(json.dumps(keys, indent=2))
 
 
 def _alive(pid: int) -> bool:

@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 import typer
@@ -18,13 +19,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from services.common.errors import InvalidArgument
+from services.gateway.domain.csv_text import DELIMITER_NAMES, decode_csv, detect_delimiter
+from services.gateway.domain.people_csv import PEOPLE_COLUMNS
 from services.gateway.people_import import (
     ImportInterrupted,
     import_people_file,
     state_path_for,
 )
 
-app = typer.Typer(help=__doc__, no_args_is_help=True)
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=True)
 outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
 app.add_typer(people_app, name="people")
@@ -65,6 +69,11 @@ def _answer(response: httpx.Response) -> Any:
     raise GatewayError(problem)
 
 
+def _refuse(sentence: str) -> typer.Exit:
+    console.print(f"[red]{sentence}[/red]")
+    return typer.Exit(code=1)
+
+
 def _fail(error: GatewayError) -> typer.Exit:
     problem = error.problem
     console.print(f"[red]{problem.get('status', '')} {problem.get('title', 'error')}[/red]")
@@ -88,7 +97,14 @@ def import_people(
 
     The file goes in chunks of whole people; a run that stops part way says
     which chunk and lines it reached, and the same command resumes there.
+    Skills may be named by catalogue id, ESCO concept URI or exact preferred label.
     """
+    try:
+        upload = decode_csv(file.read_bytes())
+    except InvalidArgument as error:
+        raise _refuse(f"{file}: {error.violations[0].message}") from None
+    delimiter = detect_delimiter(upload.text, PEOPLE_COLUMNS)
+    console.print(f"reading {file} as {upload.encoding}, {DELIMITER_NAMES[delimiter]}-separated")
     state_path = state_path_for(file)
     with (
         _client(url, key) as client,
@@ -104,10 +120,11 @@ def import_people(
         try:
             state, started_at = import_people_file(
                 client,
-                file.read_text(encoding="utf-8-sig"),
+                upload.text,
                 state_path,
                 PEOPLE_PER_REQUEST,
                 restart=restart,
+                delimiter=delimiter,
                 on_chunk=advance,
                 describe_failure=_problem_text,
             )
@@ -151,19 +168,31 @@ def show_person(person_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "
             person = _answer(client.get(f"/v1/people/{person_id}"))
         except GatewayError as error:
             raise _fail(error) from error
+        labels = _skill_labels(client, [s["skill_id"] for s in person.get("skills", [])])
     console.print(
         f"[bold]{person['name']}[/bold] ({person['id']}), {person['sector']}, "
         f"{person.get('organisation', '')}, {person.get('locality', '')}"
     )
-    table = Table("skill", "level", "source", "evidence")
+    table = Table("skill", "label", "level", "source", "evidence")
     for skill in person.get("skills", []):
         table.add_row(
             skill["skill_id"],
+            labels.get(skill["skill_id"], ""),
             str(skill["level"]),
             skill.get("source", ""),
             skill.get("evidence", ""),
         )
     console.print(table)
+
+
+def _skill_labels(client: httpx.Client, skill_ids: list[str]) -> dict[str, str]:
+    """Each skill's label; a skill that cannot be read shows its id alone."""
+    labels: dict[str, str] = {}
+    for skill_id in dict.fromkeys(skill_ids):
+        response = client.get(f"/v1/skills/{quote(skill_id, safe='')}")
+        if response.is_success:
+            labels[skill_id] = str(response.json().get("label", ""))
+    return labels
 
 
 @app.command("fit")
@@ -470,7 +499,10 @@ def _request(method: str, path: str, url: str, key: str, **kwargs: Any) -> Any:
 
 
 def print_import(report: dict[str, Any]) -> None:
-    """An import report: rows read, what changed, what did not, and each bad row."""
+    """An import report: how the file was read, rows read, what changed, what
+    did not, and each bad row."""
+    if report.get("encoding"):
+        console.print(f"read as {report['encoding']}, {report.get('delimiter', 'comma')}-separated")
     console.print(
         f"{report.get('rows_read', 0)} rows read: [green]{report.get('accepted', 0)} "
         f"imported[/green], {report.get('unchanged', 0)} unchanged, "
@@ -478,6 +510,11 @@ def print_import(report: dict[str, Any]) -> None:
         + (
             f" ({report['relations_written']} relations written)"
             if report.get("relations_written")
+            else ""
+        )
+        + (
+            f"; {report['relations_pending']} relations wait for their concepts"
+            if report.get("relations_pending")
             else ""
         )
     )
@@ -620,11 +657,14 @@ def what_if(
 @skills_app.command("import")
 def import_skills(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ESCO CSV file")],
-    kind: Annotated[str, typer.Option(help="skills or broader (default: from the header)")] = "",
+    kind: Annotated[
+        str, typer.Option(help="skills, groups, broader or relations (default: from the header)")
+    ] = "",
     url: UrlOption = DEFAULT_URL,
     key: KeyOption = "",
 ) -> None:
-    """HR: import ESCO's skills_en.csv or broaderRelationsSkillPillar.csv."""
+    """HR: import one of ESCO's skills_en.csv, skillGroups_en.csv,
+    broaderRelationsSkillPillar.csv or skillSkillRelations.csv, in any order."""
     _import_csv("/v1/imports/skills", file, url, key, kind=kind)
 
 
@@ -653,8 +693,36 @@ def import_courses(
 
 
 def main() -> None:
+    """Every failure ends in one sentence and a non-zero exit, never a traceback."""
     try:
         app()
     except httpx.TransportError as error:
-        console.print(f"[red]cannot reach the gateway[/red] ({type(error).__name__}): {error}")
+        where = (
+            str(error.request.url.copy_with(path="/", query=None)) if _has_request(error) else ""
+        )
+        reason = str(error) or type(error).__name__
+        console.print(
+            f"[red]Cannot reach the gateway at {where or 'LPS_URL'}[/red] ({reason}); "
+            "check LPS_URL and that the gateway runs (make up)."
+        )
         raise SystemExit(2) from None
+    except httpx.HTTPError as error:
+        console.print(f"[red]The request to the gateway failed:[/red] {error}")
+        raise SystemExit(2) from None
+    except OSError as error:
+        console.print(f"[red]Cannot read {error.filename or 'the file'}:[/red] {error.strerror}")
+        raise SystemExit(1) from None
+    except (ValueError, KeyError, TypeError, yaml.YAMLError) as error:
+        console.print(f"[red]lps cannot go on:[/red] {type(error).__name__}: {error}")
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        console.print("[yellow]Stopped.[/yellow]")
+        raise SystemExit(130) from None
+
+
+def _has_request(error: httpx.TransportError) -> bool:
+    try:
+        error.request  # noqa: B018
+    except RuntimeError:
+        return False
+    return True

@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 
 import httpx
 
+from services.gateway.domain.csv_text import UnreadableRecord, read_records
+
 STATE_SUFFIX = ".lps-import"
 
 
@@ -43,21 +45,29 @@ class Chunk(NamedTuple):
         return max(self.lines)
 
 
-def split_people_csv(text: str, people_per_chunk: int) -> list[Chunk]:
+def split_people_csv(
+    text: str,
+    people_per_chunk: int,
+    delimiter: str = ",",
+    unreadable: list[tuple[int, str, str]] | None = None,
+) -> list[Chunk]:
     """Splits an import file into chunks of whole people, each with the header.
 
-    Alongside each, the original file line of each chunk line so that errors the
-    gateway reports point into the user's file.
+    Each chunk is written as UTF-8 with commas, whatever the file used;
+    alongside it, the original file line of each chunk line so that errors the
+    gateway reports point into the user's file. A record the file's quoting
+    breaks is left out and added to `unreadable` by its line.
     """
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
+    records = read_records(text, delimiter)
+    _, header = next(records, (1, []))
+    if isinstance(header, UnreadableRecord) or not header:
         return []
     rows_by_person: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
-    previous_end = reader.line_num
-    for row in reader:
-        # A quoted cell can span lines: a row starts after the previous one ends.
-        line, previous_end = previous_end + 1, reader.line_num
+    for line, row in records:
+        if isinstance(row, UnreadableRecord):
+            if unreadable is not None:
+                unreadable.append((line, "", row.reason))
+            continue
         person_id = row[0] if row else ""
         rows_by_person.setdefault(person_id, []).append((line, row))
     chunks: list[Chunk] = []
@@ -156,6 +166,7 @@ def import_people_file(
     state_path: Path,
     people_per_chunk: int,
     restart: bool = False,
+    delimiter: str = ",",
     on_chunk: Callable[[int, int], None] = lambda done, total: None,
     describe_failure: Callable[[httpx.Response], str] = lambda r: f"HTTP {r.status_code}",
 ) -> tuple[ImportState, int]:
@@ -164,10 +175,12 @@ def import_people_file(
 
     Raises ImportInterrupted, with the state saved, when a chunk fails.
     """
-    chunks = split_people_csv(text, people_per_chunk)
+    unreadable: list[tuple[int, str, str]] = []
+    chunks = split_people_csv(text, people_per_chunk, delimiter, unreadable)
     fingerprint = fingerprint_of(text, people_per_chunk)
     earlier = None if restart else load_state(state_path, fingerprint)
-    state = earlier or ImportState(fingerprint=fingerprint, chunks=len(chunks))
+    # Records the file's quoting breaks are refused here, once, never sent.
+    state = earlier or ImportState(fingerprint=fingerprint, chunks=len(chunks), errors=unreadable)
     started_at = state.chunks_done + 1
     on_chunk(state.chunks_done, len(chunks))
     for number, chunk in enumerate(chunks[state.chunks_done :], start=started_at):

@@ -116,7 +116,7 @@ CATALOGUE_SKILLS: LiteralString = """
 UNWIND $rows AS row
 MERGE (s:Skill {id: row.id})
   ON CREATE SET s.label = row.label, s.alt_labels = [], s.description = row.description,
-                s.uri = '', s.search_text = toLower(row.label)
+                s.uri = '', s.alt_text = '', s.label_key = toLower(row.label)
 """
 
 CATALOGUE_BROADER: LiteralString = """

@@ -12,6 +12,7 @@ from neo4j import Driver
 
 from deploy.run_local import LocalStack, Ports
 from services.common.settings import Neo4jSettings
+from tests.e2e.contract import Contract, checking_hook
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +47,24 @@ def stack(
         stack.stop()
 
 
+_CONTRACTS: dict[str, Contract] = {}
+
+
+def contract_of(stack: LocalStack) -> Contract:
+    """The stack's own /openapi.json, fetched once."""
+    if stack.gateway_url not in _CONTRACTS:
+        document = httpx.get(f"{stack.gateway_url}/openapi.json", timeout=60).json()
+        _CONTRACTS[stack.gateway_url] = Contract(document)
+    return _CONTRACTS[stack.gateway_url]
+
+
 def client_with_key(stack: LocalStack, key: str) -> httpx.Client:
+    """A client whose every answer is checked against the OpenAPI document."""
     return httpx.Client(
-        base_url=stack.gateway_url, headers={"Authorization": f"Bearer {key}"}, timeout=60
+        base_url=stack.gateway_url,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=60,
+        event_hooks={"response": [checking_hook(contract_of(stack))]},
     )
 
 

@@ -270,12 +270,14 @@ def test_a_csv_that_is_not_one_is_refused_by_field(client: httpx.Client) -> None
     problem = problem_of(missing, 422)
     assert fields_of(problem) == {"body"}
     assert "sector" in problem["errors"][0]["message"]
-    latin1 = client.post(
+    undecodable = client.post(
         "/v1/imports/people",
-        content=(",".join(PEOPLE_COLUMNS) + "\nz,Zo\xe9,public\n").encode("latin-1"),
+        content=(",".join(PEOPLE_COLUMNS) + "\nz,Zo").encode() + b"\x81\n",
         headers={"Content-Type": "text/csv"},
     )
-    assert fields_of(problem_of(latin1, 422)) == {"body"}
+    problem = problem_of(undecodable, 422)
+    assert fields_of(problem) == {"body"}
+    assert "line 2, column 5" in problem["errors"][0]["message"]
     as_json = client.post("/v1/imports/people", json={"rows": []})
     problem_of(as_json, 415)
 

@@ -85,8 +85,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/people/{person_id}/history"): ALL,
     ("PUT", "/v1/skill-relations"): HR,
 }
-# Served but not in the OpenAPI document; FastAPI's second docs page sits behind the keys.
-HIDDEN: dict[tuple[str, str], frozenset[str]] = {("GET", "/redoc"): ALL}
+# Served but not in the OpenAPI document and behind the keys: none since both docs
+# pages (/docs and /redoc, with their assets under /docs-assets/) are public.
+HIDDEN: dict[tuple[str, str], frozenset[str]] = {}
 MATRIX |= HIDDEN
 # Answered without a key: probes, the scrape and the API's own description.
 PUBLIC = {
@@ -96,6 +97,7 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
 }
 PLACEHOLDER = "matrix-placeholder"
 

@@ -103,3 +103,21 @@ def test_a_plan_prints_enrolments_the_check_and_unmet_demand() -> None:
     assert "Advanced welfare rights" in text and "2→3" in text
     assert "0.67→1.00" in text
     assert "unreachable 2x place weaver in o2" in text
+
+
+def test_a_semicolon_file_is_rewritten_with_commas_and_a_broken_quote_is_set_aside() -> None:
+    text = 'id;name;skill_id;level\np1;"Ann;s1;2\np2;Bo;s1;3\n'
+    unreadable: list[tuple[int, str, str]] = []
+
+    ((body, lines),) = split_people_csv(
+        text, people_per_chunk=10, delimiter=";", unreadable=unreadable
+    )
+
+    assert list(csv.reader(io.StringIO(body))) == [
+        HEADER.strip().split(","),
+        ["p2", "Bo", "s1", "3"],
+    ]
+    assert lines == [1, 3]
+    assert [(line, reason.split(" (")[0]) for line, _, reason in unreadable] == [
+        (2, "a quote opened on line 2 is never closed")
+    ]

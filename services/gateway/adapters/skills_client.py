@@ -14,9 +14,9 @@ from services.gateway.adapters.channels import service_channel
 from services.gateway.adapters.deadlines import Deadlines
 from services.gateway.adapters.enums import SECTOR_TO_PROTO, SOURCE_TO_PROTO
 from services.gateway.adapters.health import is_serving
-from services.gateway.domain.esco_csv import EscoBroader, EscoRow
+from services.gateway.domain.esco_csv import EscoBroader, EscoRelation, EscoRow
 from services.gateway.domain.imports import RowFailure, StreamSummary
-from services.gateway.domain.people_csv import PersonGroup
+from services.gateway.domain.people_csv import PersonGroup, SkillMatch
 
 _Message = TypeVar("_Message")
 
@@ -27,6 +27,7 @@ IDEMPOTENT_METHODS = (
     "ListPeople",
     "GetSkill",
     "SearchSkills",
+    "ResolveSkills",
     "GetRole",
     "ListRoles",
     "GetFit",
@@ -128,6 +129,14 @@ class SkillsClient:
             request, timeout=self.deadlines.call_s
         )
         return list(response.changes)
+
+    async def resolve_skills(self, references: Sequence[str]) -> list[list[SkillMatch]]:
+        request = skills_pb2.ResolveSkillsRequest(references=list(references))
+        response = await self.stub.ResolveSkills(request, timeout=self.deadlines.call_s)
+        return [
+            [SkillMatch(s.id, s.label, s.kind or "skill") for s in match.skills]
+            for match in response.matches
+        ]
 
     async def import_esco(self, rows: Sequence[EscoRow]) -> StreamSummary:
         stream = _stream(skill_import_row(row) for row in rows)
@@ -260,6 +269,14 @@ def skill_import_row(row: EscoRow) -> skills_pb2.SkillImportRow:
                 concept_uri=row.concept_uri, broader_uri=row.broader_uri
             )
         )
+    if isinstance(row, EscoRelation):
+        return skills_pb2.SkillImportRow(
+            relation=skills_pb2.EscoRelationRow(
+                original_skill_uri=row.original_skill_uri,
+                related_skill_uri=row.related_skill_uri,
+                relation_type=row.relation_type,
+            )
+        )
     return skills_pb2.SkillImportRow(
         skill=skills_pb2.EscoSkillRow(
             concept_uri=row.concept_uri,
@@ -268,6 +285,7 @@ def skill_import_row(row: EscoRow) -> skills_pb2.SkillImportRow:
             description=row.description,
             skill_type=row.skill_type,
             reuse_level=row.reuse_level,
+            concept_type=row.concept_type,
         )
     )
 
@@ -278,6 +296,7 @@ def stream_summary(summary: skills_pb2.ImportSummary) -> StreamSummary:
         rejected=summary.rejected,
         levels_written=summary.levels_written,
         relations_written=summary.relations_written,
+        relations_pending=summary.relations_pending,
         failures=[RowFailure(e.row, e.id, e.field, e.reason) for e in summary.errors],
         unchanged=summary.unchanged,
     )

@@ -73,8 +73,8 @@ def format_runs(runs: tuple[CourseRun, ...]) -> str:
     return ";".join(f"{r.start.isoformat()}/{r.end.isoformat()}" for r in runs)
 
 
-def parse_courses_csv(text: str) -> CoursesImport:
-    records = csv_records(text)
+def parse_courses_csv(text: str, delimiter: str = ",") -> CoursesImport:
+    records = csv_records(text, delimiter)
     _, header = next(records, (1, []))
     positions = {name.strip().lower(): index for index, name in enumerate(header)}
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]

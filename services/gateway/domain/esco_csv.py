@@ -1,34 +1,58 @@
-"""ESCO's own CSV files: skills_en.csv and broaderRelationsSkillPillar.csv.
+"""ESCO's own CSV files, as ESCO publishes them:
 
-Only the columns the skills service needs are read; the others ESCO ships
-(conceptType, hiddenLabels, status, ...) are ignored. Which file it is can be
-told from its header when the caller does not say.
+- skills_en.csv: one skill per row (conceptType KnowledgeSkillCompetence),
+- skillGroups_en.csv: one skill group per row (conceptType SkillGroup),
+- broaderRelationsSkillPillar.csv: conceptUri is narrower than broaderUri
+  (either may be a group),
+- skillSkillRelations.csv: originalSkillUri needs relatedSkillUri, essential or optional.
+
+Columns are read by their names in the header, never by position (releases
+differ in which columns they ship and in what order); the others ESCO ships
+(hiddenLabels, status, ...) are ignored. Which file it is can be told from
+its header when the caller does not say.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from services.common.errors import InvalidArgument
+from services.gateway.domain.csv_text import UnreadableRecord, read_records
 
-SKILL_COLUMNS = (
-    "conceptUri",
-    "preferredLabel",
-    "altLabels",
-    "description",
-    "skillType",
-    "reuseLevel",
-)
-BROADER_COLUMNS = ("conceptUri", "broaderUri")
+SKILL_GROUP = "SkillGroup"
+KNOWLEDGE_SKILL_COMPETENCE = "KnowledgeSkillCompetence"
 
 
 class EscoFile(StrEnum):
     SKILLS = "skills"
+    GROUPS = "groups"
     BROADER = "broader"
+    RELATIONS = "relations"
+
+
+REQUIRED_COLUMNS: dict[EscoFile, tuple[str, ...]] = {
+    EscoFile.SKILLS: ("conceptUri", "preferredLabel"),
+    EscoFile.GROUPS: ("conceptUri", "preferredLabel"),
+    EscoFile.BROADER: ("conceptUri", "broaderUri"),
+    EscoFile.RELATIONS: ("originalSkillUri", "relationType", "relatedSkillUri"),
+}
+ESCO_COLUMNS = (
+    "conceptType",
+    "conceptUri",
+    "skillType",
+    "reuseLevel",
+    "preferredLabel",
+    "altLabels",
+    "description",
+    "broaderUri",
+    "broaderType",
+    "code",
+    "originalSkillUri",
+    "relationType",
+    "relatedSkillUri",
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +63,8 @@ class EscoSkill:
     description: str
     skill_type: str
     reuse_level: str
+    # KnowledgeSkillCompetence, or SkillGroup for a group.
+    concept_type: str = KNOWLEDGE_SKILL_COMPETENCE
 
 
 @dataclass(frozen=True)
@@ -47,7 +73,14 @@ class EscoBroader:
     broader_uri: str
 
 
-EscoRow = EscoSkill | EscoBroader
+@dataclass(frozen=True)
+class EscoRelation:
+    original_skill_uri: str
+    related_skill_uri: str
+    relation_type: str
+
+
+EscoRow = EscoSkill | EscoBroader | EscoRelation
 
 
 @dataclass(frozen=True)
@@ -64,12 +97,24 @@ class EscoHeader:
     positions: dict[str, int]
 
 
+def kind_of_header(names: set[str]) -> EscoFile:
+    if "broaderUri" in names:
+        return EscoFile.BROADER
+    if "originalSkillUri" in names:
+        return EscoFile.RELATIONS
+    # skillGroups_en.csv has a code and no skillType; skills_en.csv the reverse.
+    if "skillType" not in names and "code" in names:
+        return EscoFile.GROUPS
+    return EscoFile.SKILLS
+
+
 def read_header(header: list[str], kind: EscoFile | None) -> EscoHeader:
-    positions = {name.strip().lstrip("\ufeff"): index for index, name in enumerate(header)}
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        positions.setdefault(name.strip().lstrip("\ufeff"), index)
     if kind is None:
-        kind = EscoFile.BROADER if "broaderUri" in positions else EscoFile.SKILLS
-    required = ("conceptUri", "preferredLabel") if kind is EscoFile.SKILLS else BROADER_COLUMNS
-    missing = [name for name in required if name not in positions]
+        kind = kind_of_header(set(positions))
+    missing = [name for name in REQUIRED_COLUMNS[kind] if name not in positions]
     if missing:
         raise InvalidArgument.of(
             "body", f"not an ESCO {kind.value} file: the header lacks " + ", ".join(missing)
@@ -78,36 +123,25 @@ def read_header(header: list[str], kind: EscoFile | None) -> EscoHeader:
 
 
 def iter_esco_rows(
-    text: str, kind: EscoFile | None
+    text: str, kind: EscoFile | None, delimiter: str = ","
 ) -> tuple[EscoFile, Iterator[tuple[int, EscoRow | EscoProblem]]]:
     """The file's kind, then each data row (or what is wrong with it) with its first line."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, [])
-    except csv.Error as error:
-        raise InvalidArgument.of("body", f"line 1: not valid CSV ({error})") from None
+    records = read_records(text, delimiter)
+    _, header = next(records, (1, []))
+    if isinstance(header, UnreadableRecord):
+        raise InvalidArgument.of("body", f"line {header.line}: {header.reason}")
     described = read_header(header, kind)
-    return described.kind, _rows(reader, described)
+    return described.kind, _rows(records, described)
 
 
 def _rows(
-    reader: Iterator[list[str]], header: EscoHeader
+    records: Iterator[tuple[int, list[str] | UnreadableRecord]], header: EscoHeader
 ) -> Iterator[tuple[int, EscoRow | EscoProblem]]:
-    line_num = getattr(reader, "line_num", 1)
-    next_line = int(line_num) + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield next_line, EscoProblem(next_line, "", "", f"not valid CSV ({error})")
-            return
-        line = next_line
-        next_line = int(getattr(reader, "line_num", line)) + 1
-        if not any(cell.strip() for cell in cells):
-            continue
-        yield line, _row(line, cells, header)
+    for line, cells in records:
+        if isinstance(cells, UnreadableRecord):
+            yield line, EscoProblem(line, "", "", cells.reason)
+        elif any(cell.strip() for cell in cells):
+            yield line, _row(line, cells, header)
 
 
 def _row(line: int, cells: list[str], header: EscoHeader) -> EscoRow | EscoProblem:
@@ -115,6 +149,14 @@ def _row(line: int, cells: list[str], header: EscoHeader) -> EscoRow | EscoProbl
         position = header.positions.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
+    if header.kind is EscoFile.RELATIONS:
+        original = cell("originalSkillUri")
+        if not original:
+            return EscoProblem(line, "", "originalSkillUri", "is required")
+        related = cell("relatedSkillUri")
+        if not related:
+            return EscoProblem(line, original, "relatedSkillUri", "is required")
+        return EscoRelation(original, related, cell("relationType"))
     concept_uri = cell("conceptUri")
     if not concept_uri:
         return EscoProblem(line, "", "conceptUri", "is required")
@@ -126,6 +168,7 @@ def _row(line: int, cells: list[str], header: EscoHeader) -> EscoRow | EscoProbl
     label = cell("preferredLabel")
     if not label:
         return EscoProblem(line, concept_uri, "preferredLabel", "is required")
+    default_type = SKILL_GROUP if header.kind is EscoFile.GROUPS else KNOWLEDGE_SKILL_COMPETENCE
     return EscoSkill(
         concept_uri=concept_uri,
         preferred_label=label,
@@ -133,4 +176,5 @@ def _row(line: int, cells: list[str], header: EscoHeader) -> EscoRow | EscoProbl
         description=cell("description"),
         skill_type=cell("skillType"),
         reuse_level=cell("reuseLevel"),
+        concept_type=cell("conceptType") or default_type,
     )

@@ -21,6 +21,7 @@ class StreamSummary:
     rejected: int
     levels_written: int = 0
     relations_written: int = 0
+    relations_pending: int = 0
     failures: list[RowFailure] = field(default_factory=list)
     # Rows that changed nothing stored (counted apart from `accepted`).
     unchanged: int = 0
@@ -44,6 +45,11 @@ class ImportReport:
     problems: list[LineProblem]
     # Rows accepted that changed nothing stored.
     unchanged: int = 0
+    # How the file was read: e.g. "Windows-1252" and "semicolon".
+    encoding: str = ""
+    delimiter: str = ""
+    # ESCO relations kept until both of their concepts are imported.
+    relations_pending: int = 0
 
     @property
     def rejected_rows(self) -> int:

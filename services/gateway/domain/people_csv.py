@@ -13,15 +13,14 @@ date while the level and its evidence stay the same, else dates the level today.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from services.common.errors import InvalidArgument
 from services.common.identifiers import MAX_ID_CHARS, id_problem
+from services.gateway.domain.csv_text import UnreadableRecord, read_records
 from services.gateway.domain.vocabulary import MAX_LEVEL, MIN_LEVEL, LevelSource, Sector
 
 PEOPLE_COLUMNS = (
@@ -109,25 +108,78 @@ class PersonGroup:
         return self.levels[index][0] if 0 <= index < len(self.levels) else self.line
 
 
+@dataclass(frozen=True)
+class SkillMatch:
+    """A skill a reference in the file names."""
+
+    id: str
+    label: str
+    kind: str = "skill"
+
+
 @dataclass
 class PeopleImport:
     people: list[PersonGroup]
     problems: list[RowProblem]
 
 
+def skill_references(people: Iterable[PersonGroup]) -> list[str]:
+    """Every distinct skill reference in the file, in order of first appearance."""
+    return list(dict.fromkeys(level.skill_id for group in people for _, level in group.levels))
+
+
+def resolve_skill_references(
+    people: Iterable[PersonGroup], matches: dict[str, list[SkillMatch]]
+) -> list[RowProblem]:
+    """Replaces each level's skill reference (catalogue id, ESCO URI or exact
+    preferred label) by the id of the one skill it names; a level whose
+    reference names none, several or a skill group is left out and reported."""
+    problems: list[RowProblem] = []
+    for group in people:
+        kept: list[tuple[int, LevelFields]] = []
+        for line, level in group.levels:
+            found = matches.get(level.skill_id, [])
+            reason = _reference_problem(level.skill_id, found)
+            if reason:
+                problems.append(RowProblem(line, group.person.id, "skill_id", reason))
+            else:
+                kept.append((line, replace(level, skill_id=found[0].id)))
+        group.levels = kept
+    return problems
+
+
+def _reference_problem(reference: str, found: list[SkillMatch]) -> str:
+    if not found:
+        return (
+            f"{reference[:80]!r} names no skill (neither a catalogue id, an ESCO URI nor a label)"
+        )
+    if len(found) > 1:
+        shown = ", ".join(f"{m.label!r} ({m.id})" for m in found[:10])
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        return f"{reference[:80]!r} is the label of several skills: {shown}{more}; use the id"
+    if found[0].kind == "group":
+        return f"{reference[:80]!r} names the skill group {found[0].id}, which holds no levels"
+    return ""
+
+
 def format_clearances(clearances: Iterable[Clearance]) -> str:
     return ";".join(f"{c.kind}:{c.expires.isoformat()}" for c in clearances)
 
 
-def parse_people_csv(text: str) -> PeopleImport:
-    records = csv_records(text)
+def parse_people_csv(text: str, delimiter: str = ",") -> PeopleImport:
+    records = read_records(text, delimiter)
     _, header = next(records, (1, []))
+    if isinstance(header, UnreadableRecord):
+        raise InvalidArgument.of("body", f"line {header.line}: {header.reason}")
     columns = _column_positions(header)
     width = len(header)
     groups: dict[str, PersonGroup] = {}
     seen_levels: dict[tuple[str, str, LevelSource], int] = {}
     problems: list[RowProblem] = []
     for line, cells in records:
+        if isinstance(cells, UnreadableRecord):
+            problems.append(RowProblem(line, "", "", cells.reason))
+            continue
         if not any(cell.strip() for cell in cells):
             continue
         row = RowReader(line, cells, columns)
@@ -137,19 +189,12 @@ def parse_people_csv(text: str) -> PeopleImport:
     return PeopleImport(people=list(groups.values()), problems=problems)
 
 
-def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next_line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise InvalidArgument.of("body", f"line {next_line}: not valid CSV ({error})") from None
-        yield next_line, cells
-        next_line = reader.line_num + 1
+def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on; a file whose quoting breaks is refused by line."""
+    for line, cells in read_records(text, delimiter):
+        if isinstance(cells, UnreadableRecord):
+            raise InvalidArgument.of("body", f"line {line}: {cells.reason}")
+        yield line, cells
 
 
 def _column_positions(header: list[str]) -> dict[str, int]:
@@ -315,12 +360,17 @@ def _clearances(row: RowReader) -> tuple[Clearance, ...]:
 
 
 def _read_level(row: RowReader) -> LevelFields | None:
+    # A skill reference (id, ESCO URI or label) rather than an id, so it may hold
+    # spaces and slashes; as with ids, surrounding spaces are refused, not trimmed.
+    raw_reference = row.raw("skill_id")
+    skill_id = raw_reference.strip()
     level_text = row.text("level")
-    if not row.text("skill_id"):
+    if not skill_id:
         if level_text:
             row.fail("skill_id", "is required when a level is given")
         return None
-    skill_id = row.identifier("skill_id")
+    if raw_reference != skill_id:
+        row.fail("skill_id", "must not start or end with white space")
     level = 0
     if not level_text:
         row.fail("level", "is required when a skill is given")

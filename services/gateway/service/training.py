@@ -7,8 +7,14 @@ from typing import Protocol
 
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
-from services.gateway.domain.courses_csv import CourseFields, CourseKind, parse_courses_csv
+from services.gateway.domain.courses_csv import (
+    COURSE_COLUMNS,
+    CourseFields,
+    CourseKind,
+    parse_courses_csv,
+)
 from services.gateway.domain.csv_safety import csv_lines
+from services.gateway.domain.csv_text import DELIMITER_NAMES, UTF8, detect_delimiter
 from services.gateway.domain.imports import ImportReport, LineProblem, StreamSummary
 
 KIND_TO_PROTO: dict[CourseKind, int] = {
@@ -65,8 +71,11 @@ def course_message(course: CourseFields) -> skills_pb2.Course:
     )
 
 
-async def import_courses_csv(importer: CourseImporter, text: str, actor: str) -> ImportReport:
-    parsed = parse_courses_csv(text)
+async def import_courses_csv(
+    importer: CourseImporter, text: str, actor: str, encoding: str = UTF8
+) -> ImportReport:
+    delimiter = detect_delimiter(text, COURSE_COLUMNS)
+    parsed = parse_courses_csv(text, delimiter)
     problems = [LineProblem(p.line, p.id, p.field, p.reason) for p in parsed.problems]
     summary = StreamSummary(accepted=0, rejected=0)
     if parsed.courses:
@@ -86,6 +95,8 @@ async def import_courses_csv(importer: CourseImporter, text: str, actor: str) ->
         levels_written=0,
         relations_written=0,
         problems=sorted(problems, key=lambda p: (p.line, p.field)),
+        encoding=encoding,
+        delimiter=DELIMITER_NAMES[delimiter],
     )
 
 

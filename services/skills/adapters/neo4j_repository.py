@@ -23,7 +23,8 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import ConstraintError
 
-from services.common.errors import AlreadyExists, NotFound, Violations
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
+from services.skills.domain.esco import GROUP_KIND, SKILL_KIND
 from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import (
     KEEPABLE_PERSON_FIELDS,
@@ -39,6 +40,7 @@ from services.skills.domain.model import (
     RowError,
     Skill,
 )
+from services.skills.domain.search import indexed_text
 from services.skills.service.repository import IndexChange, IndexRecords
 
 SCHEMA: tuple[LiteralString, ...] = (
@@ -50,7 +52,6 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX person_sector IF NOT EXISTS FOR (p:Person) ON (p.sector)",
     "CREATE INDEX person_organisation IF NOT EXISTS FOR (p:Person) ON (p.organisation)",
     "CREATE INDEX skill_label IF NOT EXISTS FOR (s:Skill) ON (s.label)",
-    "CREATE TEXT INDEX skill_search_text IF NOT EXISTS FOR (s:Skill) ON (s.search_text)",
     "CREATE INDEX index_change_at IF NOT EXISTS FOR (c:IndexChange) ON (c.at)",
 )
 
@@ -318,29 +319,11 @@ def _skill_of(
         broader=tuple(sorted(broader)),
         uri=properties.get("uri", ""),
         narrower=tuple(sorted(narrower)),
+        kind=properties.get("kind") or SKILL_KIND,
         related=tuple(
             sorted((RelatedSkill(r[0], float(r[1])) for r in related), key=lambda r: r.skill_id)
         ),
     )
-
-
-def _search_text(skill: Skill) -> str:
-    return "\n".join([skill.label, *skill.alt_labels]).lower()
-
-
-# ESCO rows: empty alternative labels or description are not values (ESCO
-# leaves them empty where it has none to give), so the stored ones stay. The
-# search text is rebuilt as _search_text builds it, from what is then stored.
-_UPSERT_SKILLS_BULK: LiteralString = """
-UNWIND $rows AS row
-MERGE (s:Skill {id: row.id})
-SET s.label = row.label, s.uri = row.uri,
-    s.alt_labels = CASE WHEN size(row.alt_labels) > 0 THEN row.alt_labels
-                        ELSE coalesce(s.alt_labels, []) END,
-    s.description = CASE WHEN row.description <> '' THEN row.description
-                         ELSE coalesce(s.description, '') END
-SET s.search_text = toLower(reduce(text = s.label, label IN s.alt_labels | text + '\\n' + label))
-"""
 
 
 def _role_of(properties: dict[str, Any], requirements: Sequence[Sequence[Any]]) -> Role:
@@ -481,29 +464,8 @@ class Neo4jSkillsRepository:
         r = records[0]
         return _skill_of(r["skill"], r["broader"], r["narrower"], r["related"])
 
-    async def search_skills(self, query: str, after_id: str, limit: int) -> list[Skill]:
-        records = await self._read(
-            "MATCH (s:Skill) WHERE s.id > $after AND ($query = '' OR s.search_text CONTAINS $query)"
-            " WITH s ORDER BY s.id LIMIT $limit " + _SKILL_READ,
-            {"query": query, "after": after_id, "limit": limit},
-        )
-        return [_skill_of(r["skill"], r["broader"], r["narrower"], r["related"]) for r in records]
-
     async def relate_skills(self, skill_id: str, related_skill_id: str, similarity: float) -> None:
         await self._write(_relate_skills, skill_id, related_skill_id, similarity, catalogue=True)
-
-    async def upsert_skills_bulk(self, skills: Sequence[Skill]) -> None:
-        rows = [
-            {
-                "id": s.id,
-                "label": s.label,
-                "alt_labels": list(s.alt_labels),
-                "description": s.description,
-                "uri": s.uri,
-            }
-            for s in skills
-        ]
-        await self._write(_run_write, _UPSERT_SKILLS_BULK, {"rows": rows})
 
     async def existing_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
         records = await self._read(_EXISTING_SKILLS, {"ids": list(skill_ids)})
@@ -514,12 +476,6 @@ class Neo4jSkillsRepository:
             "MATCH (c:Skill)-[:BROADER]->(p:Skill) RETURN c.id AS child, p.id AS parent", {}
         )
         return [(r["child"], r["parent"]) for r in records]
-
-    async def add_broader_edges(self, edges: Sequence[tuple[str, str]]) -> int:
-        created: int = await self._write(
-            _add_broader_edges, [list(e) for e in edges], catalogue=True
-        )
-        return created
 
     # Levels
 
@@ -741,7 +697,7 @@ async def _seed(
                             "alt_labels": list(s.alt_labels),
                             "description": s.description,
                             "uri": s.uri,
-                            "search_text": _search_text(s),
+                            **indexed_text(s.label, s.alt_labels),
                         },
                     }
                     for s in skills
@@ -851,7 +807,7 @@ async def _upsert_skill(tx: AsyncManagedTransaction, skill: Skill) -> None:
             """
             MERGE (s:Skill {id: $id})
             SET s.label = $label, s.alt_labels = $alt_labels, s.description = $description,
-                s.uri = $uri, s.search_text = $search_text
+                s.uri = $uri, s.alt_text = $alt_text, s.label_key = $label_key
             WITH s
             OPTIONAL MATCH (s)-[b:BROADER]->(old:Skill)
             WHERE NOT old.id IN $broader
@@ -867,7 +823,7 @@ async def _upsert_skill(tx: AsyncManagedTransaction, skill: Skill) -> None:
                 "alt_labels": list(skill.alt_labels),
                 "description": skill.description,
                 "uri": skill.uri,
-                "search_text": _search_text(skill),
+                **indexed_text(skill.label, skill.alt_labels),
                 "broader": list(skill.broader),
             },
         )
@@ -896,19 +852,6 @@ async def _relate_skills(
             {"a": skill_id, "b": related_skill_id, "similarity": similarity},
         )
     ).consume()
-
-
-async def _add_broader_edges(tx: AsyncManagedTransaction, edges: list[list[str]]) -> int:
-    result = await tx.run(
-        """
-        UNWIND $edges AS edge
-        MATCH (c:Skill {id: edge[0]}), (p:Skill {id: edge[1]})
-        MERGE (c)-[:BROADER]->(p)
-        """,
-        {"edges": edges},
-    )
-    summary = await result.consume()
-    return int(summary.counters.relationships_created)
 
 
 async def _import_people(
@@ -955,7 +898,7 @@ async def _set_level(
 ) -> None:
     result = await tx.run(
         "OPTIONAL MATCH (p:Person {id: $person_id}) OPTIONAL MATCH (s:Skill {id: $skill_id}) "
-        "RETURN p IS NOT NULL AS person, s IS NOT NULL AS skill",
+        "RETURN p IS NOT NULL AS person, s IS NOT NULL AS skill, s.kind AS kind",
         {"person_id": person_id, "skill_id": claim.skill_id},
     )
     record = await result.single()
@@ -963,6 +906,8 @@ async def _set_level(
         raise NotFound.of("person", person_id)
     if not record["skill"]:
         raise NotFound.of("skill", claim.skill_id)
+    if record["kind"] == GROUP_KIND:
+        raise InvalidArgument.of("skill_id", "names a skill group, which holds no levels")
     await (
         await tx.run(
             WRITE_LEVELS,

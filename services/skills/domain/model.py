@@ -101,6 +101,8 @@ class Skill:
     uri: str = ""
     narrower: tuple[str, ...] = ()
     related: tuple[RelatedSkill, ...] = ()
+    # SKILL_KIND, or GROUP_KIND for an ESCO skill group (holds no levels).
+    kind: str = "skill"
 
 
 @dataclass(frozen=True)
@@ -189,12 +191,20 @@ class EscoSkillRow:
     description: str = ""
     skill_type: str = ""
     reuse_level: str = ""
+    concept_type: str = ""
 
 
 @dataclass(frozen=True)
 class EscoBroaderRow:
     concept_uri: str
     broader_uri: str
+
+
+@dataclass(frozen=True)
+class EscoRelationRow:
+    original_skill_uri: str
+    related_skill_uri: str
+    relation_type: str
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,7 @@ class ImportSummary:
     relations_written: int = 0
     # Rows that changed nothing stored: counted here, not in `accepted`.
     unchanged: int = 0
+    relations_pending: int = 0
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import date
 
 from services.common.errors import InvalidArgument, Violations
 from services.common.identifiers import MAX_ID_CHARS, id_problem
+from services.skills.domain.esco import RELATION_SIMILARITY, concept_id, is_esco_uri
 from services.skills.domain.model import (
     KEEPABLE_FIELDS,
     MAX_LEVEL,
@@ -17,6 +18,7 @@ from services.skills.domain.model import (
     SOURCES,
     Clearance,
     EscoBroaderRow,
+    EscoRelationRow,
     EscoSkillRow,
     LevelClaim,
     PeopleFilter,
@@ -309,12 +311,7 @@ def require_stored_id(value: str, field: str) -> None:
 
 
 def esco_skill_id(concept_uri: str) -> str:
-    """The id of an ESCO concept: the last path segment of its URI.
-
-    http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab
-    becomes 0005c151-5b5a-4a66-8aac-60e734beb1ab; the URI itself is kept on the skill.
-    """
-    return concept_uri.rstrip("/").rsplit("/", 1)[-1].strip()
+    return concept_id(concept_uri)
 
 
 def esco_skill_row_errors(row: EscoSkillRow) -> list[tuple[str, str]]:
@@ -337,13 +334,33 @@ def esco_broader_row_errors(row: EscoBroaderRow) -> list[tuple[str, str]]:
     return [(v.field, v.message) for v in violations.items]
 
 
+def esco_relation_row_errors(row: EscoRelationRow) -> list[tuple[str, str]]:
+    violations = Violations()
+    _check_concept_uri(violations, row.original_skill_uri, "relation.original_skill_uri")
+    _check_concept_uri(violations, row.related_skill_uri, "relation.related_skill_uri")
+    if not violations.items and concept_id(row.original_skill_uri) == concept_id(
+        row.related_skill_uri
+    ):
+        violations.add("relation.related_skill_uri", "a skill cannot be related to itself")
+    if row.relation_type.strip().lower() not in RELATION_SIMILARITY:
+        violations.add(
+            "relation.relation_type",
+            f"{row.relation_type[:40]!r} is not one of " + ", ".join(RELATION_SIMILARITY),
+        )
+    return [(v.field, v.message) for v in violations.items]
+
+
 def _check_concept_uri(violations: Violations, uri: str, field: str) -> None:
     if not uri.strip():
         violations.add(field, "must not be empty")
     elif len(uri) > MAX_TEXT_CHARS:
         violations.add(field, f"must be at most {MAX_TEXT_CHARS} characters")
+    elif not is_esco_uri(uri):
+        violations.add(
+            field, f"{uri[:80]!r} is not an ESCO concept URI (http://data.europa.eu/esco/...)"
+        )
     else:
-        check_id(violations, esco_skill_id(uri), field)
+        check_id(violations, concept_id(uri), field)
 
 
 MAX_SLOTS = 1_000

@@ -153,6 +153,7 @@ def skill_message(skill: model.Skill) -> skills_pb2.Skill:
         broader=list(skill.broader),
         uri=skill.uri,
         narrower=list(skill.narrower),
+        kind=skill.kind,
         related=[
             skills_pb2.RelatedSkill(skill_id=r.skill_id, similarity=r.similarity)
             for r in skill.related
@@ -241,6 +242,7 @@ def import_summary_message(summary: model.ImportSummary) -> skills_pb2.ImportSum
         levels_written=summary.levels_written,
         relations_written=summary.relations_written,
         unchanged=summary.unchanged,
+        relations_pending=summary.relations_pending,
     )
 
 

@@ -13,10 +13,11 @@ from neo4j import AsyncDriver
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
+from services.skills.adapters.neo4j_catalogue import Neo4jCatalogueRepository
 from services.skills.adapters.neo4j_courses import Neo4jCourseRepository
-from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
 from services.skills.config import SkillsSettings
-from services.skills.entrypoints.course_servicer import CatalogueServicer
+from services.skills.entrypoints.esco_servicer import EscoServicer
+from services.skills.service.catalogue import CatalogueService
 from services.skills.service.courses import CourseService
 from services.skills.service.index_keeper import FeedSettings
 from services.skills.service.use_cases import SkillsService
@@ -52,8 +53,11 @@ async def create_server(
     """Binds `address` (port 0 picks a free one), starts serving and returns the
     server with its bound port. Health reports NOT_SERVING until the graph
     answers, its schema and seed are prepared and the scoring index is built."""
+    # One repository, so the catalogue's writes carry this process's writer
+    # id in the index's change feed, as every other skills write does.
+    repository = Neo4jCatalogueRepository(driver, settings.neo4j.database)
     service = SkillsService(
-        Neo4jSkillsRepository(driver, settings.neo4j.database),
+        repository,
         today=today,
         feed=FeedSettings(
             poll_interval_s=settings.index_poll_interval_s,
@@ -63,14 +67,16 @@ async def create_server(
         ),
     )
     courses = CourseService(Neo4jCourseRepository(driver, settings.neo4j.database))
+    catalogue = CatalogueService(repository, service.keeper)
     server = SkillsGrpcServer()
     skills_pb2_grpc.add_SkillsServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        CatalogueServicer(service, courses), server.server
+        EscoServicer(service, courses, catalogue), server.server
     )
 
     async def prepare() -> None:
         await service.prepare()
         await courses.prepare()
+        await catalogue.prepare()
         await service.build_index()
         if server.feed_task is None:
             server.feed_task = asyncio.create_task(

@@ -101,17 +101,6 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
     ) -> skills_pb2.Skill:
         return mapping.skill_message(await self.service.get_skill(request.id))
 
-    async def SearchSkills(  # noqa: N802
-        self, request: skills_pb2.SearchSkillsRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.SearchSkillsResponse:
-        page = await self.service.search_skills(
-            request.query, request.page_size, request.page_token
-        )
-        return skills_pb2.SearchSkillsResponse(
-            skills=[mapping.skill_message(s) for s in page.items],
-            next_page_token=page.next_page_token,
-        )
-
     async def RelateSkills(  # noqa: N802
         self, request: skills_pb2.RelateSkillsRequest, context: grpc.aio.ServicerContext
     ) -> skills_pb2.RelateSkillsResponse:
@@ -119,30 +108,6 @@ class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
             request.skill_id, request.related_skill_id, request.similarity
         )
         return skills_pb2.RelateSkillsResponse()
-
-    async def ImportSkills(  # noqa: N802
-        self,
-        request_iterator: AsyncIterator[skills_pb2.SkillImportRow],
-        context: grpc.aio.ServicerContext,
-    ) -> skills_pb2.ImportSummary:
-        async def rows() -> AsyncIterator[model.EscoSkillRow | model.EscoBroaderRow]:
-            async for row in request_iterator:
-                if row.WhichOneof("row") == "broader":
-                    yield model.EscoBroaderRow(row.broader.concept_uri, row.broader.broader_uri)
-                else:
-                    # A row with neither kind reads as an empty skill row and is refused as such.
-                    skill = row.skill
-                    yield model.EscoSkillRow(
-                        concept_uri=skill.concept_uri,
-                        preferred_label=skill.preferred_label,
-                        alt_labels=skill.alt_labels,
-                        description=skill.description,
-                        skill_type=skill.skill_type,
-                        reuse_level=skill.reuse_level,
-                    )
-
-        summary = await self.service.import_skills(rows())
-        return mapping.import_summary_message(summary)
 
     # Levels
 

@@ -7,8 +7,7 @@ import base64
 import binascii
 import contextlib
 import math
-from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -21,8 +20,6 @@ from services.skills.domain.fit import (
 )
 from services.skills.domain.model import (
     CandidateRow,
-    EscoBroaderRow,
-    EscoSkillRow,
     ImportSummary,
     LevelChange,
     LevelClaim,
@@ -45,9 +42,6 @@ from services.skills.domain.validation import (
     check_filter,
     check_id,
     check_level,
-    esco_broader_row_errors,
-    esco_skill_id,
-    esco_skill_row_errors,
     page_size_of,
     require_id,
     require_stored_id,
@@ -66,7 +60,6 @@ from services.skills.service.repository import SkillsRepository
 # People per write transaction in imports: with 25 levels each, a few thousand rows.
 IMPORT_BATCH_PEOPLE = 200
 INDEX_REFRESH_PEOPLE = 2_000
-SKILL_IMPORT_BATCH = 2_000
 MATRIX_BATCH = 500
 
 
@@ -260,102 +253,10 @@ class SkillsService:
         require_id(skill_id, "id")
         return await self.repository.get_skill(skill_id)
 
-    async def search_skills(self, query: str, page_size: int, page_token: str) -> Page[Skill]:
-        if len(query) > 1_000:
-            raise InvalidArgument.of("query", "must be at most 1000 characters")
-        size = page_size_of(page_size)
-        after = decode_page_token(page_token)
-        skills = await self.repository.search_skills(query.strip().lower(), after, size + 1)
-        token = encode_page_token(skills[size - 1].id) if len(skills) > size else ""
-        return Page(skills[:size], token)
-
     async def relate_skills(self, skill_id: str, related_skill_id: str, similarity: float) -> None:
         validate_relation(skill_id, related_skill_id, similarity)
         await self.repository.relate_skills(skill_id, related_skill_id, similarity)
         await self.keeper.refresh_catalogue()
-
-    async def import_skills(
-        self, rows: AsyncIterator[EscoSkillRow | EscoBroaderRow]
-    ) -> ImportSummary:
-        """Skill rows first (upserted by the id from their URI), then broader
-        rows in stream order: a row naming an unknown concept, or whose edge
-        would close a cycle through the graph or earlier rows, is refused."""
-        summary = ImportSummary()
-        skills: dict[str, Skill] = {}
-        broader_rows: list[tuple[int, EscoBroaderRow]] = []
-        number = 0
-        async for row in rows:
-            number += 1
-            if isinstance(row, EscoSkillRow):
-                problems = esco_skill_row_errors(row)
-                if problems:
-                    summary.rejected += 1
-                    summary.errors.extend(
-                        RowError(number, row.concept_uri[:200], f, r) for f, r in problems
-                    )
-                    continue
-                skill = _skill_of_esco_row(row)
-                skills[skill.id] = skill
-                summary.accepted += 1
-            else:
-                problems = esco_broader_row_errors(row)
-                if problems:
-                    summary.rejected += 1
-                    summary.errors.extend(
-                        RowError(number, row.concept_uri[:200], f, r) for f, r in problems
-                    )
-                    continue
-                broader_rows.append((number, row))
-        batch = list(skills.values())
-        for start in range(0, len(batch), SKILL_IMPORT_BATCH):
-            await self.repository.upsert_skills_bulk(batch[start : start + SKILL_IMPORT_BATCH])
-        if broader_rows:
-            await self._import_broader(broader_rows, summary)
-            await self.keeper.refresh_catalogue()
-        summary.errors.sort(key=lambda e: e.row)
-        return summary
-
-    async def _import_broader(
-        self, rows: Sequence[tuple[int, EscoBroaderRow]], summary: ImportSummary
-    ) -> None:
-        referenced = sorted(
-            {esco_skill_id(r.concept_uri) for _, r in rows}
-            | {esco_skill_id(r.broader_uri) for _, r in rows}
-        )
-        known = await self.repository.existing_skill_ids(referenced)
-        parents: dict[str, set[str]] = defaultdict(set)
-        for child, parent in await self.repository.broader_edges():
-            parents[child].add(parent)
-        accepted: list[tuple[str, str]] = []
-        for number, row in rows:
-            child, parent = esco_skill_id(row.concept_uri), esco_skill_id(row.broader_uri)
-            reason: tuple[str, str] | None = None
-            if child not in known:
-                reason = (
-                    "broader.concept_uri",
-                    "names a skill that is neither stored nor imported",
-                )
-            elif parent not in known:
-                reason = (
-                    "broader.broader_uri",
-                    "names a skill that is neither stored nor imported",
-                )
-            elif _reaches(parents, parent, child):
-                reason = (
-                    "broader.broader_uri",
-                    f"would make a broader cycle: {parent} is already below {child}",
-                )
-            if reason is not None:
-                summary.rejected += 1
-                summary.errors.append(RowError(number, row.concept_uri[:200], *reason))
-                continue
-            parents[child].add(parent)
-            accepted.append((child, parent))
-            summary.accepted += 1
-        for start in range(0, len(accepted), SKILL_IMPORT_BATCH):
-            summary.relations_written += await self.repository.add_broader_edges(
-                accepted[start : start + SKILL_IMPORT_BATCH]
-            )
 
     # Levels
 
@@ -535,30 +436,3 @@ def _require_ids(*pairs: tuple[str, str]) -> None:
     for field, value in pairs:
         check_id(violations, value, field)
     violations.raise_if_any()
-
-
-def _skill_of_esco_row(row: EscoSkillRow) -> Skill:
-    alt_labels = tuple(
-        label.strip() for label in row.alt_labels.replace("\r\n", "\n").split("\n") if label.strip()
-    )
-    return Skill(
-        id=esco_skill_id(row.concept_uri),
-        label=row.preferred_label.strip(),
-        alt_labels=alt_labels,
-        description=row.description,
-        uri=row.concept_uri.strip(),
-    )
-
-
-def _reaches(parents: Mapping[str, set[str]], start: str, target: str) -> bool:
-    """Whether `target` is `start` or lies above it through broader edges."""
-    stack, seen = [start], {start}
-    while stack:
-        node = stack.pop()
-        if node == target:
-            return True
-        for parent in parents.get(node, ()):
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return False

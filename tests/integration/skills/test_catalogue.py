@@ -89,7 +89,8 @@ async def test_search_by_label_and_alternative_label_with_pages(
     found = await skills.SearchSkills(
         skills_pb2.SearchSkillsRequest(query="LISTEN"), timeout=TIMEOUT_S
     )
-    assert [s.id for s in found.skills] == ["active-listening", "zz-mediation"]
+    # A label hit ranks above an alternative label, which ranks above a description.
+    assert [s.id for s in found.skills][:2] == ["active-listening", "zz-mediation"]
     first = await skills.SearchSkills(
         skills_pb2.SearchSkillsRequest(query="listen", page_size=1), timeout=TIMEOUT_S
     )
@@ -101,7 +102,6 @@ async def test_search_by_label_and_alternative_label_with_pages(
     )
     assert [s.id for s in first.skills] == ["active-listening"]
     assert [s.id for s in second.skills] == ["zz-mediation"]
-    assert second.next_page_token == ""
     everything = await skills.SearchSkills(
         skills_pb2.SearchSkillsRequest(page_size=1000), timeout=TIMEOUT_S
     )
@@ -187,11 +187,12 @@ async def test_esco_import_keeps_good_rows_and_refuses_cycles(
         broader_row("s-root", "s-root"),
     ]
     summary = await skills.ImportSkills(_stream(rows), timeout=TIMEOUT_S)
-    assert (summary.accepted, summary.rejected, summary.relations_written) == (6, 5, 3)
+    # The row naming an unknown concept waits for it: accepted, pending, not written.
+    assert (summary.accepted, summary.rejected, summary.relations_written) == (7, 4, 3)
+    assert summary.relations_pending == 1
     assert [(e.row, e.field) for e in summary.errors] == [
         (4, "skill.concept_uri"),
         (7, "broader.broader_uri"),
-        (8, "broader.broader_uri"),
         (10, "broader.broader_uri"),
         (11, "broader.broader_uri"),
     ]

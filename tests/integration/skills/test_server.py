@@ -47,7 +47,10 @@ async def test_schema_is_created_at_start_and_preparing_again_changes_nothing(
         "person_sector",
         "person_organisation",
         "skill_label",
-        "skill_search_text",
+        "skill_text",
+        "skill_label_key",
+        "skill_uri",
+        "esco_pending_key",
     }
     created = await schema(driver)
     assert expected <= created

@@ -7,6 +7,7 @@ from services.gateway.domain.esco_csv import (
     EscoBroader,
     EscoFile,
     EscoProblem,
+    EscoRelation,
     EscoSkill,
     iter_esco_rows,
 )
@@ -45,3 +46,53 @@ def test_broader_file_is_recognised() -> None:
 def test_a_file_that_is_not_the_kind_asked_for_is_refused() -> None:
     with pytest.raises(InvalidArgument, match="broaderUri"):
         iter_esco_rows(SKILLS, EscoFile.BROADER)
+
+
+GROUPS = (
+    "conceptType,conceptUri,preferredLabel,altLabels,hiddenLabels,status,modifiedDate,"
+    "scopeNote,inScheme,description,code\n"
+    "SkillGroup,http://data.europa.eu/esco/skill/g1,communication,,,released,,,,Talk.,S1\n"
+)
+RELATIONS = (
+    "originalSkillUri,originalSkillType,relationType,relatedSkillType,relatedSkillUri\n"
+    "http://data.europa.eu/esco/skill/a,skill/competence,essential,knowledge,"
+    "http://data.europa.eu/esco/skill/b\n"
+)
+
+
+def test_groups_and_relations_files_are_recognised_by_their_headers() -> None:
+    kind, rows = iter_esco_rows(GROUPS, None)
+    assert kind is EscoFile.GROUPS
+    ((_, group),) = list(rows)
+    assert isinstance(group, EscoSkill) and group.concept_type == "SkillGroup"
+    kind, rows = iter_esco_rows(RELATIONS, None)
+    assert kind is EscoFile.RELATIONS
+    assert [row for _, row in rows] == [
+        EscoRelation(
+            "http://data.europa.eu/esco/skill/a", "http://data.europa.eu/esco/skill/b", "essential"
+        )
+    ]
+
+
+def test_columns_are_read_by_name_whatever_their_order() -> None:
+    text = "broaderUri,conceptType,conceptUri\nhttp://esco/p,SkillGroup,http://esco/c\n"
+    _, rows = iter_esco_rows(text, None)
+    assert [row for _, row in rows] == [EscoBroader("http://esco/c", "http://esco/p")]
+
+
+def test_an_unterminated_alt_label_quote_names_its_line_and_spares_the_next_rows() -> None:
+    text = (
+        "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,description\n"
+        'KnowledgeSkillCompetence,http://esco/s1,skill,,first,"one\ntwo,d\n'
+        "KnowledgeSkillCompetence,http://esco/s2,skill,,second,,d\n"
+        "KnowledgeSkillCompetence,http://esco/s3,skill,,third,,d\n"
+    )
+    _, rows = iter_esco_rows(text, None)
+    read = list(rows)
+    line, problem = read[0]
+    assert line == 2 and isinstance(problem, EscoProblem)
+    assert "line 2" in problem.reason
+    assert [row.preferred_label for _, row in read[1:] if isinstance(row, EscoSkill)] == [
+        "second",
+        "third",
+    ]

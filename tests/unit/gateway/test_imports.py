@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from services.gateway.domain.esco_csv import EscoFile, EscoRow
 from services.gateway.domain.imports import RowFailure, StreamSummary
-from services.gateway.domain.people_csv import PersonGroup
+from services.gateway.domain.people_csv import PersonGroup, SkillMatch
 from services.gateway.service.imports import import_esco_csv, import_people_csv
 
 HEADER = (
@@ -20,6 +20,11 @@ class RefusingImporter:
         self.failures = failures
         self.groups: list[PersonGroup] = []
         self.esco: list[EscoRow] = []
+        self.labels: dict[str, list[SkillMatch]] = {}
+
+    async def resolve_skills(self, references: Sequence[str]) -> list[list[SkillMatch]]:
+        """Every reference names the skill of that id, except the labels it knows."""
+        return [self.labels.get(ref.lower(), [SkillMatch(ref, ref)]) for ref in references]
 
     async def import_people(self, groups: Sequence[PersonGroup], actor: str) -> StreamSummary:
         self.groups = list(groups)
@@ -69,8 +74,32 @@ async def test_a_person_level_refusal_points_at_the_persons_first_line() -> None
 
 async def test_esco_refusals_map_back_to_lines_skipping_rows_refused_locally() -> None:
     text = "conceptUri,broaderUri\nhttp://a,http://b\n,http://c\nhttp://c,http://a\n"
-    importer = RefusingImporter([RowFailure(2, "http://c", "broader_uri", "cycle")])
+    importer = RefusingImporter([RowFailure(2, "http://c", "broader.broader_uri", "cycle")])
     report = await import_esco_csv(importer, text, None)
     assert report.kind == EscoFile.BROADER.value
     assert len(importer.esco) == 2
-    assert [(p.line, p.field) for p in report.problems] == [(3, "conceptUri"), (4, "broader_uri")]
+    assert [(p.line, p.field) for p in report.problems] == [(3, "conceptUri"), (4, "broaderUri")]
+
+
+async def test_skills_named_by_label_resolve_to_ids_and_bad_references_are_row_errors() -> None:
+    text = (
+        HEADER.replace(",", ";")
+        + "p1;Ada;public;;;;;;Manage Budgets;3;;;\n"
+        + "p1;;;;;;;;Listening;2;;;\n"
+        + "p1;;;;;;;;ICT;2;;;\n"
+        + "p1;;;;;;;;empathy;2;;;\n"
+    )
+    importer = RefusingImporter([])
+    importer.labels = {
+        "manage budgets": [SkillMatch("b1", "manage budgets")],
+        "listening": [SkillMatch("l1", "listening"), SkillMatch("l2", "Listening")],
+        "ict": [SkillMatch("S5", "ICT", "group")],
+    }
+    report = await import_people_csv(importer, text, actor="key_1", encoding="Windows-1252")
+    (group,) = importer.groups
+    assert [level.skill_id for _, level in group.levels] == ["b1", "empathy"]
+    assert [(p.line, p.field) for p in report.problems] == [(3, "skill_id"), (4, "skill_id")]
+    assert "l1" in report.problems[0].reason and "l2" in report.problems[0].reason
+    assert "group" in report.problems[1].reason
+    assert (report.encoding, report.delimiter) == ("Windows-1252", "semicolon")
+    assert report.rows_read == 4

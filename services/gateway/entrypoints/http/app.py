@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from services.common import tracing
 from services.common.graph import GRAPH_ERRORS
@@ -19,12 +20,14 @@ from services.gateway.entrypoints.http.metrics import (
     metrics_endpoint,
 )
 from services.gateway.entrypoints.http.middleware import (
+    DOCS_ASSETS_PREFIX,
     AuditMiddleware,
     AuthenticationMiddleware,
     BodyLimitMiddleware,
     IdempotencyMiddleware,
     RequestContextMiddleware,
 )
+from services.gateway.entrypoints.http.openapi import install_openapi
 from services.gateway.entrypoints.http.problems import install_problem_handlers
 from services.gateway.entrypoints.http.routes import (
     admin,
@@ -56,7 +59,9 @@ Scopes: `hr` writes people, levels, skills, roles and imports; `manager` writes
 outcomes and staffs them; `planner` reads gaps, fit and outcomes and plans training;
 `hr` or `planner` records completed courses; `admin` does all.
 Every scope reads people, skills, roles, fit and candidates.
-Errors are `application/problem+json` (RFC 9457) naming the fields at fault.
+Errors are `application/problem+json` (RFC 9457) naming the fields at fault;
+each operation lists the statuses it can answer. A 403 names the scopes needed.
+Bodies: at most 1 MB of JSON; CSV imports at most 20 MB (413 beyond).
 A POST with an `Idempotency-Key` header is answered once and replayed on retries.
 """
 
@@ -84,15 +89,16 @@ def create_app(gateway: Gateway) -> FastAPI:
         await prepare_store(gateway)
         yield
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Local Public Support",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        static_url=DOCS_ASSETS_PREFIX.rstrip("/"),
     )
     app.state.gateway = gateway
     install_problem_handlers(app)
-    for router in (
+    routers = (
         health.router,
         people.router,
         skills.router,
@@ -108,10 +114,17 @@ def create_app(gateway: Gateway) -> FastAPI:
         admin.router,
         assignments.router,
         history.router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
 
     settings = gateway.settings
+    install_openapi(
+        app,
+        [route for router in routers for route in router.routes],
+        settings.max_json_bytes,
+        settings.max_csv_bytes,
+    )
     # Added innermost first: each add_middleware wraps what is there.
     app.add_middleware(
         IdempotencyMiddleware,

@@ -77,6 +77,8 @@ def require(permission: Permission) -> Callable[..., Awaitable[ApiKey]]:
             raise PermissionDenied(permission.value)
         return key
 
+    # Read by the OpenAPI document to name the scopes each operation needs.
+    authorised_key.permission = permission  # type: ignore[attr-defined]
     return authorised_key
 
 

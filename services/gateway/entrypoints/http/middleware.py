@@ -45,8 +45,18 @@ _REQUEST_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:\-]")
 # scrapes carry no API key, and /metrics holds only counts and latencies per
 # route template and status: no ids, no personal data (restrict it at the network).
 PUBLIC_PATHS = frozenset(
-    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect"}
+    {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+    }
 )
+# Swagger UI's and ReDoc's own files, served by the gateway (no CDN).
+DOCS_ASSETS_PREFIX = "/docs-assets/"
 MAX_REPLAYABLE_BYTES = 1024 * 1024
 
 
@@ -191,7 +201,11 @@ class AuthenticationMiddleware:
         self.keys = keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if (
+            scope["type"] != "http"
+            or scope["path"] in PUBLIC_PATHS
+            or scope["path"].startswith(DOCS_ASSETS_PREFIX)
+        ):
             await self.app(scope, receive, send)
             return
         scheme, _, token = (header(scope, "authorization") or "").partition(" ")

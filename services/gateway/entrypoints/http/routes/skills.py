@@ -19,7 +19,13 @@ router = APIRouter(prefix="/v1/skills", tags=["skills"])
 SkillId = PathId
 
 
-@router.get("", summary="Search skills by label or alternative label")
+@router.get(
+    "",
+    summary="Search skills by words in label, alternative labels or description",
+    description="Ranked by relevance: an exact label first, then label, alternative label and "
+    "description hits; words in any order, plurals and other forms of a word match. "
+    "Without q, every skill by id.",
+)
 async def search_skills(
     _: ReadDirectory,
     skills: Skills,

@@ -18,6 +18,10 @@ ProposalId = Annotated[str, Path(min_length=1, max_length=256)]
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Staff one or more outcomes (a what-if is answered with 200 and stores nothing)",
+    responses={
+        200: {"model": Proposal, "description": "A what-if: the proposal, stored nowhere."},
+        201: {"description": "The proposal, stored (Location names it)."},
+    },
 )
 async def propose_staffing(
     body: ProposalRequest, _: Staff, matching: Matching, response: Response

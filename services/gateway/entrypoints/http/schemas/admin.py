@@ -83,6 +83,19 @@ class ImportReport(BaseModel):
     levels_written: int
     relations_written: int
     errors: list[RowError]
+    encoding: str = Field(
+        default="",
+        description="How the file's bytes were read: UTF-8, UTF-8 with BOM, UTF-16 or "
+        "Windows-1252.",
+    )
+    delimiter: str = Field(
+        default="", description="The cell delimiter found in the header: comma, semicolon or tab."
+    )
+    relations_pending: int = Field(
+        default=0,
+        description="ESCO relations kept until both of their concepts are imported (all imports "
+        "so far); 0 once every relation is written.",
+    )
 
     @classmethod
     def of(cls, report: ImportReportRecord) -> ImportReport:
@@ -98,6 +111,9 @@ class ImportReport(BaseModel):
                 RowError(line=p.line, id=p.id, field=p.field, reason=p.reason)
                 for p in report.problems
             ],
+            encoding=report.encoding,
+            delimiter=report.delimiter,
+            relations_pending=report.relations_pending,
         )
 
 

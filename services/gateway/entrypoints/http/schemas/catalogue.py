@@ -55,6 +55,11 @@ class Skill(BaseModel):
     uri: str
     narrower: list[str]
     related: list[RelatedSkill]
+    kind: str = Field(
+        default="skill",
+        description="skill, or group for an ESCO skill group: a group carries the hierarchy "
+        "(broader/narrower) and holds no levels, so it ranks no one.",
+    )
 
     @classmethod
     def of(cls, message: skills_pb2.Skill) -> Skill:
@@ -69,6 +74,7 @@ class Skill(BaseModel):
             related=[
                 RelatedSkill(skill_id=r.skill_id, similarity=r.similarity) for r in message.related
             ],
+            kind=message.kind or "skill",
         )
 
 
