@@ -70,6 +70,18 @@ def check_text(violations: Violations, value: str, field: str, required: bool = 
         violations.add(field, f"must be at most {MAX_TEXT_CHARS} characters")
 
 
+MAX_KEY_CHARS = 2 * MAX_ID_CHARS + 100
+
+
+def check_key(violations: Violations, value: str, field: str) -> None:
+    """A request's own key for a slot or query (matching's "outcome/role"):
+    not an id of anything stored, so the id rule does not apply."""
+    if not value:
+        violations.add(field, "must not be empty")
+    elif len(value) > MAX_KEY_CHARS:
+        violations.add(field, f"must be at most {MAX_KEY_CHARS} characters")
+
+
 def check_optional_id(violations: Violations, value: str, field: str) -> None:
     if value:
         check_id(violations, value, field)
@@ -378,7 +390,7 @@ def validate_slot_request(request: SlotCandidatesRequest) -> None:
     keys: set[str] = set()
     for index, slot in enumerate(request.slots[:MAX_SLOTS]):
         prefix = f"slots[{index}]"
-        check_id(violations, slot.key, f"{prefix}.key")
+        check_key(violations, slot.key, f"{prefix}.key")
         violations.check(slot.key not in keys, f"{prefix}.key", "is given twice")
         keys.add(slot.key)
         check_id(violations, slot.role_id, f"{prefix}.role_id")
@@ -433,7 +445,7 @@ def validate_slot_request(request: SlotCandidatesRequest) -> None:
     supply_keys: set[str] = set()
     for index, query in enumerate(request.skill_supply[:MAX_SLOTS]):
         prefix = f"skill_supply[{index}]"
-        check_id(violations, query.key, f"{prefix}.key")
+        check_key(violations, query.key, f"{prefix}.key")
         violations.check(query.key not in supply_keys, f"{prefix}.key", "is given twice")
         supply_keys.add(query.key)
         check_id(violations, query.skill_id, f"{prefix}.skill_id")

@@ -246,3 +246,90 @@ async def test_imported_people_are_ranked_when_the_import_answers(skills: Stub) 
     top = await ranked(skills, locality="Aston")
     # Levels 3 and 4 meet the navigator's empathy in full; equal fits go by id.
     assert top == [f"i{n:03d}" for n in range(450) if n % 4 >= 2][:50]
+
+
+ESCO = "http://data.europa.eu/esco/skill/"
+
+
+def esco_rows(*rows: skills_pb2.SkillImportRow) -> AsyncIterator[skills_pb2.SkillImportRow]:
+    async def stream() -> AsyncIterator[skills_pb2.SkillImportRow]:
+        for row in rows:
+            yield row
+
+    return stream()
+
+
+def esco_concept(uuid: str, label: str, alt: str = "") -> skills_pb2.SkillImportRow:
+    return skills_pb2.SkillImportRow(
+        skill=skills_pb2.EscoSkillRow(
+            concept_uri=ESCO + uuid, preferred_label=label, alt_labels=alt
+        )
+    )
+
+
+async def fit_of(skills: Stub, person_id: str, role_id: str) -> float:
+    reply = await skills.GetFit(
+        skills_pb2.GetFitRequest(person_id=person_id, role_id=role_id), timeout=TIMEOUT_S
+    )
+    return float(reply.fit)
+
+
+async def test_an_esco_relation_is_credited_by_both_replicas_and_empty_alt_labels_keep_theirs(
+    graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    async with (
+        skills_process(graph, driver) as (one, _),
+        skills_process(graph, driver) as (other, _),
+    ):
+        await one.ImportSkills(
+            esco_rows(
+                esco_concept("asked-0001", "Asked skill", "asked\nwanted"),
+                esco_concept("held-0001", "Held skill"),
+            ),
+            timeout=TIMEOUT_S,
+        )
+        role = skills_pb2.Role(
+            id="esco-role",
+            name="ESCO role",
+            requirements=[skills_pb2.Requirement(skill_id="asked-0001", min_level=2, weight=1)],
+        )
+        await one.UpsertRole(skills_pb2.UpsertRoleRequest(role=role), timeout=TIMEOUT_S)
+        await add_person(one, "ann")
+        await set_level(one, "ann", "held-0001", 2)
+        assert await fit_of(one, "ann", "esco-role") == 0.0
+
+        async def other_knows_the_role() -> bool:
+            try:
+                return await fit_of(other, "ann", "esco-role") == 0.0
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                return False
+
+        await eventually(other_knows_the_role)
+        relation = skills_pb2.SkillImportRow(
+            relation=skills_pb2.EscoRelationRow(
+                original_skill_uri=ESCO + "asked-0001",
+                related_skill_uri=ESCO + "held-0001",
+                relation_type="essential",
+            )
+        )
+        # The same concepts again, now without alternative labels, and the relation.
+        summary = await one.ImportSkills(
+            esco_rows(esco_concept("asked-0001", "Asked skill"), relation), timeout=TIMEOUT_S
+        )
+        assert summary.relations_written == 1
+        # Written through: the replica that imported credits the relation at once.
+        credited = await fit_of(one, "ann", "esco-role")
+        assert credited > 0.0
+
+        async def other_credits_it() -> bool:
+            return await fit_of(other, "ann", "esco-role") == credited
+
+        await eventually(other_credits_it)
+        asked = await one.GetSkill(skills_pb2.GetSkillRequest(id="asked-0001"), timeout=TIMEOUT_S)
+        assert list(asked.alt_labels) == ["asked", "wanted"]
+        found = await one.SearchSkills(
+            skills_pb2.SearchSkillsRequest(query="wanted", page_size=10), timeout=TIMEOUT_S
+        )
+        assert [s.id for s in found.skills] == ["asked-0001"]

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from services.common.errors import NotFound
+from services.common.errors import InvalidArgument, NotFound
 from services.skills.domain.fit import (
     BROADER_SIMILARITY,
     Held,
@@ -40,6 +40,7 @@ from services.skills.domain.scoring_index import (
     PeopleColumns,
     ScoringIndex,
 )
+from services.skills.domain.validation import validate_slot_request
 
 TODAY = date(2026, 12, 1)
 SOURCES = ("self", "manager", "training", "assessment", "certificate")
@@ -461,4 +462,18 @@ def test_people_come_with_their_counting_claims_in_the_skills_asked() -> None:
             person.locality,
             person.clearances,
             person.available_until,
+        )
+
+
+def test_slot_keys_are_matchings_own_and_not_held_to_the_id_rule() -> None:
+    # Matching keys a slot "outcome/role": the id rule's refusal of "/" must not reach it.
+    validate_slot_request(
+        SlotCandidatesRequest(
+            slots=(SlotQuery(key="o1/navigator", role_id="navigator"),),
+            skill_supply=(SkillSupplyQuery("empathy/3", "empathy", 3),),
+        )
+    )
+    with pytest.raises(InvalidArgument):
+        validate_slot_request(
+            SlotCandidatesRequest(slots=(SlotQuery(key="", role_id="navigator"),))
         )
