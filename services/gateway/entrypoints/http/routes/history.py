@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from services.gateway.entrypoints.http.deps import ReadDirectory, Skills, WriteCatalogue
 from services.gateway.entrypoints.http.schemas.common import Page
-from services.gateway.entrypoints.http.schemas.ways_in import LevelChange, SkillRelation
+from services.gateway.entrypoints.http.schemas.ways_in import LevelHistoryEntry, SkillRelation
 
 router = APIRouter(tags=["people", "skills"])
 
@@ -24,9 +24,9 @@ async def level_history(
     _: ReadDirectory,
     skills: Skills,
     skill: Annotated[str, Query(max_length=512, description="Only this skill")] = "",
-) -> Page[LevelChange]:
+) -> Page[LevelHistoryEntry]:
     changes = await skills.level_history(person_id, skill)
-    return Page(items=[LevelChange.of(c) for c in changes], next_page_token=None)
+    return Page(items=[LevelHistoryEntry.of(c) for c in changes], next_page_token=None)
 
 
 @router.put(

@@ -17,7 +17,7 @@ from services.gateway.entrypoints.http.schemas.common import (
 )
 
 
-class LevelChange(BaseModel):
+class LevelHistoryEntry(BaseModel):
     """One change of a person's level in a skill: 0 is no level (new, or removed)."""
 
     skill_id: str
@@ -30,7 +30,7 @@ class LevelChange(BaseModel):
     valid_until: date | None
 
     @classmethod
-    def of(cls, message: skills_pb2.LevelChange) -> LevelChange:
+    def of(cls, message: skills_pb2.LevelChange) -> LevelHistoryEntry:
         return cls(
             skill_id=message.skill_id,
             source=from_proto(SOURCE_TO_PROTO, message.source),
