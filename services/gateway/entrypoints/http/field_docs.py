@@ -318,7 +318,7 @@ PARAMETERS: dict[str, str] = {
     "skill": "Only people (or courses) with this skill, by id; absent: any.",
     "min_level": f"With skill: only people at this level or above ({LEVELS}).",
     "person_id": "Id of the person.",
-    "skill_id": "Id of the skill (ESCO ids may be given as the whole URI).",
+    "skill_id": "Id of the skill (for an ESCO skill, the UUID that ends its URI).",
     "source": "Remove only the level from this source; absent: every source.",
     "q": "Words to find in label, alternative labels or description, in any order, at most "
     "200 characters; empty lists every skill by id.",
