@@ -11,13 +11,13 @@ gets 403. tests/integration/gateway/test_authorisation.py sends real writes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import SimpleNamespace
 
 import httpx
 import pytest
 
 from services.gateway.config import GatewaySettings
 from services.gateway.entrypoints.http.app import create_app
+from services.gateway.entrypoints.http.deps import Gateway
 from tests.reliability.conftest import System
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.reliability]
@@ -111,8 +111,7 @@ def operations(openapi: dict[str, object]) -> set[tuple[str, str]]:
 def app_routes() -> set[tuple[str, str]]:
     """Every route the app serves, documented or not (HEAD comes free with GET)."""
     settings = GatewaySettings(admin_key=None)
-    stub = SimpleNamespace(settings=settings, store=None, skills=None, matching=None)
-    app = create_app(stub)  # type: ignore[arg-type]
+    app = create_app(Gateway(settings=settings, skills=None, matching=None, store=None))  # type: ignore[arg-type]
     found: set[tuple[str, str]] = set()
 
     def walk(routes: Iterable[object], prefix: str) -> None:
