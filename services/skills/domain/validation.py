@@ -53,6 +53,18 @@ def check_stored_id(violations: Violations, value: str, field: str) -> None:
         violations.add(field, f"must be at most {MAX_ID_CHARS} characters")
 
 
+MAX_KEY_CHARS = 512
+
+
+def check_key(violations: Violations, value: str, field: str) -> None:
+    """A caller's label for a part of its request (e.g. "outcome/role"),
+    echoed in the answer: not an id of the graph, so the id rule does not apply."""
+    if not value:
+        violations.add(field, "must not be empty")
+    elif len(value) > MAX_KEY_CHARS:
+        violations.add(field, f"must be at most {MAX_KEY_CHARS} characters")
+
+
 def check_organisation(violations: Violations, value: str, field: str) -> None:
     """Organisations are named, not keyed by an id of the rule ("Riverside Council")."""
     if len(value) > MAX_ID_CHARS:
@@ -361,7 +373,7 @@ def validate_slot_request(request: SlotCandidatesRequest) -> None:
     keys: set[str] = set()
     for index, slot in enumerate(request.slots[:MAX_SLOTS]):
         prefix = f"slots[{index}]"
-        check_id(violations, slot.key, f"{prefix}.key")
+        check_key(violations, slot.key, f"{prefix}.key")
         violations.check(slot.key not in keys, f"{prefix}.key", "is given twice")
         keys.add(slot.key)
         check_id(violations, slot.role_id, f"{prefix}.role_id")
@@ -413,12 +425,10 @@ def validate_slot_request(request: SlotCandidatesRequest) -> None:
         )
         check_date(violations, load.start, f"committed[{index}].start")
         check_date(violations, load.end, f"committed[{index}].end")
-    supply_keys: set[str] = set()
     for index, query in enumerate(request.skill_supply[:MAX_SLOTS]):
         prefix = f"skill_supply[{index}]"
-        check_id(violations, query.key, f"{prefix}.key")
-        violations.check(query.key not in supply_keys, f"{prefix}.key", "is given twice")
-        supply_keys.add(query.key)
+        # Queries sharing a key are counted together (distinct people matching any).
+        check_key(violations, query.key, f"{prefix}.key")
         check_id(violations, query.skill_id, f"{prefix}.skill_id")
         check_level(violations, query.min_level, f"{prefix}.min_level")
         check_text(violations, query.locality, f"{prefix}.locality")
