@@ -43,6 +43,7 @@ from services.gateway.entrypoints.http.routes import (
     staffing,
     training,
 )
+from services.gateway.service.key_cache import CachedKeyStore
 from services.gateway.service.keys import seed_admin_key
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ def create_app(gateway: Gateway) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    key_cache = CachedKeyStore(gateway.store, gateway.settings.key_cache_s)
+    app.state.keys = key_cache
     install_problem_handlers(app)
     for router in (
         health.router,
@@ -125,7 +128,7 @@ def create_app(gateway: Gateway) -> FastAPI:
         json_limit=settings.max_json_bytes,
         csv_limit=settings.max_csv_bytes,
     )
-    app.add_middleware(AuthenticationMiddleware, keys=gateway.keys)
+    app.add_middleware(AuthenticationMiddleware, keys=key_cache)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, routes=app.router.routes)
     app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
