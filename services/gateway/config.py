@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway.domain.auth import placeholder_reason
 
 MEGABYTE = 1024 * 1024
+# Where `make setup` builds the web page (services/gateway/web/dist).
+BUILT_WEB_PAGE = Path(__file__).resolve().parent / "web" / "dist"
 
 
 class GatewaySettings(BaseSettings):
@@ -35,6 +39,9 @@ class GatewaySettings(BaseSettings):
     # (its request still running, or its process gone) is taken over after the other.
     idempotency_ttl_s: float = Field(default=24 * 3600.0, gt=0)
     idempotency_pending_s: float = Field(default=600.0, gt=0)
+
+    # The built web page served at /; without it the gateway serves the API alone.
+    web_dir: Path = BUILT_WEB_PAGE
 
     # The admin key seeded at start; read from LPS_ADMIN_KEY (the product-wide name).
     admin_key: SecretStr | None = Field(

@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/exports/people.csv"): HR_OR_PLANNER,
     ("GET", "/v1/exports/gaps.csv"): READERS_OF_OUTCOMES,
     ("GET", "/v1/keys"): ADMIN,
+    ("GET", "/v1/keys/current"): ALL,
     ("POST", "/v1/keys"): ADMIN,
     ("DELETE", "/v1/keys/{key_id}"): ADMIN,
     ("GET", "/v1/audit"): ADMIN,
@@ -81,8 +82,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
 # Served but not in the OpenAPI document; FastAPI's second docs page sits behind the keys.
 HIDDEN: dict[tuple[str, str], frozenset[str]] = {("GET", "/redoc"): ALL}
 MATRIX |= HIDDEN
-# Answered without a key: probes, the scrape and the API's own description.
+# Answered without a key: probes, the scrape, the API's own description and the web page.
 PUBLIC = {
+    ("GET", "/"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.common.errors import DomainError, FieldViolation, InvalidArgument
 from services.common.grpc_errors import field_violations_of, status_code_for
 from services.common.logging import request_id_var
+from services.gateway.domain.auth import Permission, scopes_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +83,10 @@ class Problem:
     detail: str
     errors: Sequence[FieldViolation] = ()
     title: str = ""
+    required_scopes: Sequence[str] = ()
 
     def body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "type": problem_type(self.status),
             "title": self.title or HTTPStatus(self.status).phrase,
             "status": self.status,
@@ -92,6 +94,9 @@ class Problem:
             "errors": [{"field": e.field, "message": e.message} for e in self.errors],
             "request_id": request_id_var.get(),
         }
+        if self.required_scopes:
+            body["required_scopes"] = list(self.required_scopes)
+        return body
 
     def encode(self) -> bytes:
         return json.dumps(self.body(), ensure_ascii=False).encode()
@@ -180,6 +185,17 @@ class PermissionDenied(Exception):
         self.permission = permission
 
 
+def permission_problem(permission: str) -> Problem:
+    """A 403 that names the scopes which would allow the request."""
+    scopes = scopes_allowed(Permission(permission))
+    wording = " or ".join(scopes)
+    return Problem(
+        403,
+        f"This key's scopes do not allow this request; it needs the scope {wording}.",
+        required_scopes=scopes,
+    )
+
+
 UNAUTHENTICATED = Problem(401, "A valid API key is required: Authorization: Bearer <key>.")
 UNAUTHENTICATED_HEADERS = {"WWW-Authenticate": 'Bearer realm="lps"'}
 
@@ -209,8 +225,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_unauthenticated(_: Request, __: Exception) -> Response:
         return problem_response(UNAUTHENTICATED, UNAUTHENTICATED_HEADERS)
 
-    async def on_permission_denied(_: Request, __: Exception) -> Response:
-        return problem_response(Problem(403, "This key's scopes do not allow this request."))
+    async def on_permission_denied(_: Request, error: Exception) -> Response:
+        assert isinstance(error, PermissionDenied)
+        return problem_response(permission_problem(error.permission))
 
     app.add_exception_handler(grpc.aio.AioRpcError, on_rpc_error)
     app.add_exception_handler(DomainError, on_domain_error)
