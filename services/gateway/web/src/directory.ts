@@ -34,10 +34,10 @@ export function forgetDirectory(): void {
   outcomes = null;
 }
 
-/** People's names (and sectors) for ids, filled in as they arrive. */
-export function usePeople(ids: readonly string[]): Map<string, Schemas["Person"]> {
-  const [known, setKnown] = useState(new Map<string, Schemas["Person"]>());
+/** People (names, sectors) for ids; `ready` once every id has been looked up. */
+export function usePeople(ids: readonly string[]): { people: Map<string, Schemas["Person"]>; ready: boolean } {
   const wanted = [...new Set(ids)].sort().join(",");
+  const [known, setKnown] = useState({ people: new Map<string, Schemas["Person"]>(), for: "" });
   useEffect(() => {
     let live = true;
     const list = wanted ? wanted.split(",") : [];
@@ -45,13 +45,13 @@ export function usePeople(ids: readonly string[]): Map<string, Schemas["Person"]
       if (!live) return;
       const next = new Map<string, Schemas["Person"]>();
       for (const entry of found) if (entry) next.set(entry.id, entry);
-      setKnown(next);
+      setKnown({ people: next, for: wanted });
     });
     return () => {
       live = false;
     };
   }, [wanted]);
-  return known;
+  return { people: known.people, ready: known.for === wanted };
 }
 
 export function useRoles(): Schemas["Role"][] {

@@ -64,9 +64,7 @@ function App() {
         ) : null}
         {user ? (
           <div class="who">
-            <span>
-              {user.name || "Signed in"} <span class="scopes">({user.scopes.join(", ")})</span>
-            </span>
+            <span title={user.name}>Signed in: {user.scopes.join(", ")}</span>
             <button type="button" class="secondary" onClick={() => { forgetDirectory(); session.signOut(); }}>
               Sign out
             </button>

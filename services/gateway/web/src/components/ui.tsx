@@ -26,9 +26,11 @@ export function Working({ active, label }: { active: boolean; label: string }) {
 }
 
 /** A share in [0, 1] as a bar with its number beside it: readable without the bar. */
-export function Bar({ value, label, max = 1, text }: { value: number; label?: string; max?: number; text?: string }) {
+export function Bar(props: { value: number; label?: string; max?: number; text?: string; neutral?: boolean }) {
+  const { value, label, max = 1, text, neutral = false } = props;
   const share = max > 0 ? Math.max(0, Math.min(1, value / max)) : 0;
-  const tone = share >= 0.75 ? "good" : share >= 0.5 ? "fair" : "poor";
+  // A fit is good or poor; a share of a budget or of a team is only a share.
+  const tone = neutral ? (value > max ? "poor" : "neutral") : share >= 0.75 ? "good" : share >= 0.5 ? "fair" : "poor";
   return (
     <span class="bar-line">
       <span class="bar" aria-hidden="true">

@@ -37,7 +37,9 @@ export function SignInPage() {
     }
   }
 
-  const message = problem?.detail ?? notice;
+  // Beside the field: why the key was refused, or why the session ended.
+  const beside = problem ? problem.status === 401 || problem.status === 422 : false;
+  const message = problem ? (beside ? problem.detail : "") : notice;
   return (
     <div class="sign-in card">
       <h1>Sign in</h1>
@@ -63,7 +65,7 @@ export function SignInPage() {
           Sign in
         </button>
       </form>
-      {problem && problem.status !== 401 && problem.status !== 422 ? <ProblemNotice problem={problem} /> : null}
+      {problem && !beside ? <ProblemNotice problem={problem} /> : null}
     </div>
   );
 }

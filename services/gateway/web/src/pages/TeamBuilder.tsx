@@ -65,8 +65,7 @@ export function TeamBuilderPage() {
     setCommitted("");
     commit.clear();
     whatIf.clear();
-    const answer = await propose.run({ outcome_ids: chosen, pins, exclusions, time_limit_s: timeLimit });
-    if (answer) resultHeading.current?.focus();
+    await propose.run({ outcome_ids: chosen, pins, exclusions, time_limit_s: timeLimit, mode: "soft" });
   }
 
   async function runCommit() {
@@ -98,7 +97,17 @@ export function TeamBuilderPage() {
     ...exclusions,
     ...(whatIf.result ? [whatIf.result.personId, ...(whatIf.result.answer.diff?.added ?? []).map((a) => a.person_id)] : []),
   ];
-  const people = usePeople(ids);
+  const { people, ready } = usePeople(ids);
+  // The team is shown once its names are in, so that every label is final when it appears.
+  const teamIds = proposal?.teams.flatMap((team) => team.assignments.map((a) => a.person_id)) ?? [];
+  const namesReady = ready || teamIds.every((id) => people.has(id));
+  const focused = useRef<Proposal | undefined>();
+  useEffect(() => {
+    if (proposal && namesReady && focused.current !== proposal) {
+      focused.current = proposal;
+      resultHeading.current?.focus();
+    }
+  }, [proposal, namesReady]);
   const nameOf = (id: string) => people.get(id)?.name ?? id;
 
   return (
@@ -165,7 +174,8 @@ export function TeamBuilderPage() {
         }}
       />
 
-      {proposal ? (
+      {proposal && !namesReady ? <Working active label="Reading the team's names" /> : null}
+      {proposal && namesReady ? (
         <section class="card" aria-labelledby="proposal-title">
           <h2 id="proposal-title" ref={resultHeading} tabIndex={-1}>
             Proposal: {proposal.status ?? "unknown"}
@@ -299,7 +309,7 @@ function TeamView(props: {
         <div>
           <h4>Budget</h4>
           {budget > 0 ? (
-            <Bar value={team.cost} max={budget} label="Budget used" text={`${money(team.cost)} of ${money(budget)}`} />
+            <Bar neutral value={team.cost} max={budget} label="Budget used" text={`${money(team.cost)} of ${money(budget)}`} />
           ) : (
             <p>{money(team.cost)} (no budget set)</p>
           )}
@@ -312,7 +322,7 @@ function TeamView(props: {
             <ul class="plain">
               {[...sectors.entries()].map(([sector, count]) => (
                 <li key={sector}>
-                  <Bar value={count} max={size} label={sector} text={`${sector}: ${count} of ${size}`} />
+                  <Bar neutral value={count} max={size} label={sector} text={`${sector}: ${count} of ${size}`} />
                 </li>
               ))}
             </ul>
@@ -328,7 +338,7 @@ function TeamView(props: {
               {roleName(roles, slot.role_id)} <span class="muted">({placed.length} of {slot.count || placed.length} placed)</span>
             </h4>
             {placed.length > 0 ? (
-              <table>
+              <table class="placed">
                 <caption class="visually-hidden">
                   {roleName(roles, slot.role_id)} places on {title}
                 </caption>

@@ -98,7 +98,7 @@ export function TrainingPage() {
 
 function PlanView({ plan, onChange }: { plan: Plan; onChange: (plan: Plan) => void }) {
   const roles = useRoles();
-  const people = usePeople(plan.fillable.map((f) => f.person_id));
+  const { people } = usePeople(plan.fillable.map((f) => f.person_id));
   const [completedOn, setCompletedOn] = useState(today());
   const record = useAction((completion: Schemas["Completion"]) =>
     ok(api.POST("/v1/training/plans/{plan_id}/completions", { params: { path: { plan_id: plan.id } }, body: completion })),
@@ -120,11 +120,11 @@ function PlanView({ plan, onChange }: { plan: Plan; onChange: (plan: Plan) => vo
       <div class="team-summary">
         <div>
           <h3>Cost</h3>
-          <Bar value={plan.total_cost} max={plan.budget} label="cost" text={`${money(plan.total_cost)} of ${money(plan.budget)}`} />
+          <Bar neutral value={plan.total_cost} max={plan.budget} label="cost" text={`${money(plan.total_cost)} of ${money(plan.budget)}`} />
         </div>
         <div>
           <h3>Demand made staffable</h3>
-          <Bar value={plan.staffable_demand} max={Math.max(plan.open_demand, 0.0001)} label="staffable" text={`${plan.staffable_demand.toFixed(1)} of ${plan.open_demand.toFixed(1)} open`} />
+          <Bar neutral value={plan.staffable_demand} max={Math.max(plan.open_demand, 0.0001)} label="staffable" text={`${plan.staffable_demand.toFixed(1)} of ${plan.open_demand.toFixed(1)} open`} />
         </div>
       </div>
       {check.holds ? (
