@@ -82,9 +82,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
 # Served but not in the OpenAPI document; FastAPI's second docs page sits behind the keys.
 HIDDEN: dict[tuple[str, str], frozenset[str]] = {("GET", "/redoc"): ALL}
 MATRIX |= HIDDEN
-# Answered without a key: probes, the scrape, the API's own description and the web page.
+# Answered without a key: probes, the scrape and the API's own description.
 PUBLIC = {
-    ("GET", "/"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

@@ -66,11 +66,6 @@ GRANTS: dict[Permission, frozenset[Scope]] = {
 }
 
 
-def scopes_allowed(permission: Permission) -> list[str]:
-    """The scopes that grant a permission, admin last."""
-    return [*sorted(scope.value for scope in GRANTS[permission]), Scope.ADMIN.value]
-
-
 def allows(scopes: frozenset[Scope], permission: Permission) -> bool:
     return Scope.ADMIN in scopes or bool(scopes & GRANTS[permission])
 

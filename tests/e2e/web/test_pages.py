@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from deploy.run_local import LocalStack
 from tests.e2e.web.conftest import open_page, serious_accessibility_violations, sign_in
@@ -64,9 +64,12 @@ def test_hr_imports_a_file_and_sees_the_rejected_row(page: Page, keys: dict[str,
     sign_in(page, keys["hr"])
     open_page(page, "Imports")
     page.get_by_label("People and their levels").check()
-    page.get_by_label("CSV file").set_input_files(
-        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": PEOPLE_CSV.encode()}]
-    )
+    staff: FilePayload = {
+        "name": "staff.csv",
+        "mimeType": "text/csv",
+        "buffer": PEOPLE_CSV.encode(),
+    }
+    page.get_by_label("CSV file").set_input_files(files=[staff])
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("heading", name="Imported 1 of 2 rows")).to_be_visible()
     rejected = page.get_by_role("table", name="Rejected rows")

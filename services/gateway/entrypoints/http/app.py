@@ -7,11 +7,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import FastAPI
 
 from services.common import tracing
 from services.common.graph import GRAPH_ERRORS
@@ -43,6 +40,7 @@ from services.gateway.entrypoints.http.routes import (
     staffing,
     training,
 )
+from services.gateway.entrypoints.http.web_page import WebPage
 from services.gateway.service.keys import seed_admin_key
 
 logger = logging.getLogger(__name__)
@@ -123,27 +121,9 @@ def create_app(gateway: Gateway) -> FastAPI:
         csv_limit=settings.max_csv_bytes,
     )
     app.add_middleware(AuthenticationMiddleware, keys=gateway.store)
+    app.add_middleware(WebPage, directory=settings.web_dir)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, routes=app.router.routes)
     app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
     tracing.instrument_app(app)
-    mount_web_page(app, settings.web_dir)
     return app
-
-
-def mount_web_page(app: FastAPI, web_dir: Path) -> None:
-    """The web page: its document at / and its built assets under /assets/.
-
-    Only those two paths, so that every other path keeps the API's own answers
-    (404 and 405 as problem+json). The page routes by the URL's fragment.
-    """
-    index = web_dir / "index.html"
-    if not index.is_file():
-        logger.warning("web page not built; run `make setup`", extra={"web_dir": str(web_dir)})
-        return
-
-    async def web_page(_: Request) -> FileResponse:
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
-
-    app.add_route("/", web_page, methods=["GET"], include_in_schema=False)
-    app.mount("/assets", StaticFiles(directory=web_dir / "assets"), name="web-assets")

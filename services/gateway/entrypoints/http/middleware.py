@@ -47,9 +47,6 @@ _REQUEST_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:\-]")
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect"}
 )
-# The web page and its assets carry no data: the page calls /v1 with the user's key.
-PUBLIC_PAGE_PATH = "/"
-PUBLIC_PAGE_ASSETS = "/assets/"
 MAX_REPLAYABLE_BYTES = 1024 * 1024
 
 
@@ -64,10 +61,6 @@ def header(scope: Scope, name: str) -> str | None:
 def sanitise_request_id(raw: str | None) -> str:
     cleaned = _REQUEST_ID_UNSAFE.sub("", raw or "")[:MAX_REQUEST_ID_LENGTH]
     return cleaned or new_request_id()
-
-
-def is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path == PUBLIC_PAGE_PATH or path.startswith(PUBLIC_PAGE_ASSETS)
 
 
 def api_key_of(scope: Scope) -> ApiKey | None:
@@ -198,7 +191,7 @@ class AuthenticationMiddleware:
         self.keys = keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_public(scope["path"]):
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
         scheme, _, token = (header(scope, "authorization") or "").partition(" ")

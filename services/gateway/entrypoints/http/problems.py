@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.common.errors import DomainError, FieldViolation, InvalidArgument
 from services.common.grpc_errors import field_violations_of, status_code_for
 from services.common.logging import request_id_var
-from services.gateway.domain.auth import Permission, scopes_allowed
+from services.gateway.domain.auth import GRANTS, Permission, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +83,9 @@ class Problem:
     detail: str
     errors: Sequence[FieldViolation] = ()
     title: str = ""
-    required_scopes: Sequence[str] = ()
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
+        return {
             "type": problem_type(self.status),
             "title": self.title or HTTPStatus(self.status).phrase,
             "status": self.status,
@@ -94,9 +93,6 @@ class Problem:
             "errors": [{"field": e.field, "message": e.message} for e in self.errors],
             "request_id": request_id_var.get(),
         }
-        if self.required_scopes:
-            body["required_scopes"] = list(self.required_scopes)
-        return body
 
     def encode(self) -> bytes:
         return json.dumps(self.body(), ensure_ascii=False).encode()
@@ -186,13 +182,14 @@ class PermissionDenied(Exception):
 
 
 def permission_problem(permission: str) -> Problem:
-    """A 403 that names the scopes which would allow the request."""
-    scopes = scopes_allowed(Permission(permission))
-    wording = " or ".join(scopes)
+    """A 403 that names the scopes that would have been allowed."""
+    scopes = sorted({*(s.value for s in GRANTS[Permission(permission)]), Scope.ADMIN.value})
     return Problem(
         403,
-        f"This key's scopes do not allow this request; it needs the scope {wording}.",
-        required_scopes=scopes,
+        "This key's scopes do not allow this request; it needs one of the scopes "
+        + ", ".join(scopes)
+        + ".",
+        [FieldViolation("scope", "needs one of " + ", ".join(scopes))],
     )
 
 

@@ -34,7 +34,6 @@ export interface Problem {
   title: string;
   detail: string;
   errors: FieldProblem[];
-  required_scopes?: string[];
 }
 
 export class ApiError extends Error {
@@ -52,7 +51,6 @@ export function problemOf(status: number, body: unknown): Problem {
       found.detail ??
       (status === 0 ? "The gateway did not answer; check the connection." : `The request failed (${status}).`),
     errors: Array.isArray(found.errors) ? found.errors : [],
-    required_scopes: found.required_scopes,
   };
 }
 

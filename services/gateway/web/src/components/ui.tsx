@@ -77,13 +77,10 @@ export function ProblemNotice({ problem, shownFields = [] }: { problem: Problem 
   if (!problem) return null;
   const elsewhere = problem.errors.filter((error) => !shownFields.some((name) => matches(error.field, name)));
   if (problem.status === 403) {
-    const needed = problem.required_scopes ?? [];
+    // The gateway's 403 names the scopes that would allow the request.
     return (
       <div class="notice error" role="alert">
-        <p>
-          Your key may not do this.
-          {needed.length > 0 ? ` It needs the scope ${needed.join(" or ")}.` : ` ${problem.detail}`}
-        </p>
+        <p>Your key may not do this. {problem.detail}</p>
       </div>
     );
   }
