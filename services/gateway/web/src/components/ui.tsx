@@ -73,7 +73,8 @@ export function FieldError({ problem, name, id }: { problem: Problem | undefined
  * The problem's summary: its detail, the scope a 403 needs, and the field
  * messages no control on the form shows (those listed in `shownFields` are beside their field).
  */
-export function ProblemNotice({ problem, shownFields = [] }: { problem: Problem | undefined; shownFields?: string[] }) {
+export function ProblemNotice(props: { problem: Problem | undefined; shownFields?: string[]; onRetry?: () => void }) {
+  const { problem, shownFields = [], onRetry } = props;
   if (!problem) return null;
   const elsewhere = problem.errors.filter((error) => !shownFields.some((name) => matches(error.field, name)));
   if (problem.status === 403) {
@@ -87,6 +88,11 @@ export function ProblemNotice({ problem, shownFields = [] }: { problem: Problem 
   return (
     <div class="notice error" role="alert">
       <p>{problem.detail}</p>
+      {onRetry && (problem.status === 503 || problem.status === 0) ? (
+        <button type="button" class="small" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
       {elsewhere.length > 0 ? (
         <ul>
           {elsewhere.map((error) => (

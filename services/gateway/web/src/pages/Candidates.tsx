@@ -101,7 +101,7 @@ export function CandidatesPage() {
         <button type="submit">Find candidates</button>
       </form>
       <Working active={candidates.loading} label="Ranking candidates" />
-      <ProblemNotice problem={problem} shownFields={FILTERS.map((f) => f.name)} />
+      <ProblemNotice problem={problem} shownFields={FILTERS.map((f) => f.name)} onRetry={candidates.reload} />
       {candidates.data ? <CandidateList role={chosenRole} items={candidates.data} /> : null}
     </>
   );

@@ -12,10 +12,18 @@ type Cell = { role: string; locality: string };
 async function gapsByLocality(): Promise<{ localities: string[]; reports: Map<string, Gaps> }> {
   const outcomes = await allOutcomes(true);
   const localities = [...new Set(outcomes.map((o) => o.locality).filter(Boolean))].sort();
-  const reports = await Promise.all(
-    localities.map((locality) => ok(api.GET("/v1/gaps", { params: { query: { locality, closest_limit: 1 } } }))),
-  );
-  return { localities, reports: new Map(localities.map((locality, at) => [locality, reports[at]!])) };
+  // Two at a time: each report is real work for matching and skills, and a busy
+  // stack answers two quickly rather than five late.
+  const reports = new Map<string, Gaps>();
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < localities.length) {
+      const locality = localities[next++]!;
+      reports.set(locality, await ok(api.GET("/v1/gaps", { params: { query: { locality, closest_limit: 1 } } })));
+    }
+  }
+  await Promise.all([worker(), worker()]);
+  return { localities, reports };
 }
 
 /** A tint from how much of the demand is unmet; the numbers in the cell say the same. */
@@ -61,7 +69,7 @@ export function GapsPage() {
         people and what they would need to learn.
       </p>
       <Working active={report.loading} label="Reading the gap report" />
-      <ProblemNotice problem={report.problem} />
+      <ProblemNotice problem={report.problem} onRetry={report.reload} />
       {report.data ? (
         <div class="card">
           <div class="table-scroll">
@@ -200,7 +208,7 @@ function CellDetail({ cell, roles, headingRef }: { cell: Cell; roles: Schemas["R
         Closest people: {name} in {cell.locality}
       </h2>
       <Working active={closest.loading} label="Finding the closest people" />
-      <ProblemNotice problem={closest.problem} />
+      <ProblemNotice problem={closest.problem} onRetry={closest.reload} />
       {blocked.length > 0 ? (
         <ul>
           {blocked.map((b) => (

@@ -109,7 +109,7 @@ function Search() {
         <button type="submit">Open</button>
       </form>
       <Working active={page.loading} label="Searching" />
-      <ProblemNotice problem={problem} shownFields={FILTERS.map((f) => f.name)} />
+      <ProblemNotice problem={problem} shownFields={FILTERS.map((f) => f.name)} onRetry={page.reload} />
       {page.data ? (
         <section class="card" aria-labelledby="people-found">
           <h2 id="people-found">People found</h2>
@@ -174,7 +174,7 @@ function PersonView({ id }: { id: string }) {
   return (
     <Section title={p ? p.name : `Person ${id}`} id="person">
       <Working active={person.loading} label="Loading the person" />
-      <ProblemNotice problem={person.problem} />
+      <ProblemNotice problem={person.problem} onRetry={person.reload} />
       {p ? (
         <>
           <dl class="facts">
@@ -229,7 +229,7 @@ function PersonView({ id }: { id: string }) {
       ) : null}
       <h3>Fit to each role</h3>
       <Working active={fits.loading} label="Measuring fit" />
-      <ProblemNotice problem={fits.problem} />
+      <ProblemNotice problem={fits.problem} onRetry={fits.reload} />
       {fits.data ? (
         <ul class="plain fits">
           {fits.data.map((fit) => (

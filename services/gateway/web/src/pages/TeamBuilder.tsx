@@ -115,7 +115,7 @@ export function TeamBuilderPage() {
       <h1>Team builder</h1>
       <Section title="Outcomes to staff" id="outcomes">
         <Working active={outcomes.loading} label="Loading outcomes" />
-        <ProblemNotice problem={outcomes.problem} />
+        <ProblemNotice problem={outcomes.problem} onRetry={outcomes.reload} />
         <form onSubmit={runPropose} aria-describedby="propose-help">
           <fieldset>
             <legend>Pick one or more outcomes</legend>

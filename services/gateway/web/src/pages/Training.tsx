@@ -80,7 +80,7 @@ export function TrainingPage() {
 
       <Section title="Recent plans" id="plans">
         <Working active={plans.loading} label="Loading plans" />
-        <ProblemNotice problem={plans.problem} />
+        <ProblemNotice problem={plans.problem} onRetry={plans.reload} />
         {plans.data && plans.data.items.length === 0 ? <p>No plans yet.</p> : null}
         <ul>
           {(plans.data?.items ?? []).map((p) => (
