@@ -227,3 +227,28 @@ def test_every_page_passes_the_accessibility_check(
     page.wait_for_load_state("networkidle")
     expect(page.locator(".working:not(.hidden)")).to_have_count(0)
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_keyboard_reaches_every_page_with_a_visible_focus(
+    page: Page, keys: dict[str, str]
+) -> None:
+    sign_in(page, keys["admin"])
+    reached: list[str] = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const style = getComputedStyle(element);
+                return { text: element.textContent.trim(), outline: style.outlineStyle,
+                         width: parseFloat(style.outlineWidth) };
+            }"""
+        )
+        if focused["text"] in NAV:
+            assert focused["outline"] != "none" and focused["width"] >= 2, focused
+            reached.append(focused["text"])
+        if focused["text"] == NAV[-1]:
+            break
+    assert reached == NAV
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Imports")).to_be_visible()

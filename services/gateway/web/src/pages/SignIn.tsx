@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, ApiError, ok, type Problem } from "../api/client";
-import { ProblemNotice } from "../components/ui";
+import { ProblemNotice, Working } from "../components/ui";
 import { session, signInNotice, type Scope } from "../session";
 import { useSignal } from "../state";
 
@@ -64,6 +64,7 @@ export function SignInPage() {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+        <Working active={busy} label="Checking the key" />
       </form>
       {problem && !beside ? <ProblemNotice problem={problem} /> : null}
     </div>

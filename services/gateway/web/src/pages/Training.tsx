@@ -158,6 +158,7 @@ function PlanView({ plan, onChange }: { plan: Plan; onChange: (plan: Plan) => vo
           {recorded}
         </p>
       ) : null}
+      <Working active={record.running} label="Recording the completion" />
       <ProblemNotice problem={record.problem} />
       {plan.people.length === 0 ? <p>Nobody needs training within this budget and deadline.</p> : null}
       <table>
