@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ok, type Paths, type Schemas } from "../api/client";
 import { useLoad } from "../components/async";
 import { Bar, errorProps, FieldError, ProblemNotice, SECTORS, Section, sectorName, today, Working, money } from "../components/ui";
@@ -23,8 +23,8 @@ export function PeoplePage() {
   return (
     <>
       <h1>People</h1>
-      <Search />
       {personId ? <PersonView id={personId} /> : null}
+      <Search />
     </>
   );
 }
@@ -171,7 +171,11 @@ function PersonView({ id }: { id: string }) {
   const roles = useLoad(allRoles, []);
   const p = person.data;
   const now = today();
+  const roleOf = (roleId: string) => roles.data?.find((r) => r.id === roleId)?.name ?? roleId;
+  const heading = useRef<HTMLDivElement>(null);
+  useEffect(() => heading.current?.focus(), [id]);
   return (
+    <div ref={heading} tabIndex={-1} class="person-view">
     <Section title={p ? p.name : `Person ${id}`} id="person">
       <Working active={person.loading} label="Loading the person" />
       <ProblemNotice problem={person.problem} onRetry={person.reload} />
@@ -234,13 +238,14 @@ function PersonView({ id }: { id: string }) {
         <ul class="plain fits">
           {fits.data.map((fit) => (
             <li key={fit.role_id}>
-              <span class="fit-role">{roles.data?.find((r) => r.id === fit.role_id)?.name ?? fit.role_id}</span>
+              <span class="fit-role">{roleOf(fit.role_id)}</span>
               <Bar value={fit.fit} label="fit" />
-              <a href={`#/candidates?role=${encodeURIComponent(fit.role_id)}`}>Others for this role</a>
+              <a href={`#/candidates?role=${encodeURIComponent(fit.role_id)}`}>Others who fit {roleOf(fit.role_id)}</a>
             </li>
           ))}
         </ul>
       ) : null}
     </Section>
+    </div>
   );
 }

@@ -191,7 +191,7 @@ function PlanView({ plan, onChange }: { plan: Plan; onChange: (plan: Plan) => vo
                     `on ${e.completed_on}`
                   ) : (
                     <button type="button" class="small" disabled={record.running} onClick={() => complete(person.person_id, e.course_id, person.name)}>
-                      Record completion for {person.name}: {e.course_title}
+                      Record completion<span class="visually-hidden"> for {person.name}: {e.course_title}</span>
                     </button>
                   )}
                 </td>
