@@ -24,7 +24,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
       (data) => ticket === latest.current && setState({ data, loading: false }),
       (error: unknown) => ticket === latest.current && setState({ problem: asProblem(error), loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, round]);
   const reload = useCallback(() => setRound((n) => n + 1), []);
   return { data: state.data, problem: state.problem, loading: state.loading, reload };
