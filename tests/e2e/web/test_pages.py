@@ -77,6 +77,7 @@ def test_hr_imports_a_file_and_sees_the_rejected_row(page: Page, keys: dict[str,
     expect(row.get_by_role("cell").nth(0)).to_have_text("3")
     expect(row.get_by_role("cell").nth(1)).to_have_text("web-0002")
     expect(row.get_by_role("cell").nth(2)).to_have_text("sector")
+    assert serious_accessibility_violations(page) == []
 
 
 def test_manager_proposes_pins_proposes_again_and_commits(page: Page, keys: dict[str, str]) -> None:
@@ -107,6 +108,7 @@ def test_manager_proposes_pins_proposes_again_and_commits(page: Page, keys: dict
     leaver_name = (leaver.text_content() or "").removeprefix("What if ").removesuffix(" leaves?")
     leaver.click()
     expect(page.get_by_role("heading", name=f"If {leaver_name} leaves")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
 
     page.get_by_role("button", name="Commit").click()
     expect(page.get_by_text("Committed: these people are now staffed")).to_be_visible()
@@ -145,6 +147,7 @@ def test_a_problem_is_shown_beside_the_field_it_names(page: Page, keys: dict[str
     expect(start).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#outcome-start-error")).to_be_visible()
     expect(page.locator("#slot-0-count-error")).to_contain_text("greater than or equal to 1")
+    assert serious_accessibility_violations(page) == []
 
 
 def test_planner_opens_the_heatmap_and_a_cell_s_closest_people(
@@ -165,6 +168,7 @@ def test_planner_opens_the_heatmap_and_a_cell_s_closest_people(
     closest = page.get_by_role("table", name=re.compile("Closest people for Navigator in old-town"))
     expect(closest.get_by_role("row")).not_to_have_count(1)
     expect(closest.get_by_role("listitem").first).to_contain_text("→")
+    assert serious_accessibility_violations(page) == []
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
@@ -185,6 +189,7 @@ def test_a_training_plan_is_made_and_a_completion_recorded(
     who = (record.text_content() or "").removeprefix("Record completion for ").split(":")[0]
     record.click()
     expect(page.get_by_text(f"Recorded: {who} completed")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
 
 
 def test_candidates_explain_fit_per_requirement_and_what_to_learn(
