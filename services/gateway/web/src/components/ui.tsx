@@ -48,8 +48,10 @@ function matches(field: string, name: string): boolean {
   return field === name || field.startsWith(`${name}.`) || field.startsWith(`${name}[`);
 }
 
-export function fieldMessages(problem: Problem | undefined, name: string): string[] {
-  return (problem?.errors ?? []).filter((error) => matches(error.field, name)).map((error) => error.message);
+export function fieldMessages(problem: Problem | undefined, name: string, exact = false): string[] {
+  return (problem?.errors ?? [])
+    .filter((error) => (exact ? error.field === name : matches(error.field, name)))
+    .map((error) => error.message);
 }
 
 /** Props that tie a control to its error message (aria-invalid, aria-describedby). */
@@ -59,8 +61,9 @@ export function errorProps(problem: Problem | undefined, name: string, id: strin
 }
 
 /** The problem's messages for one field, shown beside that field. */
-export function FieldError({ problem, name, id }: { problem: Problem | undefined; name: string; id: string }) {
-  const messages = fieldMessages(problem, name);
+export function FieldError(props: { problem: Problem | undefined; name: string; id: string; exact?: boolean }) {
+  const { problem, name, id, exact = false } = props;
+  const messages = fieldMessages(problem, name, exact);
   if (messages.length === 0) return null;
   return (
     <p class="field-error" id={`${id}-error`}>

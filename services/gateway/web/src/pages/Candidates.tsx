@@ -59,7 +59,7 @@ export function CandidatesPage() {
             <label for="candidate-role">Role</label>
             <select id="candidate-role" value={role || chosenRole} onChange={(e) => setRole(e.currentTarget.value)}>
               {roles.map((r) => (
-                <option key={r.id} value={r.id}>
+                <option key={r.id} value={r.id} selected={r.id === (role || chosenRole)}>
                   {r.name}
                 </option>
               ))}

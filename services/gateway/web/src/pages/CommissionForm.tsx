@@ -114,7 +114,7 @@ export function CommissionForm({ roles, onCreated }: { roles: Schemas["Role"][];
                   <label for={`${id}-role`}>Role of slot {index + 1}</label>
                   <select {...errorProps(problem, `${name}.role_id`, `${id}-role`)} value={slot.role_id} onChange={(e) => setSlot(index, { role_id: e.currentTarget.value })}>
                     {roles.map((role) => (
-                      <option key={role.id} value={role.id}>
+                      <option key={role.id} value={role.id} selected={role.id === slot.role_id}>
                         {role.name}
                       </option>
                     ))}
@@ -152,7 +152,7 @@ export function CommissionForm({ roles, onCreated }: { roles: Schemas["Role"][];
           <button type="button" class="secondary" onClick={() => setSlots((list) => [...list, { role_id: roles[0]?.id ?? "navigator", count: 1, fte: 0.2, min_fit: 0.4, clearance: "" }])}>
             Add a slot
           </button>
-          <FieldError problem={problem} name="slots" id="slots" />
+          <FieldError problem={problem} name="slots" id="slots" exact />
         </fieldset>
         <fieldset>
           <legend>Team rules</legend>
