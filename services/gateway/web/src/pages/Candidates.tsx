@@ -102,7 +102,8 @@ export function CandidatesPage() {
       </form>
       <Working active={candidates.loading} label="Ranking candidates" />
       <ProblemNotice problem={problem} shownFields={FILTERS.map((f) => f.name)} onRetry={candidates.reload} />
-      {candidates.data ? <CandidateList role={chosenRole} items={candidates.data} /> : null}
+      {/* A new ranking replaces the old one; the old one is not left to be read as the new. */}
+      {candidates.data && !candidates.loading ? <CandidateList role={chosenRole} items={candidates.data} /> : null}
     </>
   );
 }
