@@ -43,6 +43,7 @@ from services.gateway.entrypoints.http.routes import (
     staffing,
     training,
 )
+from services.gateway.entrypoints.http.web_page import WebPage
 from services.gateway.service.key_cache import CachedKeyStore
 from services.gateway.service.keys import seed_admin_key
 
@@ -129,6 +130,7 @@ def create_app(gateway: Gateway) -> FastAPI:
         csv_limit=settings.max_csv_bytes,
     )
     app.add_middleware(AuthenticationMiddleware, keys=key_cache)
+    app.add_middleware(WebPage, directory=settings.web_dir)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, routes=app.router.routes)
     app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.common.errors import DomainError, FieldViolation, InvalidArgument
 from services.common.grpc_errors import field_violations_of, status_code_for
 from services.common.logging import request_id_var
+from services.gateway.domain.auth import GRANTS, Permission, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,18 @@ class PermissionDenied(Exception):
         self.permission = permission
 
 
+def permission_problem(permission: str) -> Problem:
+    """A 403 that names the scopes that would have been allowed."""
+    scopes = sorted({*(s.value for s in GRANTS[Permission(permission)]), Scope.ADMIN.value})
+    return Problem(
+        403,
+        "This key's scopes do not allow this request; it needs one of the scopes "
+        + ", ".join(scopes)
+        + ".",
+        [FieldViolation("scope", "needs one of " + ", ".join(scopes))],
+    )
+
+
 UNAUTHENTICATED = Problem(401, "A valid API key is required: Authorization: Bearer <key>.")
 UNAUTHENTICATED_HEADERS = {"WWW-Authenticate": 'Bearer realm="lps"'}
 
@@ -209,8 +222,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_unauthenticated(_: Request, __: Exception) -> Response:
         return problem_response(UNAUTHENTICATED, UNAUTHENTICATED_HEADERS)
 
-    async def on_permission_denied(_: Request, __: Exception) -> Response:
-        return problem_response(Problem(403, "This key's scopes do not allow this request."))
+    async def on_permission_denied(_: Request, error: Exception) -> Response:
+        assert isinstance(error, PermissionDenied)
+        return problem_response(permission_problem(error.permission))
 
     app.add_exception_handler(grpc.aio.AioRpcError, on_rpc_error)
     app.add_exception_handler(DomainError, on_domain_error)
