@@ -241,8 +241,14 @@ def test_the_keyboard_reaches_every_page_with_a_visible_focus(
     page: Page, keys: dict[str, str]
 ) -> None:
     sign_in(page, keys["admin"])
+    # The navigation follows the key's scopes, so it is drawn once they are read.
+    expect(page.get_by_role("link", name=NAV[-1])).to_be_visible()
+    # Landing on the first page moves focus to its heading; tab only after that.
+    expect(page.get_by_role("heading", level=1, name=NAV[0])).to_be_visible()
+    page.wait_for_load_state("networkidle")
     reached: list[str] = []
-    for _ in range(12):
+    # Enough presses to pass whatever the page draws before the navigation.
+    for _ in range(60):
         page.keyboard.press("Tab")
         focused = page.evaluate(
             """() => {
