@@ -210,6 +210,23 @@ def test_candidates_explain_fit_per_requirement_and_what_to_learn(
     expect(page.get_by_role("heading", name="What to learn")).to_be_visible()
 
 
+def test_candidates_filter_by_clearance_and_name_a_bad_filter_beside_it(
+    page: Page, keys: dict[str, str]
+) -> None:
+    sign_in(page, keys["planner"])
+    open_page(page, "Candidates")
+    page.get_by_label("Role").select_option(label="Navigator")
+    page.get_by_label("Holds clearance (kind)").fill("dbs-enhanced")
+    page.get_by_role("button", name="Find candidates").click()
+    expect(page.locator(".ranked > li").first).to_be_visible()
+    page.get_by_label("Holds clearance (kind)").fill("")
+    page.get_by_label("Clearance valid until").fill("2030-01-01")
+    page.get_by_role("button", name="Find candidates").click()
+    # A date without a clearance kind is refused, and the page says so at that field.
+    expect(page.get_by_label("Clearance valid until")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field-error")).to_contain_text("needs clearance")
+
+
 def test_people_shows_levels_with_evidence_and_fit_to_each_role(
     page: Page, keys: dict[str, str]
 ) -> None:

@@ -16,6 +16,10 @@ const FILTERS: { name: FilterName; label: string; kind: "text" | "sector" | "lev
   { name: "organisation", label: "Organisation", kind: "text" },
   { name: "skill", label: "Holds skill (id)", kind: "text" },
   { name: "min_level", label: "At least level", kind: "level" },
+  { name: "available_from", label: "Available from", kind: "date" },
+  { name: "available_until", label: "Available until", kind: "date" },
+  { name: "clearance", label: "Holds clearance (kind)", kind: "text" },
+  { name: "clearance_valid_until", label: "Clearance valid until", kind: "date" },
 ];
 
 function queryOf(values: Record<string, string>, limit: number): Query {
