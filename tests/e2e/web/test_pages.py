@@ -227,9 +227,15 @@ def test_candidates_filter_by_clearance_and_name_a_bad_filter_beside_it(
     expect(page.locator(".field-error")).to_contain_text("needs clearance")
 
 
-def test_people_shows_levels_with_evidence_and_fit_to_each_role(
-    page: Page, keys: dict[str, str]
+def test_people_shows_levels_with_evidence_history_and_fit_to_each_role(
+    page: Page, keys: dict[str, str], stack: LocalStack
 ) -> None:
+    written = httpx.put(
+        f"{stack.gateway_url}/v1/people/ash-0001/skills/narrative-communication",
+        headers={"Authorization": f"Bearer {keys['hr']}"},
+        json={"level": 3, "evidence": "web history check", "source": "manager"},
+    )
+    assert written.status_code == 200, written.text
     sign_in(page, keys["hr"])
     open_page(page, "People")
     page.get_by_label("Person id").fill("ash-0001")
@@ -237,6 +243,8 @@ def test_people_shows_levels_with_evidence_and_fit_to_each_role(
     levels = page.get_by_role("table", name=re.compile("^Levels of "))
     expect(levels.get_by_role("columnheader", name="Evidence")).to_be_visible()
     expect(levels.get_by_role("row")).not_to_have_count(1)
+    history = page.get_by_role("table", name=re.compile("^Level history of "))
+    expect(history.get_by_role("row", name=re.compile("web history check"))).to_have_count(1)
     expect(page.locator(".fits li")).to_have_count(4)
 
 

@@ -168,6 +168,10 @@ async function fitsOf(personId: string): Promise<Schemas["Fit"][]> {
 function PersonView({ id }: { id: string }) {
   const person = useLoad(() => ok(api.GET("/v1/people/{person_id}", { params: { path: { person_id: id } } })), [id]);
   const fits = useLoad(() => fitsOf(id), [id]);
+  const history = useLoad(
+    () => ok(api.GET("/v1/people/{person_id}/history", { params: { path: { person_id: id } } })).then((page) => page.items),
+    [id],
+  );
   const roles = useLoad(allRoles, []);
   const p = person.data;
   const now = today();
@@ -229,6 +233,41 @@ function PersonView({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
+          <h3>History of levels</h3>
+          <Working active={history.loading} label="Loading the history" />
+          <ProblemNotice problem={history.problem} onRetry={history.reload} />
+          {history.data && history.data.length === 0 ? <p>No change recorded.</p> : null}
+          {history.data && history.data.length > 0 ? (
+            <table>
+              <caption>Level history of {p.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Skill</th>
+                  <th scope="col">Change</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Evidence</th>
+                  <th scope="col">Expires</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.data.map((change, index) => (
+                  <tr key={`${change.at}-${change.skill_id}-${index}`}>
+                    <td>{change.at.slice(0, 16).replace("T", " ")}</td>
+                    <td>{change.skill_id}</td>
+                    <td>
+                      {change.from_level === 0 ? "none" : change.from_level} → {change.to_level === 0 ? "removed" : change.to_level}
+                    </td>
+                    <td>{change.source ?? "—"}</td>
+                    <td>{change.actor || "—"}</td>
+                    <td>{change.evidence || "—"}</td>
+                    <td>{change.valid_until ?? "does not expire"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
         </>
       ) : null}
       <h3>Fit to each role</h3>
