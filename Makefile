@@ -13,15 +13,43 @@ PROTOS := $(shell find protos -name '*.proto' | sort)
 LAUNCHER_JAR := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 LAUNCHER_SOURCES := deploy/neo4j/pom.xml $(shell find deploy/neo4j/src -name '*.java')
 PYTEST_ARGS ?=
+WEB := services/gateway/web
+WEB_MODULES := $(WEB)/node_modules/.package-lock.json
+WEB_BUILT := $(WEB)/dist/index.html
+# The page's client is generated from the gateway's OpenAPI document, so the
+# routes and schemas (Python) are sources of the build as much as the page's own.
+WEB_SOURCES := $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package.json \
+	$(shell find $(WEB)/src -type f -not -name schema.d.ts 2>/dev/null) \
+	$(shell find services/gateway -name '*.py' -not -path '*/node_modules/*')
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help setup venv gen neo4j-jars neo4j-start neo4j-stop up down test test-unit \
-        test-integration test-e2e lint typecheck bench bench-skills bench-matching bench-training bench-load \
-        bench-scale bench-search clean
+        test-integration test-e2e test-web web chromium lint typecheck bench bench-skills bench-matching \
+        bench-training bench-load bench-scale bench-search clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-setup: venv gen neo4j-jars ## Virtual env, generated gRPC code and Neo4j's jars
+setup: venv gen neo4j-jars web ## Virtual env, generated gRPC code, Neo4j's jars and the web page
+
+# The web page (services/gateway/web): npm ci when the lock file changes, a
+# build (typed client from /openapi.json, type check, Vite) when a source does.
+web: $(WEB_BUILT) ## Build the web page the gateway serves at /
+$(WEB_MODULES): $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the web page needs Node.js 20+ and npm (see README)"; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(WEB_BUILT): $(WEB_MODULES) $(WEB_SOURCES) $(GEN_STAMP)
+	$(BIN)/python -m services.gateway.entrypoints.http.openapi_document $(WEB)/openapi.json
+	cd $(WEB) && npm run --silent build -- --logLevel warn
+	touch $@
+
+# The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+chromium: ## Install Debian's chromium for the browser tests when missing (as root)
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "$(CHROMIUM) is missing: install Debian's chromium (apt-get install chromium) for the browser tests"; exit 1; fi
 
 venv: $(VENV_STAMP)
 $(VENV_STAMP): pyproject.toml requirements.lock
@@ -65,7 +93,7 @@ lint: setup ## ruff
 typecheck: setup ## mypy (strict)
 	$(BIN)/mypy services deploy tests
 
-test: setup lint typecheck ## Prepare everything and run every test tier
+test: setup chromium lint typecheck ## Prepare everything and run every test tier
 	CI=$${CI:-} $(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: setup ## Unit tests only
@@ -74,8 +102,11 @@ test-unit: setup ## Unit tests only
 test-integration: setup ## Integration tests against a real Neo4j
 	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
 
-test-e2e: setup ## End-to-end tests through the gateway
+test-e2e: setup chromium ## End-to-end tests through the gateway, the web page's in a real browser
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+test-web: setup chromium ## The web page's browser tests only
+	$(BIN)/pytest tests/e2e/web $(PYTEST_ARGS)
 
 bench: bench-skills bench-matching bench-training bench-scale bench-load bench-search ## All benchmarks; writes BENCHMARKS.md
 
@@ -99,4 +130,5 @@ bench-search: setup ## Ranked skill search over 13,500 ESCO-like skills
 	$(BIN)/python -m tests.bench.search_bench
 
 clean: ## Remove generated code, the venv and build output
-	rm -rf $(GEN) $(VENV) deploy/neo4j/target .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(GEN) $(VENV) deploy/neo4j/target .mypy_cache .ruff_cache .pytest_cache \
+		$(WEB)/node_modules $(WEB)/dist $(WEB)/openapi.json $(WEB)/src/api/schema.d.ts

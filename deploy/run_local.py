@@ -235,6 +235,7 @@ def up() -> int:
         STATE_FILE.unlink()
         return 1
     print(f"\nGateway: {stack.gateway_url}  (API docs: {stack.gateway_url}/docs)")
+    print(f"Web page: {stack.gateway_url}/  (sign in with one of the keys below)")
     print("Keys (Authorization: Bearer <key>):")
     print(f"  admin    {stack.admin_key}")
     for persona, key in keys.items():

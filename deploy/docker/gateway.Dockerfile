@@ -1,4 +1,4 @@
-# Image of the HTTP gateway:
+# Image of the HTTP gateway and its web page (build the page first: make web):
 #   docker build -f deploy/docker/gateway.Dockerfile -t lps-gateway .
 # The build and runtime stages are the same in every service's Dockerfile (only
 # the lines after `USER` differ), so building all three reuses one cache.
@@ -18,7 +18,9 @@ ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/opt/gen PYTHONDONTWRITEBYTECODE=1 PYTHO
 WORKDIR /app
 USER 10001:10001
 
-ENV GATEWAY_HOST=0.0.0.0 GATEWAY_PORT=8080
+# The web page, built on the host by `make setup` (Node is not in these images).
+COPY --from=build /src/services/gateway/web/dist /opt/web
+ENV GATEWAY_HOST=0.0.0.0 GATEWAY_PORT=8080 GATEWAY_WEB_DIR=/opt/web
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["python", "-m", "services.common.healthcheck", "http", "http://127.0.0.1:8080/readyz"]

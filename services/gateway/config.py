@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway.domain.auth import placeholder_reason
 
 MEGABYTE = 1024 * 1024
+# Where `make setup` builds the web page (services/gateway/web/dist).
+BUILT_WEB_PAGE = Path(__file__).resolve().parent / "web" / "dist"
 
 
 class GatewaySettings(BaseSettings):
@@ -40,6 +44,9 @@ class GatewaySettings(BaseSettings):
     # revocation through this gateway holds at once, through another replica
     # within this bound (0: every request reads its key from the graph).
     key_cache_s: float = Field(default=5.0, ge=0, le=300)
+
+    # The built web page served at /; without it the gateway serves the API alone.
+    web_dir: Path = BUILT_WEB_PAGE
 
     # The admin key seeded at start; read from LPS_ADMIN_KEY (the product-wide name).
     admin_key: SecretStr | None = Field(

@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/exports/people.csv"): HR_OR_PLANNER,
     ("GET", "/v1/exports/gaps.csv"): READERS_OF_OUTCOMES,
     ("GET", "/v1/keys"): ADMIN,
+    ("GET", "/v1/keys/current"): ALL,
     ("POST", "/v1/keys"): ADMIN,
     ("DELETE", "/v1/keys/{key_id}"): ADMIN,
     ("GET", "/v1/audit"): ADMIN,

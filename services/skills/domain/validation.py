@@ -442,12 +442,10 @@ def validate_slot_request(request: SlotCandidatesRequest) -> None:
         )
         check_date(violations, load.start, f"committed[{index}].start")
         check_date(violations, load.end, f"committed[{index}].end")
-    supply_keys: set[str] = set()
     for index, query in enumerate(request.skill_supply[:MAX_SLOTS]):
         prefix = f"skill_supply[{index}]"
+        # Queries sharing a key are counted together (distinct people matching any).
         check_key(violations, query.key, f"{prefix}.key")
-        violations.check(query.key not in supply_keys, f"{prefix}.key", "is given twice")
-        supply_keys.add(query.key)
         check_id(violations, query.skill_id, f"{prefix}.skill_id")
         check_level(violations, query.min_level, f"{prefix}.min_level")
         check_text(violations, query.locality, f"{prefix}.locality")

@@ -10,7 +10,9 @@
   than their timestamps), and reloads the people named (idempotent). So other
   replicas' writes arrive within about one poll interval.
 - Refreshes run one at a time, so a reload that started later is never
-  overwritten by one that started earlier.
+  overwritten by one that started earlier. Writers that ask while a reload
+  runs are served together by the next one (one graph read for all of them),
+  so concurrent writes do not queue one read each behind the lock.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ class IndexKeeper:
         self._stale: set[str] = set()
         self._last_prune_ms = 0
         self._last_poll = 0.0
+        self._queued: set[str] = set()
+        self._queued_done: asyncio.Future[None] | None = None
+        self._reloader: asyncio.Task[None] | None = None
 
     def current(self) -> ScoringIndex:
         """The index, on today's date (expiry and evidence age follow the clock)."""
@@ -100,17 +105,41 @@ class IndexKeeper:
             logger.info("scoring index built", extra={"people": index.size})
 
     async def refresh_people(self, person_ids: Sequence[str]) -> None:
-        """Reloads these people from the graph; those no longer there leave the index."""
+        """Reloads these people from the graph; those no longer there leave the index.
+        Returns once a reload that began after this call has been applied."""
         if not person_ids or not self.ready:
             return
-        try:
-            async with self._lock:
-                await self._reload(person_ids)
-        except BaseException:
-            # The write committed but this reload did not: the next poll retries it
-            # (the feed skips this process's own changes).
-            self.mark_stale(person_ids)
-            raise
+        self._queued.update(person_ids)
+        if self._queued_done is None:
+            self._queued_done = asyncio.get_running_loop().create_future()
+            # A waiter that went away leaves the outcome unread; read it here.
+            self._queued_done.add_done_callback(_consume_outcome)
+        done = self._queued_done
+        if self._reloader is None or self._reloader.done():
+            self._reloader = asyncio.create_task(self._reload_queued())
+        await asyncio.shield(done)
+
+    async def _reload_queued(self) -> None:
+        while self._queued:
+            person_ids, done = list(self._queued), self._queued_done
+            self._queued, self._queued_done = set(), None
+            try:
+                async with self._lock:
+                    await self._reload(person_ids)
+            except asyncio.CancelledError:
+                self.mark_stale(person_ids)
+                if done is not None:
+                    done.cancel()
+                raise
+            except Exception as error:
+                # The writes committed but this reload did not: the next poll retries
+                # it (the feed skips this process's own changes).
+                self.mark_stale(person_ids)
+                if done is not None:
+                    done.set_exception(error)
+                continue
+            if done is not None:
+                done.set_result(None)
 
     def mark_stale(self, person_ids: Sequence[str]) -> None:
         """People written here whose reload did not happen; the next poll reloads them."""
@@ -176,3 +205,8 @@ class IndexKeeper:
             except Exception as error:
                 # The graph is down or a read failed: the next poll retries from the watermark.
                 logger.warning("change feed poll failed", extra={"error": str(error)})
+
+
+def _consume_outcome(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -238,3 +238,39 @@ async def test_health_paths_need_no_key(
         openapi = (await client.get("/openapi.json")).json()
         assert openapi["openapi"].startswith("3.1")
         assert "/v1/people/{person_id}/fit" in openapi["paths"]
+
+
+async def test_a_key_reads_its_own_scopes_and_a_403_names_the_scopes_needed(
+    issue_key: KeyMaker, client_for: Callable[[str | None], httpx.AsyncClient]
+) -> None:
+    hr = await issue_key("hr", name="the web page's hr")
+    async with client_for(hr) as client:
+        current = await client.get("/v1/keys/current")
+        assert current.status_code == 200
+        assert current.json()["name"] == "the web page's hr"
+        assert current.json()["scopes"] == ["hr"]
+        assert "key" not in current.json()
+        refused = await client.get("/v1/gaps")
+        assert refused.status_code == 403
+        assert "admin, manager, planner" in refused.json()["detail"]
+    async with client_for(None) as anonymous:
+        assert (await anonymous.get("/v1/keys/current")).status_code == 401
+
+
+async def test_the_web_page_is_served_without_a_key_and_the_api_keeps_its_answers(
+    client_for: Callable[[str | None], httpx.AsyncClient],
+) -> None:
+    async with client_for(None) as anonymous:
+        page = await anonymous.get("/")
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        asset = next(part.split('"')[0] for part in page.text.split('src="')[1:])
+        assert asset.startswith("/assets/")
+        assert (await anonymous.get(asset)).status_code == 200
+        missing = await anonymous.get("/assets/no-such-file.js")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"] == "application/problem+json"
+        # Only the page's paths are open: the rest still needs a key.
+        assert (await anonymous.get("/v1/people")).status_code == 401
+        assert (await anonymous.get("/index.html")).status_code == 401
+        assert (await anonymous.post("/")).status_code == 401

@@ -179,3 +179,20 @@ def test_bulk_claim_rows_follow_the_effective_level_rules() -> None:
     index = ScoringIndex(today)
     index.replace_people([Person("p", "P", "public")], [("p", *row) for row in rows])
     assert index.held("p", ["a", "b"]) == {"a": Held(2, 1.0), "b": Held(1, 0.5)}
+
+
+def test_slot_and_supply_keys_are_the_callers_labels_not_ids() -> None:
+    from services.skills.domain.model import SkillSupplyQuery, SlotCandidatesRequest, SlotQuery
+    from services.skills.domain.validation import validate_slot_request
+
+    request = SlotCandidatesRequest(
+        slots=(SlotQuery("riverside-isolation/navigator", "navigator"),),
+        skill_supply=(
+            SkillSupplyQuery("empathy@3", "empathy", 3, start="2027-01-01", end="2027-03-31"),
+            SkillSupplyQuery("empathy@3", "empathy", 3, start="2027-04-01", end="2027-06-30"),
+        ),
+    )
+    validate_slot_request(request)
+    with pytest.raises(InvalidArgument) as refused:
+        validate_slot_request(SlotCandidatesRequest(slots=(SlotQuery("", "navigator"),)))
+    assert "slots[0].key" in str(refused.value)

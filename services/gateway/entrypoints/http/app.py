@@ -46,6 +46,8 @@ from services.gateway.entrypoints.http.routes import (
     staffing,
     training,
 )
+from services.gateway.entrypoints.http.web_page import WebPage
+from services.gateway.service.key_cache import CachedKeyStore
 from services.gateway.service.keys import seed_admin_key
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,8 @@ def create_app(gateway: Gateway) -> FastAPI:
         static_url=DOCS_ASSETS_PREFIX.rstrip("/"),
     )
     app.state.gateway = gateway
+    key_cache = CachedKeyStore(gateway.store, gateway.settings.key_cache_s)
+    app.state.keys = key_cache
     install_problem_handlers(app)
     routers = (
         health.router,
@@ -138,7 +142,8 @@ def create_app(gateway: Gateway) -> FastAPI:
         json_limit=settings.max_json_bytes,
         csv_limit=settings.max_csv_bytes,
     )
-    app.add_middleware(AuthenticationMiddleware, keys=gateway.keys)
+    app.add_middleware(AuthenticationMiddleware, keys=key_cache)
+    app.add_middleware(WebPage, directory=settings.web_dir)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, routes=app.router.routes)
     app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -29,11 +28,6 @@ class Gateway:
     matching: MatchingClient
     store: Neo4jGatewayStore
 
-    @cached_property
-    def keys(self) -> CachedKeyStore:
-        """The one key cache of this gateway: authentication reads it, revocation clears it."""
-        return CachedKeyStore(self.store, self.settings.key_cache_s)
-
 
 def gateway(request: Request) -> Gateway:
     found = request.app.state.gateway
@@ -54,7 +48,10 @@ def gateway_store(request: Request) -> Neo4jGatewayStore:
 
 
 def key_store(request: Request) -> CachedKeyStore:
-    return gateway(request).keys
+    """The app's one key cache: authentication reads it, revocation clears it."""
+    found = request.app.state.keys
+    assert isinstance(found, CachedKeyStore)
+    return found
 
 
 def gateway_settings(request: Request) -> GatewaySettings:

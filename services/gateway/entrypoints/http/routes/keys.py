@@ -1,4 +1,4 @@
-"""API keys: issued and revoked by an admin."""
+"""API keys: issued and revoked by an admin; any key may read its own scopes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from services.gateway.entrypoints.http.deps import Keys, ManageKeys
+from services.gateway.entrypoints.http.deps import Keys, ManageKeys, ReadDirectory
 from services.gateway.entrypoints.http.schemas.admin import ApiKey, IssuedKey, KeyCreate
 from services.gateway.entrypoints.http.schemas.common import Page
 from services.gateway.service import keys as key_service
@@ -30,6 +30,14 @@ async def issue_key(body: KeyCreate, _: ManageKeys, keys: Keys, response: Respon
 @router.get("", summary="Every key, without the keys themselves")
 async def list_keys(_: ManageKeys, keys: Keys) -> Page[ApiKey]:
     return Page(items=[ApiKey.of(k) for k in await keys.list_keys()])
+
+
+@router.get(
+    "/current",
+    summary="The key this request carries and its scopes (any valid key may ask)",
+)
+async def current_key(key: ReadDirectory) -> ApiKey:
+    return ApiKey.of(key)
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a key")
