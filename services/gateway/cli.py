@@ -359,12 +359,26 @@ def gaps(
             report = _answer(client.get("/v1/gaps", params=params))
         except GatewayError as error:
             raise _fail(error) from error
-    roles = Table("role", "demanded", "supply", "unfilled", title="Roles")
+    roles = Table(
+        "role", "open places", "supply", "unfilled", title="Roles (supply: distinct people)"
+    )
     for item in report.get("roles", []):
         roles.add_row(
             item["role_id"], str(item["demanded"]), str(item["supply"]), str(item["unfilled"])
         )
     console.print(roles)
+    # A role's supply counts anyone who could take one of its places, so one easy
+    # slot can hide a hard one; each slot's own figures say which is short.
+    slots = Table(
+        "outcome", "role", "places", "committed", "open", "supply", "unfilled", title="Slots"
+    )
+    for item in report.get("slots", []):
+        slots.add_row(
+            item["outcome_id"],
+            item["role_id"],
+            *(str(item[name]) for name in ("places", "committed", "open", "supply", "unfilled")),
+        )
+    console.print(slots)
     blocked = Table("outcome", "role", "count", "reason", "blocking skills", title="Blocked slots")
     for item in report.get("blocked_slots", []):
         blocked.add_row(

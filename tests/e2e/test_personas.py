@@ -443,6 +443,9 @@ def test_the_lps_client_does_each_personas_task(
     # Read while its place is open: a committed place is no longer demand.
     gaps = lps(stack, planner_key, "gaps", "--role", "navigator")
     assert "Roles" in gaps and "Closest people" in gaps and "navigator" in gaps
+    # Each slot's own figures, so an easy slot cannot hide a short one.
+    slots = gaps[gaps.index("Slots") : gaps.index("Blocked slots")]
+    assert re.search(r"cli-outco\S*\s*│\s*navigator\s*│\s*1\s*│\s*0\s*│\s*1\s*│", slots), gaps
     proposed = lps(stack, manager_key, "propose", "cli-outcome", "--time-limit", "3")
     match = re.search(r"proposal (\S+): (optimal|feasible)", proposed)
     assert match, proposed
