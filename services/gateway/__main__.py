@@ -42,6 +42,7 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
             proxy_headers=False,
             server_header=False,
             timeout_graceful_shutdown=ceil(settings.shutdown_grace_s),
+            timeout_keep_alive=ceil(settings.keep_alive_s),
         )
         await uvicorn.Server(config).serve()
     finally:

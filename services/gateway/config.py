@@ -30,6 +30,10 @@ class GatewaySettings(BaseSettings):
     health_deadline_s: float = Field(default=2.0, gt=0)
     # On SIGTERM uvicorn stops accepting and waits this long for requests in flight.
     shutdown_grace_s: float = Field(default=10.0, ge=0)
+    # Seconds an idle client connection stays open. Longer than clients keep
+    # theirs (httpx and most pools: 5 s; load balancers: 60 s), so a client never
+    # reuses a connection the gateway is closing (a dropped request, not an answer).
+    keep_alive_s: float = Field(default=75.0, gt=0)
 
     max_json_bytes: int = Field(default=1 * MEGABYTE, gt=0)
     max_csv_bytes: int = Field(default=20 * MEGABYTE, gt=0)
