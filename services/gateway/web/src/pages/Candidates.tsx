@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Paths, type Schemas } from "../api/client";
 import { useLoad } from "../components/async";
+import { type Filter, FilterField } from "../components/filters";
 import { LearningSteps, RequirementsTable } from "../components/fit";
-import { Bar, errorProps, FieldError, ProblemNotice, SECTORS, sectorName, Working } from "../components/ui";
+import { Bar, ProblemNotice, sectorName, Working } from "../components/ui";
 import { useRoles } from "../directory";
 import { currentRoute, href, replaceParams } from "../router";
 
@@ -10,7 +11,7 @@ type Query = NonNullable<Paths["/v1/roles/{role_id}/candidates"]["get"]["paramet
 type FilterName = Exclude<keyof Query, "limit">;
 
 /** Each filter is a query parameter of the candidates route: a new one is one line here. */
-const FILTERS: { name: FilterName; label: string; kind: "text" | "sector" | "level" | "date" }[] = [
+const FILTERS: Filter<FilterName>[] = [
   { name: "sector", label: "Sector", kind: "sector" },
   { name: "locality", label: "Locality", kind: "text" },
   { name: "organisation", label: "Organisation", kind: "text" },
@@ -69,38 +70,16 @@ export function CandidatesPage() {
               ))}
             </select>
           </div>
-          {FILTERS.map((filter) => {
-            const id = `filter-${filter.name}`;
-            const value = values[filter.name] ?? "";
-            const change = (next: string) => setValues((old) => ({ ...old, [filter.name]: next }));
-            return (
-              <div key={filter.name}>
-                <label for={id}>{filter.label}</label>
-                {filter.kind === "sector" ? (
-                  <select {...errorProps(problem, filter.name, id)} value={value} onChange={(e) => change(e.currentTarget.value)}>
-                    <option value="">Any sector</option>
-                    {SECTORS.map((sector) => (
-                      <option key={sector} value={sector}>
-                        {sectorName(sector)}
-                      </option>
-                    ))}
-                  </select>
-                ) : filter.kind === "level" ? (
-                  <select {...errorProps(problem, filter.name, id)} value={value} onChange={(e) => change(e.currentTarget.value)}>
-                    <option value="">Any level</option>
-                    {[1, 2, 3, 4].map((level) => (
-                      <option key={level} value={String(level)}>
-                        {level}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input {...errorProps(problem, filter.name, id)} type={filter.kind === "date" ? "date" : "text"} value={value} onInput={(e) => change(e.currentTarget.value)} />
-                )}
-                <FieldError problem={problem} name={filter.name} id={id} />
-              </div>
-            );
-          })}
+          {FILTERS.map((filter) => (
+            <FilterField
+              key={filter.name}
+              filter={filter}
+              id={`filter-${filter.name}`}
+              value={values[filter.name] ?? ""}
+              problem={problem}
+              onChange={(next) => setValues((old) => ({ ...old, [filter.name]: next }))}
+            />
+          ))}
         </div>
         <button type="submit">Find candidates</button>
       </form>

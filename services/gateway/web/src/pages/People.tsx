@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ok, type Paths, type Schemas } from "../api/client";
 import { useLoad } from "../components/async";
-import { Bar, errorProps, FieldError, ProblemNotice, SECTORS, Section, sectorName, today, Working, money } from "../components/ui";
+import { type Filter, FilterField } from "../components/filters";
+import { Bar, ProblemNotice, Section, sectorName, today, Working, money } from "../components/ui";
 import { allRoles } from "../directory";
 import { currentRoute, navigate, useRoute } from "../router";
 
 type Query = NonNullable<Paths["/v1/people"]["get"]["parameters"]["query"]>;
 type FilterName = Exclude<keyof Query, "page_size" | "page_token">;
 
-const FILTERS: { name: FilterName; label: string; kind: "text" | "sector" | "level" }[] = [
+const FILTERS: Filter<FilterName>[] = [
   { name: "sector", label: "Sector", kind: "sector" },
   { name: "locality", label: "Locality", kind: "text" },
   { name: "organisation", label: "Organisation", kind: "text" },
@@ -61,38 +62,16 @@ function Search() {
       >
         <h2>Search</h2>
         <div class="grid">
-          {FILTERS.map((filter) => {
-            const id = `people-${filter.name}`;
-            const value = values[filter.name] ?? "";
-            const change = (next: string) => setValues((old) => ({ ...old, [filter.name]: next }));
-            return (
-              <div key={filter.name}>
-                <label for={id}>{filter.label}</label>
-                {filter.kind === "sector" ? (
-                  <select {...errorProps(problem, filter.name, id)} value={value} onChange={(e) => change(e.currentTarget.value)}>
-                    <option value="">Any sector</option>
-                    {SECTORS.map((sector) => (
-                      <option key={sector} value={sector}>
-                        {sectorName(sector)}
-                      </option>
-                    ))}
-                  </select>
-                ) : filter.kind === "level" ? (
-                  <select {...errorProps(problem, filter.name, id)} value={value} onChange={(e) => change(e.currentTarget.value)}>
-                    <option value="">Any level</option>
-                    {[1, 2, 3, 4].map((level) => (
-                      <option key={level} value={String(level)}>
-                        {level}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input {...errorProps(problem, filter.name, id)} value={value} onInput={(e) => change(e.currentTarget.value)} />
-                )}
-                <FieldError problem={problem} name={filter.name} id={id} />
-              </div>
-            );
-          })}
+          {FILTERS.map((filter) => (
+            <FilterField
+              key={filter.name}
+              filter={filter}
+              id={`people-${filter.name}`}
+              value={values[filter.name] ?? ""}
+              problem={problem}
+              onChange={(next) => setValues((old) => ({ ...old, [filter.name]: next }))}
+            />
+          ))}
         </div>
         <button type="submit">Search</button>
       </form>
