@@ -20,6 +20,7 @@ import pytest
 from deploy.local_neo4j import free_port
 from deploy.run_local import LocalStack
 from tests.e2e.conftest import client_with_key, issue_key
+from tests.e2e.town import PEOPLE_COLUMNS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
 
@@ -147,25 +148,8 @@ def test_search_finds_by_relevance_in_any_word_order(
     assert "e2e-supplies" in found
 
 
-PEOPLE_HEADER = [
-    "id",
-    "name",
-    "sector",
-    "organisation",
-    "locality",
-    "capacity_fte",
-    "day_rate",
-    "clearances",
-    "skill_id",
-    "level",
-    "evidence",
-    "source",
-    "valid_until",
-]
-
-
 def people_file(delimiter: str, rows: list[list[str]]) -> str:
-    return "\r\n".join(delimiter.join(row) for row in [PEOPLE_HEADER, *rows]) + "\r\n"
+    return "\r\n".join(delimiter.join(row) for row in [list(PEOPLE_COLUMNS), *rows]) + "\r\n"
 
 
 def person_row(person_id: str, name: str, skill: str, level: str = "3") -> list[str]:
