@@ -26,6 +26,28 @@ class Mode(StrEnum):
     STRICT = "strict"
 
 
+class Approach(StrEnum):
+    UNSPECIFIED = "unspecified"
+    PREVENTATIVE = "preventative"
+    RESPONSIVE = "responsive"
+
+
+class OutcomeState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Assessment(StrEnum):
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
 class SolveStatus(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
@@ -40,6 +62,8 @@ class Slot:
     fte: float
     min_fit: float = 0.0
     clearance: str = ""
+    # Set: one development placement allowed, fit in [floor, min_fit).
+    development_floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,25 @@ class TeamRules:
 
 
 @dataclass(frozen=True)
+class Measure:
+    id: str
+    name: str
+    unit: str
+    baseline: float
+    target: float
+    direction: Direction = Direction.HIGHER_IS_BETTER
+
+
+@dataclass(frozen=True)
+class BudgetContribution:
+    organisation: str
+    sector: Sector
+    amount: float
+    # Set: pays only the staff costs of people of this sector.
+    restricted_to: Sector | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     id: str
     title: str
@@ -74,6 +117,25 @@ class Outcome:
     rules: TeamRules = TeamRules()
     description: str = ""
     commissioned_organisation: str = ""
+    measures: tuple[Measure, ...] = ()
+    approach: Approach = Approach.UNSPECIFIED
+    # When present, `budget` is their total.
+    contributions: tuple[BudgetContribution, ...] = ()
+    state: OutcomeState = OutcomeState.OPEN
+    assessment: Assessment | None = None
+    assessment_note: str = ""
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Collaboration:
+    """Two people served one outcome together (a WORKED_WITH relation);
+    `assessment` is None while that outcome is open."""
+
+    person_a: str
+    person_b: str
+    outcome_id: str
+    assessment: Assessment | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +190,10 @@ class ObjectiveWeights:
     cost: float = 1.0
     locality: float = 10.0
     unfilled_penalty: float = 10000.0
+    # Off by default (issue 14's soft terms).
+    collaboration: float = 0.0
+    new_connections: float = 0.0
+    fairness: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -145,6 +211,11 @@ class StaffingRequest:
     # The candidates are already a pruned pool (the skills service kept the best
     # per slot): optimality then holds over them only.
     pruned_upstream: bool = False
+    # Past teams, for the collaboration and new-connection terms.
+    collaborations: tuple[Collaboration, ...] = ()
+    # Fairness rule: nobody above this share of their capacity while others who
+    # fit stay idle (None: off).
+    fairness_max_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +228,9 @@ class Assignment:
     cost: float
     sector: Sector
     reasons: tuple[str, ...] = ()
+    # A development placement (stretch assignment) and what it will teach.
+    development: bool = False
+    learns_skill_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
