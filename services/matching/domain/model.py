@@ -260,6 +260,15 @@ class SlotPoolFigures:
 
 
 @dataclass(frozen=True)
+class ContributionUse:
+    """A team's staff cost charged to one budget contribution of its outcome."""
+
+    outcome_id: str
+    contribution: BudgetContribution
+    used: float
+
+
+@dataclass(frozen=True)
 class StaffingResult:
     status: SolveStatus
     objective: float
@@ -274,3 +283,7 @@ class StaffingResult:
     pruned: bool = False
     optimality_proven: bool = False
     pools: tuple[SlotPoolFigures, ...] = ()
+    # Per outcome with contributions: the cost charged to each.
+    contribution_uses: tuple[ContributionUse, ...] = ()
+    # The fairness rule's cost in fit, worded (empty when off or free).
+    fairness_notes: tuple[str, ...] = ()
