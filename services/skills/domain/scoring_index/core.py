@@ -41,12 +41,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import cast
 
 import numpy as np
-import numpy.typing as npt
 
 from services.common.errors import NotFound
 from services.skills.domain.fit import (
@@ -55,8 +54,6 @@ from services.skills.domain.fit import (
     Held,
     RoleScorer,
     SkillNeighbourhood,
-    evidence_age_factors,
-    supersedes,
 )
 from services.skills.domain.model import (
     SOURCE_RANK,
@@ -74,243 +71,37 @@ from services.skills.domain.model import (
     SlotPool,
     SlotQuery,
 )
-
-IntArray = npt.NDArray[np.int64]
-Int32Array = npt.NDArray[np.int32]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-_Array = TypeVar("_Array", bound=npt.NDArray[Any])
-
-# Day ordinals: NEVER for an open end, 0 for an open start or an undated claim.
-NEVER = 2**31 - 1
-NO_DATE = 0
-NOT_HELD = -1
-FTE_SCALE = 100
-NO_FILTER = PeopleFilter()
-SECTOR_CODES: dict[str, int] = {"public": 0, "private": 1, "third_sector": 2, "community": 3}
-SECTOR_NAMES = tuple(SECTOR_CODES)
-_SOURCE_OF_RANK: dict[int, str] = {rank: source for source, rank in SOURCE_RANK.items()}
-_EMPTY_CLEARANCES: tuple[Clearance, ...] = ()
-
-
-def day_of(iso: str, empty: int = NO_DATE) -> int:
-    """The ordinal of an ISO date, `empty` for ""."""
-    return date.fromisoformat(iso).toordinal() if iso else empty
-
-
-def iso_of(day: int) -> str:
-    return "" if day in (NO_DATE, NEVER) else date.fromordinal(day).isoformat()
-
-
-def fte_units(fte: float) -> int:
-    return round(fte * FTE_SCALE)
-
-
-class _DayCodes:
-    """ISO strings to ordinals with a cache: a workforce has few distinct dates."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, int], int] = {}
-
-    def __call__(self, iso: str | None, empty: int) -> int:
-        key = (iso or "", empty)
-        day = self._cache.get(key)
-        if day is None:
-            day = day_of(iso or "", empty)
-            self._cache[key] = day
-        return day
-
-
-@dataclass
-class PeopleColumns:
-    """People's attributes as columns (all of one length). Only ids are required."""
-
-    ids: Sequence[str]
-    sectors: Sequence[str] | None = None
-    organisations: Sequence[str] | None = None
-    localities: Sequence[str] | None = None
-    capacity_fte: Sequence[float] | FloatArray | None = None
-    names: Sequence[str] | None = None
-    day_rates: Sequence[float] | FloatArray | None = None
-    available_from: Sequence[str] | None = None
-    available_until: Sequence[str] | None = None
-    clearances: Sequence[tuple[Clearance, ...]] | None = None
-
-    @classmethod
-    def of(cls, people: Sequence[Person]) -> PeopleColumns:
-        return cls(
-            ids=[p.id for p in people],
-            sectors=[p.sector for p in people],
-            organisations=[p.organisation for p in people],
-            localities=[p.locality for p in people],
-            capacity_fte=[p.capacity_fte for p in people],
-            names=[p.name for p in people],
-            day_rates=[p.day_rate for p in people],
-            available_from=[p.available_from for p in people],
-            available_until=[p.available_until for p in people],
-            clearances=[p.clearances for p in people],
-        )
-
-
-@dataclass
-class ClaimColumns:
-    """Level claims as columns: `person` indexes PeopleColumns, `skill` indexes
-    the skill ids. Without sources every claim counts as an assessment;
-    without dates it is undated (full weight) and never expires."""
-
-    person: npt.ArrayLike
-    skill: npt.ArrayLike
-    level: npt.ArrayLike
-    source_rank: npt.ArrayLike | None = None
-    # Date ordinals (0: undated).
-    assessed_day: npt.ArrayLike | None = None
-    # Date ordinals (NEVER: no expiry).
-    valid_until_day: npt.ArrayLike | None = None
-
-
-def concatenate_claims(parts: Sequence[ClaimColumns]) -> ClaimColumns:
-    """One ClaimColumns of several encoded with the same skill codes."""
-
-    def joined(name: str) -> npt.NDArray[Any]:
-        if not parts:
-            return np.empty(0)
-        return np.concatenate([np.asarray(getattr(p, name)) for p in parts])
-
-    return ClaimColumns(
-        person=joined("person"),
-        skill=joined("skill"),
-        level=joined("level"),
-        source_rank=joined("source_rank"),
-        assessed_day=joined("assessed_day"),
-        valid_until_day=joined("valid_until_day"),
-    )
-
-
-@dataclass
-class _ClaimColumn:
-    """Every claim on one skill, rows ascending (a row's claims in any order)."""
-
-    rows: Int32Array
-    levels: npt.NDArray[np.int16]
-    ranks: npt.NDArray[np.int8]
-    assessed: Int32Array
-    valid_until: Int32Array
-
-    @classmethod
-    def of(
-        cls,
-        rows: npt.ArrayLike,
-        levels: npt.ArrayLike,
-        ranks: npt.ArrayLike,
-        assessed: npt.ArrayLike,
-        valid_until: npt.ArrayLike,
-        rows_sorted: bool = False,
-    ) -> _ClaimColumn:
-        column = cls(
-            np.asarray(rows, dtype=np.int32),
-            np.asarray(levels, dtype=np.int16),
-            np.asarray(ranks, dtype=np.int8),
-            np.asarray(assessed, dtype=np.int32),
-            np.asarray(valid_until, dtype=np.int32),
-        )
-        if rows_sorted:
-            return column
-        order = np.argsort(column.rows, kind="stable")
-        return cls(
-            column.rows[order],
-            column.levels[order],
-            column.ranks[order],
-            column.assessed[order],
-            column.valid_until[order],
-        )
-
-    def where(self, keep: BoolArray) -> _ClaimColumn:
-        return _ClaimColumn(
-            self.rows[keep],
-            self.levels[keep],
-            self.ranks[keep],
-            self.assessed[keep],
-            self.valid_until[keep],
-        )
-
-    def plus(self, other: _ClaimColumn) -> _ClaimColumn:
-        return _ClaimColumn.of(
-            np.concatenate([self.rows, other.rows]),
-            np.concatenate([self.levels, other.levels]),
-            np.concatenate([self.ranks, other.ranks]),
-            np.concatenate([self.assessed, other.assessed]),
-            np.concatenate([self.valid_until, other.valid_until]),
-        )
-
-    @property
-    def nbytes(self) -> int:
-        return sum(
-            a.nbytes for a in (self.rows, self.levels, self.ranks, self.assessed, self.valid_until)
-        )
-
-
-@dataclass
-class _Effective:
-    """The effective level of each holder of one skill today, rows ascending."""
-
-    rows: Int32Array
-    levels: FloatArray
-    ages: FloatArray
-    # Where each counting claim sits in the skill's claim column.
-    positions: IntArray
-
-
-def _no_holders() -> _Effective:
-    empty = np.empty(0, dtype=np.float64)
-    return _Effective(np.empty(0, dtype=np.int32), empty, empty, np.empty(0, dtype=np.int64))
-
-
-def _effective(column: _ClaimColumn, today_day: int, today: date) -> _Effective:
-    current = np.flatnonzero(column.valid_until >= today_day)
-    rows = column.rows[current]
-    levels = column.levels[current]
-    ranks = column.ranks[current]
-    assessed = column.assessed[current]
-    if rows.size == 0:
-        return _no_holders()
-    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-    chosen = starts.copy()
-    sizes = np.diff(np.append(starts, rows.size))
-    for group in np.flatnonzero(sizes > 1):
-        chosen[group] = _counting_claim(
-            levels, ranks, assessed, int(starts[group]), int(sizes[group])
-        )
-    return _Effective(
-        rows[chosen],
-        levels[chosen].astype(np.float64),
-        evidence_age_factors(assessed[chosen], today),
-        current[chosen].astype(np.int64),
-    )
-
-
-def _counting_claim(
-    levels: npt.NDArray[np.int16],
-    ranks: npt.NDArray[np.int8],
-    assessed: Int32Array,
-    start: int,
-    size: int,
-) -> int:
-    """`fit.effective_claims` over one person's claims on one skill: weighed
-    oldest first (`fit.chronological_key`), each later one may supersede."""
-    group = range(start, start + size)
-    ordered = sorted(group, key=lambda p: (int(assessed[p]), int(ranks[p]), int(levels[p])))
-    held = ordered[0]
-    for position in ordered[1:]:
-        if supersedes(
-            _SOURCE_OF_RANK.get(int(ranks[position]), ""),
-            int(levels[position]),
-            iso_of(int(assessed[position])),
-            _SOURCE_OF_RANK.get(int(ranks[held]), ""),
-            int(levels[held]),
-            iso_of(int(assessed[held])),
-        ):
-            held = position
-    return held
+from services.skills.domain.scoring_index.claims import (
+    ClaimColumn,
+    EffectiveColumn,
+    effective_column_of,
+    no_holders,
+)
+from services.skills.domain.scoring_index.columns import (
+    EMPTY_CLEARANCES,
+    FTE_SCALE,
+    NEVER,
+    NO_DATE,
+    NO_FILTER,
+    NOT_HELD,
+    SECTOR_CODES,
+    SECTOR_NAMES,
+    SOURCE_OF_RANK,
+    BoolArray,
+    ClaimColumns,
+    DayCodes,
+    FloatArray,
+    GrowableArray,
+    Int32Array,
+    IntArray,
+    PeopleColumns,
+    TextCodes,
+    coded,
+    day_of,
+    fte_units,
+    iso_of,
+    name_of,
+)
 
 
 @dataclass
@@ -323,25 +114,6 @@ class _CreditTable:
     total_weight: float
     # Per requirement: (skill code, similarity) pairs.
     sources: list[list[tuple[int, float]]]
-
-
-@dataclass
-class _Codes:
-    """Text values as small integers; code -1 stands for a value nobody has."""
-
-    codes: dict[str, int] = field(default_factory=dict)
-    names: list[str] = field(default_factory=list)
-
-    def code(self, value: str) -> int:
-        existing = self.codes.get(value)
-        if existing is None:
-            existing = len(self.names)
-            self.codes[value] = existing
-            self.names.append(value)
-        return existing
-
-    def find(self, value: str) -> int:
-        return self.codes.get(value, -1)
 
 
 class ScoringIndex:
@@ -364,16 +136,16 @@ class ScoringIndex:
         self._available_from = np.zeros(0, dtype=np.int32)
         self._available_until = np.zeros(0, dtype=np.int32)
         self._clearance_until: dict[str, Int32Array] = {}
-        self._organisations = _Codes()
-        self._localities = _Codes()
+        self._organisations = TextCodes()
+        self._localities = TextCodes()
         self._skill_codes: dict[str, int] = {}
-        self._claims: dict[int, _ClaimColumn] = {}
-        self._effective_cache: dict[int, _Effective] = {}
+        self._claims: dict[int, ClaimColumn] = {}
+        self._effective_cache: dict[int, EffectiveColumn] = {}
         self._id_rank: IntArray | None = None
         self._roles: dict[str, Role] = {}
         self._neighbourhoods: dict[str, SkillNeighbourhood] = {}
         self._credit_tables: dict[str, _CreditTable] = {}
-        self._days = _DayCodes()
+        self._days = DayCodes()
 
     # Building
 
@@ -410,7 +182,7 @@ class ScoringIndex:
             row_of.update(zip(fresh_ids, range(start, start + fresh), strict=True))
             self._ids.extend(fresh_ids)
             self._names.extend([""] * fresh)
-            self._clearance_lists.extend([_EMPTY_CLEARANCES] * fresh)
+            self._clearance_lists.extend([EMPTY_CLEARANCES] * fresh)
             rows[fresh_positions] = np.arange(start, start + fresh, dtype=np.int32)
             self._grow(start + fresh)
             self._size += fresh
@@ -422,8 +194,8 @@ class ScoringIndex:
         self._alive[rows] = True
         sectors = column(people.sectors)
         self._sector[rows] = np.array([SECTOR_CODES.get(s, -1) for s in sectors], dtype=np.int8)
-        self._organisation[rows] = _coded(column(people.organisations), self._organisations)
-        self._locality[rows] = _coded(column(people.localities), self._localities)
+        self._organisation[rows] = coded(column(people.organisations), self._organisations)
+        self._locality[rows] = coded(column(people.localities), self._localities)
         self._capacity[rows] = (
             np.asarray(people.capacity_fte, dtype=np.float64)
             if people.capacity_fte is not None
@@ -442,7 +214,7 @@ class ScoringIndex:
         for row, name in zip(row_list, names, strict=True):
             self._names[row] = name
         for row in row_list:
-            self._clearance_lists[row] = _EMPTY_CLEARANCES
+            self._clearance_lists[row] = EMPTY_CLEARANCES
         if clearances is not None:
             for row, held in zip(row_list, clearances, strict=True):
                 if not held:
@@ -498,7 +270,7 @@ class ScoringIndex:
             [0, *bounds.tolist()], [*bounds.tolist(), int(person.size)], strict=True
         ):
             code = int(skill_sorted[begin])
-            column = _ClaimColumn.of(
+            column = ClaimColumn.of(
                 person[begin:end],
                 level[begin:end],
                 rank[begin:end],
@@ -545,7 +317,7 @@ class ScoringIndex:
         self._replace_claims(rows, None)
         for row in rows.tolist():
             self._names[row] = ""
-            self._clearance_lists[row] = _EMPTY_CLEARANCES
+            self._clearance_lists[row] = EMPTY_CLEARANCES
         for kind_column in self._clearance_until.values():
             kind_column[rows] = NOT_HELD
 
@@ -567,7 +339,7 @@ class ScoringIndex:
     def _replace_claims(self, rows: Int32Array, claims: ClaimColumns | None) -> None:
         """Every claim of these rows leaves; `claims` (skill codes from
         `encode_claims`) come in. One pass over the columns, each touched once."""
-        added: dict[int, _ClaimColumn] = {}
+        added: dict[int, ClaimColumn] = {}
         if claims is not None and np.asarray(claims.person).size:
             person = np.asarray(claims.person, dtype=np.int32)
             skill = np.asarray(claims.skill, dtype=np.int64)
@@ -577,7 +349,7 @@ class ScoringIndex:
             starts, ends = [0, *bounds.tolist()], [*bounds.tolist(), int(order.size)]
             for begin, end in zip(starts, ends, strict=True):
                 part = order[begin:end]
-                added[int(skill_sorted[begin])] = _ClaimColumn.of(
+                added[int(skill_sorted[begin])] = ClaimColumn.of(
                     person[part],
                     np.asarray(claims.level)[part],
                     np.asarray(claims.source_rank)[part],
@@ -611,10 +383,10 @@ class ScoringIndex:
             return
         new = max(needed, capacity * 2, 1024)
 
-        def grown(array: _Array, fill: object) -> _Array:
+        def grown(array: GrowableArray, fill: object) -> GrowableArray:
             out = np.full(new, fill, dtype=array.dtype)
             out[:capacity] = array
-            return cast(_Array, out)
+            return cast(GrowableArray, out)
 
         self._alive = grown(self._alive, False)
         self._sector = grown(self._sector, -1)
@@ -700,14 +472,14 @@ class ScoringIndex:
         column = self._effective_of(code)
         return column.rows, column.levels, column.ages
 
-    def _effective_of(self, code: int) -> _Effective:
+    def _effective_of(self, code: int) -> EffectiveColumn:
         cached = self._effective_cache.get(code)
         if cached is None:
             column = self._claims.get(code)
             if column is None:
-                cached = _no_holders()
+                cached = no_holders()
             else:
-                cached = _effective(column, self._today_day, self.today)
+                cached = effective_column_of(column, self._today_day, self.today)
             self._effective_cache[code] = cached
         return cached
 
@@ -802,7 +574,7 @@ class ScoringIndex:
                     LevelClaim(
                         skill_id=skill_id,
                         level=int(column.levels[claim]),
-                        source=_SOURCE_OF_RANK.get(int(column.ranks[claim]), ""),
+                        source=SOURCE_OF_RANK.get(int(column.ranks[claim]), ""),
                         assessed_at=iso_of(int(column.assessed[claim])),
                         valid_until=iso_of(int(column.valid_until[claim])),
                     )
@@ -920,8 +692,8 @@ class ScoringIndex:
             id=self._ids[row],
             name=self._names[row],
             sector=SECTOR_NAMES[self._sector[row]] if self._sector[row] >= 0 else "",
-            organisation=_name_of(self._organisations, int(self._organisation[row])),
-            locality=_name_of(self._localities, int(self._locality[row])),
+            organisation=name_of(self._organisations, int(self._organisation[row])),
+            locality=name_of(self._localities, int(self._locality[row])),
             capacity_fte=float(self._capacity[row]),
             day_rate=float(self._day_rate[row]),
             clearances=self._clearance_lists[row],
@@ -1174,14 +946,6 @@ class ScoringIndex:
             )
         mask &= self.free_units(committed, query.start, query.end) > 0
         return mask
-
-
-def _coded(values: Sequence[str], codes: _Codes) -> Int32Array:
-    return np.array([codes.code(v) for v in values], dtype=np.int32)
-
-
-def _name_of(codes: _Codes, code: int) -> str:
-    return codes.names[code] if code >= 0 else ""
 
 
 def _overrides_by_person(overrides: Iterable[LevelOverride]) -> dict[str, dict[str, int]]:
