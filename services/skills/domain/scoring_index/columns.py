@@ -139,6 +139,10 @@ class TextCodes:
             self.names.append(value)
         return existing
 
+    @classmethod
+    def of(cls, names: list[str]) -> TextCodes:
+        return cls({name: code for code, name in enumerate(names)}, list(names))
+
     def find(self, value: str) -> int:
         return self.codes.get(value, -1)
 

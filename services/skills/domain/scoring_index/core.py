@@ -102,6 +102,7 @@ from services.skills.domain.scoring_index.columns import (
     iso_of,
     name_of,
 )
+from services.skills.domain.scoring_index.state import IndexState
 
 
 @dataclass
@@ -114,6 +115,18 @@ class _CreditTable:
     total_weight: float
     # Per requirement: (skill code, similarity) pairs.
     sources: list[list[tuple[int, float]]]
+
+
+_STATE_COLUMNS = (
+    "alive",
+    "sector",
+    "organisation",
+    "locality",
+    "capacity",
+    "day_rate",
+    "available_from",
+    "available_until",
+)
 
 
 class ScoringIndex:
@@ -164,6 +177,70 @@ class ScoringIndex:
         index.set_catalogue(roles, neighbourhoods)
         index.add_people(people)
         index.add_claims(claims, skill_ids)
+        return index
+
+    def capture_state(self) -> IndexState:
+        """What the index was given, as plain arrays (copied, or immutable and
+        shared), so it can be written out while the index moves on."""
+        size = self._size
+        triples = [
+            (row, clearance.kind, clearance.expires)
+            for row, held in enumerate(self._clearance_lists)
+            for clearance in held
+        ]
+        return IndexState(
+            ids=list(self._ids),
+            names=list(self._names),
+            alive=self._alive[:size].copy(),
+            sector=self._sector[:size].copy(),
+            organisation=self._organisation[:size].copy(),
+            locality=self._locality[:size].copy(),
+            capacity=self._capacity[:size].copy(),
+            day_rate=self._day_rate[:size].copy(),
+            available_from=self._available_from[:size].copy(),
+            available_until=self._available_until[:size].copy(),
+            id_rank=self.id_rank().copy(),
+            organisation_names=list(self._organisations.names),
+            locality_names=list(self._localities.names),
+            clearance_rows=np.array([t[0] for t in triples], dtype=np.int32),
+            clearance_kinds=[t[1] for t in triples],
+            clearance_expires=[t[2] for t in triples],
+            skill_ids=sorted(self._skill_codes, key=self._skill_codes.__getitem__),
+            claims=dict(self._claims),
+        )
+
+    @classmethod
+    def from_state(cls, state: IndexState, today: date) -> ScoringIndex:
+        """The index `capture_state` described, on `today`'s date."""
+        index = cls(today)
+        size = len(state.ids)
+        index._grow(size)
+        index._size = size
+        index._ids = list(state.ids)
+        index._row_of = {person_id: row for row, person_id in enumerate(index._ids)}
+        if len(index._row_of) != size:
+            raise ValueError("people ids must be unique")
+        index._names = list(state.names)
+        for name in _STATE_COLUMNS:
+            getattr(index, f"_{name}")[:size] = getattr(state, name)
+        index._organisations = TextCodes.of(state.organisation_names)
+        index._localities = TextCodes.of(state.locality_names)
+        index._skill_codes = {skill_id: code for code, skill_id in enumerate(state.skill_ids)}
+        index._claims = dict(state.claims)
+        index._id_rank = np.asarray(state.id_rank, dtype=np.int64)
+        index._clearance_lists = [EMPTY_CLEARANCES] * size
+        held: dict[int, list[Clearance]] = {}
+        for row, kind, expires in zip(
+            state.clearance_rows.tolist(),
+            state.clearance_kinds,
+            state.clearance_expires,
+            strict=True,
+        ):
+            held.setdefault(row, []).append(Clearance(kind, expires))
+            kind_column = index._clearance_column(kind)
+            kind_column[row] = max(int(kind_column[row]), index._days(expires, NEVER))
+        for row, clearances in held.items():
+            index._clearance_lists[row] = tuple(clearances)
         return index
 
     def add_people(self, people: PeopleColumns) -> Int32Array:
