@@ -149,6 +149,8 @@ def test_columns_of_different_lengths_are_refused() -> None:
 
 def test_a_name_holding_the_text_separator_cannot_be_snapshotted() -> None:
     index = ScoringIndex(TODAY)
-    index.replace_people([Person(id="p1", name="a\x00b", sector="public", clearances=(Clearance("dbs"),))], [])
+    index.replace_people(
+        [Person(id="p1", name="a\x00b", sector="public", clearances=(Clearance("dbs"),))], []
+    )
     with pytest.raises(UnsnapshottableText):
         index.capture_state().to_arrays()
