@@ -9,6 +9,7 @@ from neo4j import AsyncDriver
 
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
+from services.skills.bootstrap import build_application
 from services.skills.domain.seed import SEED_ROLES
 from services.skills.entrypoints.server import SERVICE_NAME
 from tests.integration.skills.support import TIMEOUT_S, add_person, count, set_level
@@ -142,16 +143,13 @@ async def test_seeded_roles_are_listed_and_edits_survive_a_restart(
 async def test_seed_never_overwrites_an_edited_role(
     skills: skills_pb2_grpc.SkillsServiceStub, driver: AsyncDriver
 ) -> None:
-    from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
-    from services.skills.service.use_cases import SkillsService
-
     edited = skills_pb2.Role(
         id="weaver",
         name="Weaver",
         requirements=[skills_pb2.Requirement(skill_id="creativity", min_level=4, weight=2)],
     )
     await skills.UpsertRole(skills_pb2.UpsertRoleRequest(role=edited), timeout=TIMEOUT_S)
-    await SkillsService(Neo4jSkillsRepository(driver)).prepare()
+    await build_application(driver).prepare()
     assert await skills.GetRole(skills_pb2.GetRoleRequest(id="weaver"), timeout=TIMEOUT_S) == edited
 
 

@@ -40,7 +40,7 @@ from services.skills.domain.scoring_index import (
     PeopleColumns,
     ScoringIndex,
 )
-from services.skills.domain.validation import validate_slot_request
+from services.skills.domain.scoring_requests import validate_slot_request
 
 TODAY = date(2026, 12, 1)
 SOURCES = ("self", "manager", "training", "assessment", "certificate")
