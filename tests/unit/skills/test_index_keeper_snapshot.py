@@ -85,7 +85,7 @@ def keeper_of(graph: FakeGraph, snapshots: MemorySnapshots) -> IndexKeeper:
 
 def levels_in(keeper: IndexKeeper) -> dict[str, float]:
     rows, levels, _ = keeper.index.effective_column("empathy")
-    ids = keeper.index._ids
+    ids = keeper.index.people.ids
     return {ids[row]: float(level) for row, level in zip(rows.tolist(), levels, strict=True)}
 
 
