@@ -85,7 +85,7 @@ def build_application(
         roles=RoleService(catalogue_repository, keeper),
         catalogue=CatalogueService(Neo4jEscoRepository(graph, catalogue_repository), keeper),
         scoring=ScoringService(keeper),
-        courses=CourseService(Neo4jCourseRepository(driver, settings.neo4j.database)),
+        courses=CourseService(Neo4jCourseRepository(graph)),
         keeper=keeper,
         scoring_reads=scoring_reads,
     )
