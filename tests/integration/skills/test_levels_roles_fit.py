@@ -118,6 +118,34 @@ async def test_set_level_on_missing_things_is_not_found(
     assert error.value.code() == grpc.StatusCode.NOT_FOUND
 
 
+async def test_a_level_write_leaves_one_change_for_the_index_and_a_refused_one_none(
+    skills: skills_pb2_grpc.SkillsServiceStub, driver: AsyncDriver
+) -> None:
+    await add_person(skills, "p1")
+    await driver.execute_query("CREATE (:Skill {id: 'care-group', label: 'care', kind: 'group'})")
+    changes = "MATCH (c:IndexChange) WHERE $id IN c.person_ids RETURN count(c)"
+    before = await count(driver, changes, id="p1")
+    await set_level(skills, "p1", "empathy", 3)
+    assert await count(driver, changes, id="p1") == before + 1
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await set_level(skills, "p1", "care-group", 3)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "skill_id" in (error.value.details() or "")
+    for person_id, skill_id in (("nobody", "empathy"), ("p1", "unknown-skill")):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await set_level(skills, person_id, skill_id, 2)
+    assert await count(driver, changes, id="p1") == before + 1
+    assert (
+        await count(driver, "MATCH (c:IndexChange) WHERE 'nobody' IN c.person_ids RETURN count(c)")
+        == 0
+    )
+    assert (
+        await count(driver, "MATCH ()-[h:HAS_SKILL]->(:Skill {id: 'care-group'}) RETURN count(h)")
+        == 0
+    )
+    assert await count(driver, "MATCH (c:LevelChange) RETURN count(c)") == 1
+
+
 async def test_seeded_roles_are_listed_and_edits_survive_a_restart(
     skills: skills_pb2_grpc.SkillsServiceStub,
 ) -> None:
