@@ -4,9 +4,12 @@ snapshot cannot be trusted; written only when changed and complete."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
+
+import pytest
 
 from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import Person, Role
@@ -159,3 +162,23 @@ async def test_a_snapshot_is_written_only_when_changed_and_holding_every_write()
     assert snapshots.saves == 2
     assert snapshots.saved is not None
     assert snapshots.saved.watermark_ms == graph.now_ms
+
+
+async def test_a_clean_stop_writes_the_snapshot() -> None:
+    graph, snapshots = FakeGraph(), MemorySnapshots()
+    graph.write("p0", 2)
+    keeper = IndexKeeper(
+        cast(SkillsRepository, cast(Any, graph)),
+        lambda: TODAY,
+        FeedSettings(poll_interval_s=3600.0, snapshot_interval_s=0.0),
+        snapshots,
+    )
+    await keeper.build()
+    following = asyncio.create_task(keeper.follow_changes())
+    await asyncio.sleep(0)
+    assert snapshots.saves == 0
+    following.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await following
+    assert snapshots.saves == 1
+    assert snapshots.saved is not None and snapshots.saved.state.ids == ["p0"]
