@@ -25,7 +25,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help setup venv gen neo4j-jars neo4j-start neo4j-stop up down test test-unit \
         test-integration test-e2e test-web web chromium lint typecheck bench bench-skills bench-matching \
-        bench-training bench-load bench-scale bench-search clean
+        bench-training bench-load bench-scale bench-snapshot bench-search clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -108,7 +108,7 @@ test-e2e: setup chromium ## End-to-end tests through the gateway, the web page's
 test-web: setup chromium ## The web page's browser tests only
 	$(BIN)/pytest tests/e2e/web $(PYTEST_ARGS)
 
-bench: bench-skills bench-matching bench-training bench-scale bench-load bench-search ## All benchmarks; writes BENCHMARKS.md
+bench: bench-skills bench-matching bench-training bench-scale bench-snapshot bench-load bench-search ## All benchmarks; writes BENCHMARKS.md
 
 bench-skills: setup
 	$(BIN)/python -m tests.bench.skills_bench
@@ -125,6 +125,9 @@ bench-load: setup ## 50 clients closed loop, then 50 requests/s open loop; CPU p
 # SCALE_PEOPLE / SCALE_INDEX_PEOPLE shrink it for a smoke run (e.g. 5000 / 50000).
 bench-scale: setup ## 100,000 people imported and served; the index alone at 1,000,000
 	$(BIN)/python -m tests.bench.scale_bench
+
+bench-snapshot: setup ## A skills restart from its index snapshot against a cold build, 100,000 and 1,000,000 people
+	$(BIN)/python -m tests.bench.snapshot_bench
 
 bench-search: setup ## Ranked skill search over 13,500 ESCO-like skills
 	$(BIN)/python -m tests.bench.search_bench

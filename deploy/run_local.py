@@ -212,8 +212,16 @@ def up() -> int:
     if not neo4j_uri and bolt_answers("127.0.0.1", ports.bolt):
         print(f"port {ports.bolt} is taken; set NEO4J_BOLT_PORT or NEO4J_URI", file=sys.stderr)
         return 1
+    # The scoring index's snapshot beside Neo4j's data, so a restart of the
+    # stack loads it rather than reading every person again.
+    snapshot = os.environ.get("SKILLS_INDEX_SNAPSHOT_PATH", str(STATE_DIR / "skills-index.npz"))
     stack = LocalStack(
-        run_dir=STATE_DIR, ports=ports, admin_key=_admin_key(), neo4j_uri=neo4j_uri, detach=True
+        run_dir=STATE_DIR,
+        ports=ports,
+        admin_key=_admin_key(),
+        neo4j_uri=neo4j_uri,
+        detach=True,
+        extra_env={"SKILLS_INDEX_SNAPSHOT_PATH": snapshot},
     )
     print("starting Neo4j, skills, matching and the gateway (logs in .run/)...", flush=True)
     try:

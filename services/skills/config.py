@@ -30,4 +30,10 @@ class SkillsSettings(BaseSettings):
     index_feed_retention_s: float = Field(default=3600.0, gt=0)
     # People per bulk read while the index is built at start.
     index_build_chunk: int = Field(default=2_000, ge=100, le=100_000)
+    # The scoring index's snapshot on local disk, loaded at start and caught up
+    # through the change feed instead of a full build ("" is off). One file per
+    # replica: replicas must not share it.
+    index_snapshot_path: str = ""
+    # Seconds between snapshots of a changed index (0: only on a clean stop).
+    index_snapshot_interval_s: float = Field(default=600.0, ge=0)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

@@ -28,10 +28,13 @@ from time import perf_counter
 from services.common.graph import open_driver
 from services.common.settings import Neo4jSettings
 from services.skills.adapters.neo4j_catalogue import Neo4jCatalogueRepository
+from services.skills.adapters.neo4j_esco import Neo4jEscoRepository
+from services.skills.adapters.neo4j_graph import Neo4jGraph
+from services.skills.adapters.neo4j_people import Neo4jPeopleRepository
 from services.skills.domain.model import EscoBroaderRow, EscoRelationRow, EscoSkillRow
 from services.skills.domain.search import lucene_query
+from services.skills.domain.seed import SEED_RELATIONS, SEED_ROLES, SEED_SKILLS
 from services.skills.service.catalogue import CatalogueService
-from services.skills.service.use_cases import SkillsService
 from tests.bench.report import write_section
 from tests.support.neo4j_runtime import neo4j_for_tests
 
@@ -202,10 +205,12 @@ async def bench(graph: Neo4jSettings, size: int, report: bool) -> dict[str, obje
     structure = hierarchy(rng, rows, GROUPS)
     driver = open_driver(graph)
     try:
-        repository = Neo4jCatalogueRepository(driver, graph.database)
+        store = Neo4jGraph(driver, graph.database)
+        skills = Neo4jCatalogueRepository(store)
         # The skills service's schema (the id constraint the imports MERGE on) and seed.
-        await SkillsService(repository).prepare()
-        service = CatalogueService(repository)
+        await Neo4jPeopleRepository(store).prepare()
+        await skills.prepare(SEED_SKILLS, SEED_ROLES, SEED_RELATIONS)
+        service = CatalogueService(Neo4jEscoRepository(store, skills))
         await service.prepare()
         started = perf_counter()
         summary = await service.import_esco(stream([*rows, *structure]))

@@ -44,13 +44,16 @@ from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.graph import open_driver
 from services.common.grpc_server import insecure_channel
 from services.common.settings import Neo4jSettings
-from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
+from services.skills.adapters.neo4j_catalogue import Neo4jCatalogueRepository
+from services.skills.adapters.neo4j_graph import Neo4jGraph
+from services.skills.adapters.neo4j_people import Neo4jPeopleRepository
+from services.skills.adapters.neo4j_scoring import Neo4jScoringReads
 from services.skills.config import SkillsSettings
 from services.skills.domain.model import SOURCE_RANK
 from services.skills.domain.seed import SEED_RELATIONS, SEED_ROLES, SEED_SKILLS
 from services.skills.entrypoints.mapping import PROTO_OF_SECTOR, PROTO_OF_SOURCE
 from services.skills.entrypoints.server import SERVICE_NAME, create_server
-from services.skills.service.use_cases import IMPORT_BATCH_PEOPLE
+from services.skills.service.people_import import IMPORT_BATCH_PEOPLE
 from tests.bench.bare_topk import NEVER, BareRole, BareTopK, Workforce, neighbourhoods_of, same_fits
 from tests.bench.report import write_section
 from tests.support.neo4j_runtime import neo4j_for_tests
@@ -372,7 +375,10 @@ async def clear(driver: AsyncDriver, database: str) -> None:
 async def prepare(driver: AsyncDriver, database: str, catalogue: Catalogue) -> None:
     """An empty graph with the schema, the seeded roles and the catalogue."""
     await clear(driver, database)
-    await Neo4jSkillsRepository(driver, database).prepare(SEED_SKILLS, SEED_ROLES, SEED_RELATIONS)
+    graph = Neo4jGraph(driver, database)
+    await Neo4jPeopleRepository(graph).prepare()
+    await Neo4jCatalogueRepository(graph).prepare(SEED_SKILLS, SEED_ROLES, SEED_RELATIONS)
+    await Neo4jScoringReads(graph).prepare()
     for text, params in (
         (CATALOGUE_SKILLS, {"rows": catalogue.skills}),
         (CATALOGUE_BROADER, {"edges": catalogue.broader}),

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
-from neo4j.exceptions import ConstraintError
+from neo4j import AsyncManagedTransaction
 
-from services.common.errors import AlreadyExists, NotFound
+from services.common.errors import NotFound
+from services.skills.adapters.neo4j_graph import EXISTING_SKILLS, Neo4jGraph
 from services.skills.domain.courses import Course, CourseRun
 
 COURSE_SCHEMA: tuple[LiteralString, ...] = (
@@ -25,14 +25,8 @@ COURSE_SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX course_skill IF NOT EXISTS FOR (c:Course) ON (c.skill_id)",
 )
 
-_EXISTING_SKILLS: LiteralString = """
-UNWIND $ids AS id
-MATCH (s:Skill {id: id})
-RETURN collect(id) AS found
-"""
-
 # The skill edge follows the course's skill: an old DEVELOPS edge to another skill goes.
-_UPSERT_COURSES: LiteralString = """
+UPSERT_COURSES: LiteralString = """
 UNWIND $rows AS row
 MATCH (s:Skill {id: row.skill_id})
 MERGE (c:Course {id: row.id})
@@ -45,7 +39,11 @@ WITH DISTINCT c, s
 MERGE (c)-[:DEVELOPS]->(s)
 """
 
-_LIST_COURSES: LiteralString = """
+COURSE_BY_ID: LiteralString = "MATCH (c:Course {id: $id}) RETURN c {.*} AS course"
+
+DELETE_COURSE: LiteralString = "MATCH (c:Course {id: $id}) DETACH DELETE c"
+
+LIST_COURSES: LiteralString = """
 MATCH (c:Course)
 WHERE c.id > $after AND ($skill_id = '' OR c.skill_id = $skill_id)
 RETURN c {.*} AS course
@@ -101,62 +99,47 @@ def course_of(properties: dict[str, Any]) -> Course:
 
 
 class Neo4jCourseRepository:
-    def __init__(self, driver: AsyncDriver, database: str = "neo4j") -> None:
-        self.driver = driver
-        self.database = database
+    def __init__(self, graph: Neo4jGraph) -> None:
+        self.graph = graph
 
     async def prepare(self) -> None:
-        async with self.driver.session(database=self.database) as session:
-            for statement in COURSE_SCHEMA:
-                await (await session.run(statement)).consume()
-
-    async def _read(self, text: LiteralString, params: dict[str, Any]) -> list[Any]:
-        result = await self.driver.execute_query(
-            Query(text), params, routing_=RoutingControl.READ, database_=self.database
-        )
-        return list(result.records)
+        await self.graph.create_schema(COURSE_SCHEMA)
 
     async def existing_skill_ids(self, skill_ids: Sequence[str]) -> set[str]:
-        records = await self._read(_EXISTING_SKILLS, {"ids": sorted(set(skill_ids))})
+        records = await self.graph.read(EXISTING_SKILLS, {"ids": sorted(set(skill_ids))})
         return set(records[0]["found"]) if records else set()
 
     async def upsert_courses(self, courses: Sequence[Course], actor: str, at: str) -> int:
         """Writes the courses whose skill exists (the caller checked); returns how many."""
         rows = [_row(course, actor, at) for course in courses]
-        try:
-            async with self.driver.session(database=self.database) as session:
-                written: int = await session.execute_write(_upsert, rows)
-        except ConstraintError as error:
-            raise AlreadyExists(str(error.message)) from error
+        written: int = await self.graph.write(_upsert, rows)
         return written
 
     async def get_course(self, course_id: str) -> Course:
-        records = await self._read(
-            "MATCH (c:Course {id: $id}) RETURN c {.*} AS course", {"id": course_id}
-        )
+        records = await self.graph.read(COURSE_BY_ID, {"id": course_id})
         if not records:
             raise NotFound.of("course", course_id)
         return course_of(records[0]["course"])
 
     async def list_courses(self, skill_id: str, after_id: str, limit: int) -> list[Course]:
-        records = await self._read(
-            _LIST_COURSES, {"skill_id": skill_id, "after": after_id, "limit": limit}
-        )
+        params = {"skill_id": skill_id, "after": after_id, "limit": limit}
+        records = await self.graph.read(LIST_COURSES, params)
         return [course_of(r["course"]) for r in records]
 
     async def delete_course(self, course_id: str) -> None:
-        async with self.driver.session(database=self.database) as session:
-            deleted: int = await session.execute_write(_delete, course_id)
+        deleted: int = await self.graph.write(_delete, course_id)
         if not deleted:
             raise NotFound.of("course", course_id)
 
 
+# Transaction functions: each is idempotent, as the driver may run it again.
+
+
 async def _upsert(tx: AsyncManagedTransaction, rows: list[dict[str, Any]]) -> int:
-    await (await tx.run(_UPSERT_COURSES, {"rows": rows})).consume()
+    await (await tx.run(UPSERT_COURSES, {"rows": rows})).consume()
     return len(rows)
 
 
 async def _delete(tx: AsyncManagedTransaction, course_id: str) -> int:
-    result = await tx.run("MATCH (c:Course {id: $id}) DETACH DELETE c", {"id": course_id})
-    summary = await result.consume()
+    summary = await (await tx.run(DELETE_COURSE, {"id": course_id})).consume()
     return int(summary.counters.nodes_deleted)

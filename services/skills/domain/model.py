@@ -207,6 +207,10 @@ class EscoRelationRow:
     relation_type: str
 
 
+# One row of an ESCO import, whichever of its files it comes from.
+EscoRow = EscoSkillRow | EscoBroaderRow | EscoRelationRow
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int

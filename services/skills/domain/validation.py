@@ -26,7 +26,6 @@ from services.skills.domain.model import (
     Requirement,
     Role,
     Skill,
-    SlotCandidatesRequest,
 )
 
 # Names, descriptions, evidence: generous for prose, small enough that a
@@ -105,7 +104,7 @@ def check_level(violations: Violations, value: int, field: str) -> None:
         violations.add(field, f"must be between {MIN_LEVEL} and {MAX_LEVEL}")
 
 
-def _finite(value: float) -> bool:
+def finite(value: float) -> bool:
     return not (math.isnan(value) or math.isinf(value))
 
 
@@ -122,12 +121,12 @@ def check_person(violations: Violations, person: Person, prefix: str = "person")
     if len(person.locality) <= MAX_TEXT_CHARS and len(person.locality) > MAX_ID_CHARS:
         violations.add(f"{prefix}.locality", f"must be at most {MAX_ID_CHARS} characters")
     violations.check(
-        _finite(person.capacity_fte) and 0.0 <= person.capacity_fte <= 1.0,
+        finite(person.capacity_fte) and 0.0 <= person.capacity_fte <= 1.0,
         f"{prefix}.capacity_fte",
         "must be between 0 and 1",
     )
     violations.check(
-        _finite(person.day_rate) and person.day_rate >= 0.0,
+        finite(person.day_rate) and person.day_rate >= 0.0,
         f"{prefix}.day_rate",
         "must be zero or more",
     )
@@ -226,7 +225,7 @@ def validate_relation(skill_id: str, related_skill_id: str, similarity: float) -
     if skill_id and skill_id == related_skill_id:
         violations.add("related_skill_id", "a skill cannot be related to itself")
     violations.check(
-        _finite(similarity) and 0.0 <= similarity <= 1.0, "similarity", "must be between 0 and 1"
+        finite(similarity) and 0.0 <= similarity <= 1.0, "similarity", "must be between 0 and 1"
     )
     violations.raise_if_any()
 
@@ -254,7 +253,7 @@ def _check_requirement(violations: Violations, requirement: Requirement, prefix:
     check_id(violations, requirement.skill_id, f"{prefix}.skill_id")
     check_level(violations, requirement.min_level, f"{prefix}.min_level")
     violations.check(
-        _finite(requirement.weight) and 0.0 < requirement.weight <= 1_000.0,
+        finite(requirement.weight) and 0.0 < requirement.weight <= 1_000.0,
         f"{prefix}.weight",
         "must be more than 0 (and at most 1000)",
     )
@@ -277,7 +276,7 @@ def check_filter(violations: Violations, people_filter: PeopleFilter, prefix: st
         )
     check_date(violations, people_filter.available_from, f"{prefix}.available_from")
     check_date(violations, people_filter.available_until, f"{prefix}.available_until")
-    _check_period(
+    check_period(
         violations,
         people_filter.available_from,
         people_filter.available_until,
@@ -287,7 +286,7 @@ def check_filter(violations: Violations, people_filter: PeopleFilter, prefix: st
     check_date(violations, people_filter.clearance_valid_until, f"{prefix}.clearance_valid_until")
 
 
-def _check_period(violations: Violations, start: str, end: str, field: str) -> None:
+def check_period(violations: Violations, start: str, end: str, field: str) -> None:
     if start and end and len(start) == len(end) == 10 and end < start:
         violations.add(field, "must not be before the start of the period")
 
@@ -373,93 +372,3 @@ def _check_concept_uri(violations: Violations, uri: str, field: str) -> None:
         )
     else:
         check_id(violations, concept_id(uri), field)
-
-
-MAX_SLOTS = 1_000
-MAX_REQUEST_ITEMS = 100_000
-
-
-def validate_slot_request(request: SlotCandidatesRequest) -> None:
-    violations = Violations()
-    violations.check(
-        bool(request.slots) or bool(request.skill_supply),
-        "slots",
-        "must name at least one slot or skill supply query",
-    )
-    violations.check(len(request.slots) <= MAX_SLOTS, "slots", f"at most {MAX_SLOTS} slots")
-    keys: set[str] = set()
-    for index, slot in enumerate(request.slots[:MAX_SLOTS]):
-        prefix = f"slots[{index}]"
-        check_key(violations, slot.key, f"{prefix}.key")
-        violations.check(slot.key not in keys, f"{prefix}.key", "is given twice")
-        keys.add(slot.key)
-        check_id(violations, slot.role_id, f"{prefix}.role_id")
-        violations.check(
-            _finite(slot.min_fit) and 0.0 <= slot.min_fit <= 1.0,
-            f"{prefix}.min_fit",
-            "must be between 0 and 1",
-        )
-        violations.check(
-            _finite(slot.fte) and 0.0 <= slot.fte <= 10.0, f"{prefix}.fte", "must be 0 to 10"
-        )
-        check_text(violations, slot.locality, f"{prefix}.locality")
-        violations.check(
-            bool(slot.locality) or not (slot.local_only or slot.prefer_local),
-            f"{prefix}.locality",
-            "is needed with local_only or prefer_local",
-        )
-        check_optional_id(violations, slot.clearance, f"{prefix}.clearance")
-        check_date(violations, slot.start, f"{prefix}.start")
-        check_date(violations, slot.end, f"{prefix}.end")
-        _check_period(violations, slot.start, slot.end, f"{prefix}.end")
-        check_optional_id(violations, slot.exclude_organisation, f"{prefix}.exclude_organisation")
-        violations.check(slot.keep >= 0, f"{prefix}.keep", "must not be negative")
-        violations.check(
-            slot.keep_per_sector >= 0, f"{prefix}.keep_per_sector", "must not be negative"
-        )
-        for number, coverage in enumerate(slot.coverage[:MAX_LIST_ITEMS]):
-            check_id(violations, coverage.skill_id, f"{prefix}.coverage[{number}].skill_id")
-            check_level(violations, coverage.min_level, f"{prefix}.coverage[{number}].min_level")
-        for number, person_id in enumerate(slot.always_keep[:MAX_LIST_ITEMS]):
-            check_id(violations, person_id, f"{prefix}.always_keep[{number}]")
-    violations.check(
-        len(request.skill_ids) <= MAX_LIST_ITEMS, "skill_ids", f"at most {MAX_LIST_ITEMS} skills"
-    )
-    for index, skill_id in enumerate(request.skill_ids[:MAX_LIST_ITEMS]):
-        check_id(violations, skill_id, f"skill_ids[{index}]")
-    for index, override in enumerate(request.level_overrides[:MAX_REQUEST_ITEMS]):
-        check_id(violations, override.person_id, f"level_overrides[{index}].person_id")
-        check_id(violations, override.skill_id, f"level_overrides[{index}].skill_id")
-        check_level(violations, override.level, f"level_overrides[{index}].level")
-    for index, person_id in enumerate(request.exclude_person_ids[:MAX_REQUEST_ITEMS]):
-        check_id(violations, person_id, f"exclude_person_ids[{index}]")
-    for index, load in enumerate(request.committed[:MAX_REQUEST_ITEMS]):
-        check_id(violations, load.person_id, f"committed[{index}].person_id")
-        violations.check(
-            _finite(load.fte) and 0.0 <= load.fte <= 10.0,
-            f"committed[{index}].fte",
-            "must be 0 to 10",
-        )
-        check_date(violations, load.start, f"committed[{index}].start")
-        check_date(violations, load.end, f"committed[{index}].end")
-    for index, query in enumerate(request.skill_supply[:MAX_SLOTS]):
-        prefix = f"skill_supply[{index}]"
-        # Queries sharing a key are counted together (distinct people matching any).
-        check_key(violations, query.key, f"{prefix}.key")
-        check_id(violations, query.skill_id, f"{prefix}.skill_id")
-        check_level(violations, query.min_level, f"{prefix}.min_level")
-        check_text(violations, query.locality, f"{prefix}.locality")
-        check_date(violations, query.start, f"{prefix}.start")
-        check_date(violations, query.end, f"{prefix}.end")
-    for name, items in (
-        ("level_overrides", request.level_overrides),
-        ("exclude_person_ids", request.exclude_person_ids),
-        ("committed", request.committed),
-    ):
-        violations.check(
-            len(items) <= MAX_REQUEST_ITEMS, name, f"at most {MAX_REQUEST_ITEMS} items"
-        )
-    violations.check(
-        len(request.skill_supply) <= MAX_SLOTS, "skill_supply", f"at most {MAX_SLOTS} queries"
-    )
-    violations.raise_if_any()

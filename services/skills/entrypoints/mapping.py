@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import grpc
+
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2
 from services.skills.domain import fit as fit_domain
@@ -72,6 +74,38 @@ def claim_of(message: skills_pb2.PersonLevelInput | skills_pb2.SetLevelRequest) 
         assessed_by=message.assessed_by,
         assessed_at=message.assessed_at,
         valid_until=message.valid_until,
+    )
+
+
+def person_import_of(row: skills_pb2.PersonImportRow) -> model.PersonImport:
+    return model.PersonImport(
+        person=person_of(row.person),
+        levels=tuple(claim_of(level) for level in row.levels),
+        actor=row.actor,
+        keep_stored=frozenset(row.keep_stored),
+    )
+
+
+def esco_row_of(row: skills_pb2.SkillImportRow) -> model.EscoRow:
+    kind = row.WhichOneof("row")
+    if kind == "broader":
+        return model.EscoBroaderRow(row.broader.concept_uri, row.broader.broader_uri)
+    if kind == "relation":
+        return model.EscoRelationRow(
+            original_skill_uri=row.relation.original_skill_uri,
+            related_skill_uri=row.relation.related_skill_uri,
+            relation_type=row.relation.relation_type,
+        )
+    # A row with no kind reads as an empty skill row and is refused as such.
+    skill = row.skill
+    return model.EscoSkillRow(
+        concept_uri=skill.concept_uri,
+        preferred_label=skill.preferred_label,
+        alt_labels=skill.alt_labels,
+        description=skill.description,
+        skill_type=skill.skill_type,
+        reuse_level=skill.reuse_level,
+        concept_type=skill.concept_type,
     )
 
 
@@ -315,3 +349,9 @@ def slot_pool_message(pool: model.SlotPool) -> skills_pb2.SlotPool:
 
 def supply_messages(supply: dict[str, int]) -> list[skills_pb2.SupplyCount]:
     return [skills_pb2.SupplyCount(key=key, people=people) for key, people in supply.items()]
+
+
+def time_left(context: grpc.aio.ServicerContext) -> float | None:
+    """Seconds until the caller's deadline, handed to the graph as a query timeout."""
+    remaining = context.time_remaining()
+    return None if remaining is None else float(remaining)

@@ -13,14 +13,23 @@ from neo4j import AsyncDriver
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
-from services.skills.adapters.neo4j_catalogue import Neo4jCatalogueRepository
-from services.skills.adapters.neo4j_courses import Neo4jCourseRepository
+from services.skills.bootstrap import SkillsApplication, build_application
 from services.skills.config import SkillsSettings
-from services.skills.entrypoints.esco_servicer import EscoServicer
-from services.skills.service.catalogue import CatalogueService
-from services.skills.service.courses import CourseService
-from services.skills.service.index_keeper import FeedSettings
-from services.skills.service.use_cases import SkillsService
+from services.skills.entrypoints.catalogue_rpcs import CatalogueRpcs
+from services.skills.entrypoints.course_rpcs import CourseRpcs
+from services.skills.entrypoints.people_rpcs import PeopleRpcs
+from services.skills.entrypoints.scoring_rpcs import ScoringRpcs
+from services.skills.entrypoints.servicer import SkillsServicer
+
+
+def servicer_of(app: SkillsApplication) -> SkillsServicer:
+    return SkillsServicer(
+        people=PeopleRpcs(app.people, app.levels),
+        catalogue=CatalogueRpcs(app.roles, app.catalogue),
+        scoring=ScoringRpcs(app.scoring),
+        courses=CourseRpcs(app.courses),
+    )
+
 
 SERVICE_NAME = skills_pb2.DESCRIPTOR.services_by_name["SkillsService"].full_name
 
@@ -53,34 +62,18 @@ async def create_server(
     """Binds `address` (port 0 picks a free one), starts serving and returns the
     server with its bound port. Health reports NOT_SERVING until the graph
     answers, its schema and seed are prepared and the scoring index is built."""
-    # One repository, so the catalogue's writes carry this process's writer
-    # id in the index's change feed, as every other skills write does.
-    repository = Neo4jCatalogueRepository(driver, settings.neo4j.database)
-    service = SkillsService(
-        repository,
-        today=today,
-        feed=FeedSettings(
-            poll_interval_s=settings.index_poll_interval_s,
-            overlap_s=settings.index_feed_overlap_s,
-            retention_s=settings.index_feed_retention_s,
-            build_chunk=settings.index_build_chunk,
-        ),
-    )
-    courses = CourseService(Neo4jCourseRepository(driver, settings.neo4j.database))
-    catalogue = CatalogueService(repository, service.keeper)
+    app = build_application(driver, settings, today)
     server = SkillsGrpcServer()
     skills_pb2_grpc.add_SkillsServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        EscoServicer(service, courses, catalogue), server.server
+        servicer_of(app), server.server
     )
 
     async def prepare() -> None:
-        await service.prepare()
-        await courses.prepare()
-        await catalogue.prepare()
-        await service.build_index()
+        await app.prepare()
+        await app.keeper.build()
         if server.feed_task is None:
             server.feed_task = asyncio.create_task(
-                service.follow_changes(), name="skills-index-feed"
+                app.keeper.follow_changes(), name="skills-index-feed"
             )
 
     port = server.bind(address)

@@ -1,229 +1,181 @@
-"""The gRPC face of the skills service: proto in, use case, proto out.
-
-Domain errors raised here become statuses in the shared ServiceInterceptor.
-"""
+"""The one gRPC servicer of SkillsService. Each RPC is mapped by the handler
+of its aggregate (people and levels, catalogue and roles, scoring, courses);
+this class only routes. Domain errors raised below become statuses in the
+shared ServiceInterceptor."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import grpc
+from grpc.aio import ServicerContext as Context
 
-from lps.skills.v1 import skills_pb2, skills_pb2_grpc
-from services.skills.domain import model
-from services.skills.entrypoints import mapping
-from services.skills.service.use_cases import SkillsService
-
-# Rows per streamed chunk: well under the 4 MiB a client takes by default.
-SLOT_ROWS_PER_CHUNK = 500
-
-
-def time_left(context: grpc.aio.ServicerContext) -> float | None:
-    """Seconds until the caller's deadline, handed to the graph as a query timeout."""
-    remaining = context.time_remaining()
-    return None if remaining is None else float(remaining)
+from lps.skills.v1 import skills_pb2 as pb
+from lps.skills.v1 import skills_pb2_grpc
+from services.skills.entrypoints.catalogue_rpcs import CatalogueRpcs
+from services.skills.entrypoints.course_rpcs import CourseRpcs
+from services.skills.entrypoints.people_rpcs import PeopleRpcs
+from services.skills.entrypoints.scoring_rpcs import ScoringRpcs
 
 
 class SkillsServicer(skills_pb2_grpc.SkillsServiceServicer):
-    def __init__(self, service: SkillsService) -> None:
-        self.service = service
+    def __init__(
+        self,
+        people: PeopleRpcs,
+        catalogue: CatalogueRpcs,
+        scoring: ScoringRpcs,
+        courses: CourseRpcs,
+    ) -> None:
+        self.people = people
+        self.catalogue = catalogue
+        self.scoring = scoring
+        self.courses = courses
 
-    # People
+    # People and levels
 
     async def UpsertPerson(  # noqa: N802
-        self, request: skills_pb2.UpsertPersonRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Person:
-        person = await self.service.upsert_person(mapping.person_of(request.person), request.actor)
-        return mapping.person_message(person)
+        self, request: pb.UpsertPersonRequest, context: Context
+    ) -> pb.Person:
+        return await self.people.upsert_person(request)
 
     async def GetPerson(  # noqa: N802
-        self, request: skills_pb2.GetPersonRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Person:
-        person = await self.service.get_person(request.id, time_left(context))
-        return mapping.person_message(person)
+        self, request: pb.GetPersonRequest, context: Context
+    ) -> pb.Person:
+        return await self.people.get_person(request, context)
 
     async def ListPeople(  # noqa: N802
-        self, request: skills_pb2.ListPeopleRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.ListPeopleResponse:
-        page = await self.service.list_people(
-            mapping.filter_of(request.filter),
-            request.page_size,
-            request.page_token,
-            time_left(context),
-        )
-        return skills_pb2.ListPeopleResponse(
-            people=[mapping.person_message(p) for p in page.items],
-            next_page_token=page.next_page_token,
-        )
+        self, request: pb.ListPeopleRequest, context: Context
+    ) -> pb.ListPeopleResponse:
+        return await self.people.list_people(request, context)
 
     async def ErasePerson(  # noqa: N802
-        self, request: skills_pb2.ErasePersonRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.ErasePersonResponse:
-        await self.service.erase_person(request.id, request.actor, exact_id=request.exact_id)
-        return skills_pb2.ErasePersonResponse()
+        self, request: pb.ErasePersonRequest, context: Context
+    ) -> pb.ErasePersonResponse:
+        return await self.people.erase_person(request)
 
     async def ListMalformedIds(  # noqa: N802
-        self, request: skills_pb2.ListMalformedIdsRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.ListMalformedIdsResponse:
-        found = await self.service.list_malformed_ids()
-        return skills_pb2.ListMalformedIdsResponse(
-            ids=[skills_pb2.MalformedId(kind=m.kind, id=m.id, reason=m.reason) for m in found]
-        )
+        self, request: pb.ListMalformedIdsRequest, context: Context
+    ) -> pb.ListMalformedIdsResponse:
+        return await self.people.list_malformed_ids()
 
     async def ImportPeople(  # noqa: N802
-        self,
-        request_iterator: AsyncIterator[skills_pb2.PersonImportRow],
-        context: grpc.aio.ServicerContext,
-    ) -> skills_pb2.ImportSummary:
-        async def rows() -> AsyncIterator[model.PersonImport]:
-            async for row in request_iterator:
-                yield model.PersonImport(
-                    person=mapping.person_of(row.person),
-                    levels=tuple(mapping.claim_of(level) for level in row.levels),
-                    actor=row.actor,
-                    keep_stored=frozenset(row.keep_stored),
-                )
-
-        summary = await self.service.import_people(rows())
-        return mapping.import_summary_message(summary)
-
-    # Skills
-
-    async def UpsertSkill(  # noqa: N802
-        self, request: skills_pb2.UpsertSkillRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Skill:
-        return mapping.skill_message(
-            await self.service.upsert_skill(mapping.skill_of(request.skill))
-        )
-
-    async def GetSkill(  # noqa: N802
-        self, request: skills_pb2.GetSkillRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Skill:
-        return mapping.skill_message(await self.service.get_skill(request.id))
-
-    async def RelateSkills(  # noqa: N802
-        self, request: skills_pb2.RelateSkillsRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.RelateSkillsResponse:
-        await self.service.relate_skills(
-            request.skill_id, request.related_skill_id, request.similarity
-        )
-        return skills_pb2.RelateSkillsResponse()
-
-    # Levels
+        self, request_iterator: AsyncIterator[pb.PersonImportRow], context: Context
+    ) -> pb.ImportSummary:
+        return await self.people.import_people(request_iterator)
 
     async def SetLevel(  # noqa: N802
-        self, request: skills_pb2.SetLevelRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.PersonSkill:
-        claim = await self.service.set_level(
-            request.person_id, mapping.claim_of(request), request.actor
-        )
-        return mapping.person_skill_message(claim)
+        self, request: pb.SetLevelRequest, context: Context
+    ) -> pb.PersonSkill:
+        return await self.people.set_level(request)
 
     async def RemoveLevel(  # noqa: N802
-        self, request: skills_pb2.RemoveLevelRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.RemoveLevelResponse:
-        await self.service.remove_level(
-            request.person_id, request.skill_id, mapping.source_of(request.source), request.actor
-        )
-        return skills_pb2.RemoveLevelResponse()
+        self, request: pb.RemoveLevelRequest, context: Context
+    ) -> pb.RemoveLevelResponse:
+        return await self.people.remove_level(request)
 
     async def GetLevelHistory(  # noqa: N802
-        self, request: skills_pb2.GetLevelHistoryRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.GetLevelHistoryResponse:
-        changes = await self.service.level_history(request.person_id, request.skill_id)
-        return skills_pb2.GetLevelHistoryResponse(
-            changes=[mapping.level_change_message(c) for c in changes]
-        )
+        self, request: pb.GetLevelHistoryRequest, context: Context
+    ) -> pb.GetLevelHistoryResponse:
+        return await self.people.level_history(request)
 
-    # Roles
+    # Catalogue and roles
+
+    async def UpsertSkill(  # noqa: N802
+        self, request: pb.UpsertSkillRequest, context: Context
+    ) -> pb.Skill:
+        return await self.catalogue.upsert_skill(request)
+
+    async def GetSkill(  # noqa: N802
+        self, request: pb.GetSkillRequest, context: Context
+    ) -> pb.Skill:
+        return await self.catalogue.get_skill(request)
+
+    async def SearchSkills(  # noqa: N802
+        self, request: pb.SearchSkillsRequest, context: Context
+    ) -> pb.SearchSkillsResponse:
+        return await self.catalogue.search_skills(request)
+
+    async def ResolveSkills(  # noqa: N802
+        self, request: pb.ResolveSkillsRequest, context: Context
+    ) -> pb.ResolveSkillsResponse:
+        return await self.catalogue.resolve_skills(request)
+
+    async def RelateSkills(  # noqa: N802
+        self, request: pb.RelateSkillsRequest, context: Context
+    ) -> pb.RelateSkillsResponse:
+        return await self.catalogue.relate_skills(request)
+
+    async def ImportSkills(  # noqa: N802
+        self, request_iterator: AsyncIterator[pb.SkillImportRow], context: Context
+    ) -> pb.ImportSummary:
+        return await self.catalogue.import_skills(request_iterator)
 
     async def UpsertRole(  # noqa: N802
-        self, request: skills_pb2.UpsertRoleRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Role:
-        return mapping.role_message(await self.service.upsert_role(mapping.role_of(request.role)))
+        self, request: pb.UpsertRoleRequest, context: Context
+    ) -> pb.Role:
+        return await self.catalogue.upsert_role(request)
 
     async def GetRole(  # noqa: N802
-        self, request: skills_pb2.GetRoleRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Role:
-        return mapping.role_message(await self.service.get_role(request.id))
+        self, request: pb.GetRoleRequest, context: Context
+    ) -> pb.Role:
+        return await self.catalogue.get_role(request)
 
     async def ListRoles(  # noqa: N802
-        self, request: skills_pb2.ListRolesRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.ListRolesResponse:
-        roles = await self.service.list_roles()
-        return skills_pb2.ListRolesResponse(roles=[mapping.role_message(r) for r in roles])
+        self, request: pb.ListRolesRequest, context: Context
+    ) -> pb.ListRolesResponse:
+        return await self.catalogue.list_roles()
 
-    # Fit, ranking, gaps
+    # Scoring
 
     async def GetFit(  # noqa: N802
-        self, request: skills_pb2.GetFitRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.Fit:
-        fit = await self.service.get_fit(
-            request.person_id, request.role_id, time_left(context), request.include_gaps
-        )
-        return mapping.fit_message(fit)
+        self, request: pb.GetFitRequest, context: Context
+    ) -> pb.Fit:
+        return await self.scoring.get_fit(request)
 
     async def RankCandidates(  # noqa: N802
-        self, request: skills_pb2.RankCandidatesRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.RankCandidatesResponse:
-        ranked = await self.service.rank_candidates(
-            request.role_id,
-            mapping.filter_of(request.filter),
-            request.limit,
-            time_left(context),
-            include_gaps=request.include_gaps,
-            below_fit=request.below_fit,
-        )
-        return skills_pb2.RankCandidatesResponse(
-            candidates=[
-                skills_pb2.Candidate(
-                    person=mapping.person_message(person), fit=mapping.fit_message(fit)
-                )
-                for person, fit in ranked
-            ]
-        )
+        self, request: pb.RankCandidatesRequest, context: Context
+    ) -> pb.RankCandidatesResponse:
+        return await self.scoring.rank_candidates(request)
 
     async def GetGaps(  # noqa: N802
-        self, request: skills_pb2.GetGapsRequest, context: grpc.aio.ServicerContext
-    ) -> skills_pb2.GapReport:
-        report = await self.service.get_gaps(request.person_id, request.role_id, time_left(context))
-        return mapping.gap_report_message(report)
+        self, request: pb.GetGapsRequest, context: Context
+    ) -> pb.GapReport:
+        return await self.scoring.get_gaps(request)
 
     async def StreamCandidateMatrix(  # noqa: N802
-        self, request: skills_pb2.CandidateMatrixRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[skills_pb2.CandidateRow]:
-        batches = await self.service.candidate_matrix(
-            list(request.role_ids),
-            list(request.skill_ids),
-            mapping.filter_of(request.filter),
-            request.min_fit,
-            mapping.level_overrides_of(request),
-            time_left(context),
-        )
-        async for batch in batches:
-            for row in batch:
-                yield mapping.candidate_row_message(row)
+        self, request: pb.CandidateMatrixRequest, context: Context
+    ) -> AsyncIterator[pb.CandidateRow]:
+        async for item in self.scoring.candidate_matrix(request):
+            yield item
 
     async def StreamSlotCandidates(  # noqa: N802
-        self, request: skills_pb2.SlotCandidatesRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[skills_pb2.SlotCandidatesChunk]:
-        answer = await self.service.slot_candidates(mapping.slot_request_of(request))
-        rows = answer.rows
-        for start in range(0, len(rows), SLOT_ROWS_PER_CHUNK):
-            chunk = skills_pb2.SlotCandidatesChunk(
-                rows=[
-                    mapping.candidate_row_message(r)
-                    for r in rows[start : start + SLOT_ROWS_PER_CHUNK]
-                ]
-            )
-            if start + SLOT_ROWS_PER_CHUNK >= len(rows):
-                chunk.pools.extend(mapping.slot_pool_message(p) for p in answer.pools)
-                chunk.skill_supply.extend(mapping.supply_messages(answer.supply))
-                chunk.group_supply.extend(mapping.supply_messages(answer.group_supply))
-            yield chunk
-        if not rows:
-            yield skills_pb2.SlotCandidatesChunk(
-                pools=[mapping.slot_pool_message(p) for p in answer.pools],
-                skill_supply=mapping.supply_messages(answer.supply),
-                group_supply=mapping.supply_messages(answer.group_supply),
-            )
+        self, request: pb.SlotCandidatesRequest, context: Context
+    ) -> AsyncIterator[pb.SlotCandidatesChunk]:
+        async for item in self.scoring.slot_candidates(request):
+            yield item
+
+    # Courses
+
+    async def UpsertCourse(  # noqa: N802
+        self, request: pb.UpsertCourseRequest, context: Context
+    ) -> pb.Course:
+        return await self.courses.upsert_course(request)
+
+    async def GetCourse(  # noqa: N802
+        self, request: pb.GetCourseRequest, context: Context
+    ) -> pb.Course:
+        return await self.courses.get_course(request)
+
+    async def ListCourses(  # noqa: N802
+        self, request: pb.ListCoursesRequest, context: Context
+    ) -> pb.ListCoursesResponse:
+        return await self.courses.list_courses(request)
+
+    async def DeleteCourse(  # noqa: N802
+        self, request: pb.DeleteCourseRequest, context: Context
+    ) -> pb.DeleteCourseResponse:
+        return await self.courses.delete_course(request)
+
+    async def ImportCourses(  # noqa: N802
+        self, request: pb.ImportCoursesRequest, context: Context
+    ) -> pb.ImportSummary:
+        return await self.courses.import_courses(request)

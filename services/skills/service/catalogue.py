@@ -21,6 +21,7 @@ from services.skills.domain.esco import (
 from services.skills.domain.model import (
     EscoBroaderRow,
     EscoRelationRow,
+    EscoRow,
     EscoSkillRow,
     ImportSummary,
     Page,
@@ -34,41 +35,13 @@ from services.skills.domain.validation import (
     esco_skill_row_errors,
     page_size_of,
 )
-from services.skills.service.use_cases import decode_page_token, encode_page_token
+from services.skills.service.page_tokens import decode_page_token, encode_page_token
+from services.skills.service.ports import EscoRepository
 
 SKILL_IMPORT_BATCH = 2_000
 MAX_QUERY_CHARS = 1_000
 MAX_REFERENCES = 10_000
 MAX_SEARCH_OFFSET = 10_000
-
-EscoRow = EscoSkillRow | EscoBroaderRow | EscoRelationRow
-
-
-class CatalogueRepository(Protocol):
-    async def prepare_catalogue(self) -> None:
-        """The full-text index and the properties it reads, on every skill (idempotent)."""
-
-    async def upsert_concepts(self, skills: Sequence[Skill]) -> None: ...
-    async def existing_skill_ids(self, skill_ids: Sequence[str]) -> set[str]: ...
-    async def broader_edges(self) -> list[tuple[str, str]]: ...
-    async def add_relations(self, relations: Sequence[ConceptRelation]) -> int:
-        """Writes broader edges and RELATED pairs; returns the edges created."""
-        ...
-
-    async def pending_relations(self) -> list[ConceptRelation]: ...
-    async def keep_pending(self, relations: Sequence[ConceptRelation]) -> None: ...
-    async def drop_pending(self, relations: Sequence[ConceptRelation]) -> None: ...
-    async def count_pending(self) -> int: ...
-    async def list_skills(self, after_id: str, limit: int) -> list[Skill]: ...
-    async def search_skills(self, lucene: str, exact: str, skip: int, limit: int) -> list[Skill]:
-        """Skills whose label is `exact` first, then the full-text hits by score."""
-        ...
-
-    async def resolve_references(
-        self, references: Sequence[str]
-    ) -> list[tuple[list[Skill], list[Skill], list[Skill]]]:
-        """Per reference, the skills with that id, with that URI, and with that label key."""
-        ...
 
 
 class CatalogueKeeper(Protocol):
@@ -87,9 +60,7 @@ class _Relations:
 
 
 class CatalogueService:
-    def __init__(
-        self, repository: CatalogueRepository, keeper: CatalogueKeeper | None = None
-    ) -> None:
+    def __init__(self, repository: EscoRepository, keeper: CatalogueKeeper | None = None) -> None:
         self.repository = repository
         # The skills service's index keeper: the import answers once this
         # process's index holds the edges it wrote (other replicas follow the feed).

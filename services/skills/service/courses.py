@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
 
 from services.common.errors import InvalidArgument, Violations
 from services.skills.domain.courses import Course, course_errors, validate_course
@@ -15,19 +14,11 @@ from services.skills.domain.validation import (
     require_id,
     require_stored_id,
 )
-from services.skills.service.use_cases import decode_page_token, encode_page_token
+from services.skills.service.page_tokens import decode_page_token, encode_page_token
+from services.skills.service.ports import CourseRepository
 
 IMPORT_BATCH_COURSES = 1_000
 MAX_IMPORT_COURSES = 100_000
-
-
-class CourseRepository(Protocol):
-    async def prepare(self) -> None: ...
-    async def existing_skill_ids(self, skill_ids: Sequence[str]) -> set[str]: ...
-    async def upsert_courses(self, courses: Sequence[Course], actor: str, at: str) -> int: ...
-    async def get_course(self, course_id: str) -> Course: ...
-    async def list_courses(self, skill_id: str, after_id: str, limit: int) -> list[Course]: ...
-    async def delete_course(self, course_id: str) -> None: ...
 
 
 class CourseService:

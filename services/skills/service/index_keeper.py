@@ -13,16 +13,24 @@
   overwritten by one that started earlier. Writers that ask while a reload
   runs are served together by the next one (one graph read for all of them),
   so concurrent writes do not queue one read each behind the lock.
+- Snapshot (optional): the index's inputs and the feed's watermark, written
+  to local disk every `snapshot_interval_s` when changed and on a clean stop.
+  A restart loads it and catches up through the feed instead of reading the
+  whole graph; it builds from the graph instead when the snapshot is missing,
+  of another graph or layout, older than the feed still covers, or when the
+  people it ends with are not the graph's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from services.skills.domain.scoring_index import (
     ClaimColumns,
@@ -30,6 +38,7 @@ from services.skills.domain.scoring_index import (
     ScoringIndex,
     concatenate_claims,
 )
+from services.skills.domain.scoring_index.state import IndexSnapshot, UnsnapshottableText
 from services.skills.service.repository import SkillsRepository
 
 logger = logging.getLogger(__name__)
@@ -46,6 +55,24 @@ class FeedSettings:
     # People per bulk read at build, and chunks read at once.
     build_chunk: int = 2_000
     build_parallel: int = 4
+    # Seconds between snapshots of a changed index (0: only on a clean stop).
+    snapshot_interval_s: float = 600.0
+
+
+class IndexSnapshots(Protocol):
+    """Where the index's snapshot is kept (adapters/index_snapshot.py)."""
+
+    async def graph_fingerprint(self) -> str:
+        """What tells this graph from any other."""
+        ...
+
+    def load(self, graph: str) -> IndexSnapshot | None:
+        """The snapshot of this graph, or None (blocking: run it in a thread)."""
+        ...
+
+    def save(self, snapshot: IndexSnapshot) -> int:
+        """Replaces the snapshot whole; returns its bytes (blocking)."""
+        ...
 
 
 class IndexKeeper:
@@ -54,12 +81,21 @@ class IndexKeeper:
         repository: SkillsRepository,
         today: Callable[[], date],
         settings: FeedSettings | None = None,
+        snapshots: IndexSnapshots | None = None,
     ) -> None:
         self.repository = repository
         self.today = today
         self.settings = settings or FeedSettings()
+        self.snapshots = snapshots
         self.index = ScoringIndex(today())
         self.ready = False
+        # "graph" or "snapshot": how the index last started.
+        self.started_from = ""
+        self._revision = 0
+        self._saved_revision = 0
+        self._last_snapshot = -math.inf
+        # The fingerprint of the graph the index was built from, for its snapshots.
+        self._graph: str | None = None
         self._lock = asyncio.Lock()
         self._watermark_ms = 0
         self._seen: dict[str, int] = {}
@@ -76,7 +112,25 @@ class IndexKeeper:
         return self.index
 
     async def build(self) -> None:
+        """The index from the snapshot caught up through the feed when that
+        can be trusted, from the whole graph otherwise (always, once serving)."""
+        if (
+            self.snapshots is not None
+            and not self.ready
+            and await self._start_from_snapshot(self.snapshots)
+        ):
+            return
+        await self.build_from_graph()
+
+    async def build_from_graph(self) -> None:
         """A fresh index from the whole graph; the feed continues from before it began."""
+        self._graph = None
+        if self.snapshots is not None:
+            try:
+                self._graph = await self.snapshots.graph_fingerprint()
+            except Exception as error:
+                # Only snapshots need it: the index is built and served without.
+                logger.warning("graph fingerprint unread", extra={"error": str(error)})
         async with self._lock:
             started_ms, _ = await self.repository.changes_since(2**62)
             index = ScoringIndex(self.today())
@@ -101,7 +155,9 @@ class IndexKeeper:
             self._watermark_ms = started_ms
             self._last_poll = time.monotonic()
             self._seen.clear()
+            self._revision += 1
             self.ready = True
+            self.started_from = "graph"
             logger.info("scoring index built", extra={"people": index.size})
 
     async def refresh_people(self, person_ids: Sequence[str]) -> None:
@@ -151,6 +207,7 @@ class IndexKeeper:
         found = {p.id for p in records.people}
         self.index.replace_people(records.people, records.claims)
         self.index.remove_people([p for p in unique if p not in found])
+        self._revision += 1
 
     async def refresh_catalogue(self) -> None:
         if not self.ready:
@@ -163,30 +220,124 @@ class IndexKeeper:
         """Applies the changes other writers recorded since the watermark;
         returns how many were new."""
         async with self._lock:
-            overlap_ms = int(self.settings.overlap_s * 1000)
-            now_ms, changes = await self.repository.changes_since(self._watermark_ms - overlap_ms)
-            fresh = [c for c in changes if self._seen.get(c.change_id) != c.at]
-            stale = set(self._stale)
-            people = [*stale, *(p for c in fresh for p in c.person_ids)]
-            if any(c.catalogue for c in fresh):
-                roles, neighbourhoods = await self.repository.catalogue_for_index()
-                self.index.set_catalogue(roles, neighbourhoods)
-            if people:
-                await self._reload(people)
-                self._stale -= stale
-            if any(c.erasure for c in fresh):
-                remaining = set(await self.repository.person_ids())
-                self.index.remove_people([p for p in self.index.person_ids() if p not in remaining])
-            for change in fresh:
-                self._seen[change.change_id] = change.at
-            self._watermark_ms = now_ms
-            self._last_poll = time.monotonic()
-            horizon = now_ms - 2 * overlap_ms
-            self._seen = {k: at for k, at in self._seen.items() if at >= horizon}
-            return len(fresh)
+            return await self._poll()
+
+    async def _poll(self) -> int:
+        overlap_ms = int(self.settings.overlap_s * 1000)
+        now_ms, changes = await self.repository.changes_since(self._watermark_ms - overlap_ms)
+        fresh = [c for c in changes if self._seen.get(c.change_id) != c.at]
+        stale = set(self._stale)
+        people = [*stale, *(p for c in fresh for p in c.person_ids)]
+        if any(c.catalogue for c in fresh):
+            roles, neighbourhoods = await self.repository.catalogue_for_index()
+            self.index.set_catalogue(roles, neighbourhoods)
+        if people:
+            await self._reload(people)
+            self._stale -= stale
+        if any(c.erasure for c in fresh):
+            remaining = set(await self.repository.person_ids())
+            self.index.remove_people([p for p in self.index.person_ids() if p not in remaining])
+            self._revision += 1
+        for change in fresh:
+            self._seen[change.change_id] = change.at
+        self._watermark_ms = now_ms
+        self._last_poll = time.monotonic()
+        horizon = now_ms - 2 * overlap_ms
+        self._seen = {k: at for k, at in self._seen.items() if at >= horizon}
+        return len(fresh)
+
+    async def _start_from_snapshot(self, snapshots: IndexSnapshots) -> bool:
+        """Loads the snapshot and catches up through the feed; False (nothing
+        changed) when it cannot be trusted, so the caller builds from the graph."""
+        try:
+            self._graph = graph = await snapshots.graph_fingerprint()
+            snapshot = await asyncio.to_thread(snapshots.load, graph)
+            if snapshot is None:
+                return False
+            index = await asyncio.to_thread(ScoringIndex.from_state, snapshot.state, self.today())
+        except Exception as error:
+            logger.warning("index snapshot not loaded", extra={"error": str(error)})
+            return False
+        async with self._lock:
+            now_ms, _ = await self.repository.changes_since(2**62)
+            settings = self.settings
+            if now_ms - snapshot.watermark_ms > (settings.retention_s - settings.overlap_s) * 1000:
+                logger.warning("index snapshot older than the change feed keeps; not used")
+                return False
+            # Not serving yet, so answers never see the index before it caught up.
+            previous = self.index, self._watermark_ms
+            self.index, self._watermark_ms = index, snapshot.watermark_ms
+            caught_up = False
+            try:
+                caught_up = await self._catch_up(index)
+            finally:
+                if not caught_up:
+                    self.index, self._watermark_ms = previous
+            if not caught_up:
+                return False
+            self.ready = True
+            self._revision += 1
+            self._saved_revision = self._revision
+            self._last_snapshot = time.monotonic()
+            self.started_from = "snapshot"
+            logger.info("scoring index loaded from its snapshot", extra={"people": index.size})
+            return True
+
+    async def _catch_up(self, index: ScoringIndex) -> bool:
+        """The feed from the snapshot's watermark applied; True when the index
+        then holds exactly the graph's people (a graph emptied or restored
+        behind the feed's back does not)."""
+        roles, neighbourhoods = await self.repository.catalogue_for_index()
+        index.set_catalogue(roles, neighbourhoods)
+        self._seen.clear()
+        await self._poll()
+        if set(await self.repository.person_ids()) != set(index.person_ids()):
+            logger.warning("index snapshot disagrees with the graph's people; not used")
+            return False
+        return True
+
+    async def save_snapshot(self) -> bool:
+        """Writes the index and its watermark out, if it changed since the last
+        snapshot and holds every write this process made; True when written."""
+        snapshots = self.snapshots
+        if snapshots is None or not self.ready:
+            return False
+        async with self._lock:
+            if self._stale or self._graph is None or self._revision == self._saved_revision:
+                return False
+            revision = self._revision
+            snapshot = IndexSnapshot(self.index.capture_state(), self._graph, self._watermark_ms)
+        try:
+            size = await asyncio.to_thread(snapshots.save, snapshot)
+        except (OSError, UnsnapshottableText) as error:
+            logger.warning("index snapshot not written", extra={"error": str(error)})
+            return False
+        self._saved_revision = max(self._saved_revision, revision)
+        self._last_snapshot = time.monotonic()
+        logger.info("index snapshot written", extra={"bytes": size})
+        return True
+
+    def _snapshot_due(self) -> bool:
+        interval = self.settings.snapshot_interval_s
+        return (
+            self.snapshots is not None
+            and interval > 0
+            and time.monotonic() - self._last_snapshot >= interval
+        )
 
     async def follow_changes(self) -> None:
-        """Polls the feed forever; rebuilds when it fell behind the retention."""
+        """Polls the feed forever; rebuilds when it fell behind the retention.
+        Snapshots the index when one is due, and once more when cancelled."""
+        try:
+            await self._follow()
+        except asyncio.CancelledError:
+            try:
+                await self.save_snapshot()
+            except Exception as error:
+                logger.warning("index snapshot not written", extra={"error": str(error)})
+            raise
+
+    async def _follow(self) -> None:
         retention_ms = int(self.settings.retention_s * 1000)
         while True:
             await asyncio.sleep(self.settings.poll_interval_s)
@@ -195,13 +346,15 @@ class IndexKeeper:
             try:
                 if time.monotonic() - self._last_poll > self.settings.retention_s / 2:
                     logger.warning("change feed fell behind; rebuilding the scoring index")
-                    await self.build()
+                    await self.build_from_graph()
                     continue
                 await self.poll_once()
                 now_ms = self._watermark_ms
                 if now_ms - self._last_prune_ms > 60_000:
                     await self.repository.prune_changes(now_ms - retention_ms)
                     self._last_prune_ms = now_ms
+                if self._snapshot_due():
+                    await self.save_snapshot()
             except Exception as error:
                 # The graph is down or a read failed: the next poll retries from the watermark.
                 logger.warning("change feed poll failed", extra={"error": str(error)})

@@ -9,6 +9,7 @@ from neo4j import AsyncDriver
 
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
+from services.skills.bootstrap import build_application
 from services.skills.domain.seed import SEED_ROLES
 from services.skills.entrypoints.server import SERVICE_NAME
 from tests.integration.skills.support import TIMEOUT_S, add_person, count, set_level
@@ -117,6 +118,34 @@ async def test_set_level_on_missing_things_is_not_found(
     assert error.value.code() == grpc.StatusCode.NOT_FOUND
 
 
+async def test_a_level_write_leaves_one_change_for_the_index_and_a_refused_one_none(
+    skills: skills_pb2_grpc.SkillsServiceStub, driver: AsyncDriver
+) -> None:
+    await add_person(skills, "p1")
+    await driver.execute_query("CREATE (:Skill {id: 'care-group', label: 'care', kind: 'group'})")
+    changes = "MATCH (c:IndexChange) WHERE $id IN c.person_ids RETURN count(c)"
+    before = await count(driver, changes, id="p1")
+    await set_level(skills, "p1", "empathy", 3)
+    assert await count(driver, changes, id="p1") == before + 1
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await set_level(skills, "p1", "care-group", 3)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "skill_id" in (error.value.details() or "")
+    for person_id, skill_id in (("nobody", "empathy"), ("p1", "unknown-skill")):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await set_level(skills, person_id, skill_id, 2)
+    assert await count(driver, changes, id="p1") == before + 1
+    assert (
+        await count(driver, "MATCH (c:IndexChange) WHERE 'nobody' IN c.person_ids RETURN count(c)")
+        == 0
+    )
+    assert (
+        await count(driver, "MATCH ()-[h:HAS_SKILL]->(:Skill {id: 'care-group'}) RETURN count(h)")
+        == 0
+    )
+    assert await count(driver, "MATCH (c:LevelChange) RETURN count(c)") == 1
+
+
 async def test_seeded_roles_are_listed_and_edits_survive_a_restart(
     skills: skills_pb2_grpc.SkillsServiceStub,
 ) -> None:
@@ -142,16 +171,13 @@ async def test_seeded_roles_are_listed_and_edits_survive_a_restart(
 async def test_seed_never_overwrites_an_edited_role(
     skills: skills_pb2_grpc.SkillsServiceStub, driver: AsyncDriver
 ) -> None:
-    from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
-    from services.skills.service.use_cases import SkillsService
-
     edited = skills_pb2.Role(
         id="weaver",
         name="Weaver",
         requirements=[skills_pb2.Requirement(skill_id="creativity", min_level=4, weight=2)],
     )
     await skills.UpsertRole(skills_pb2.UpsertRoleRequest(role=edited), timeout=TIMEOUT_S)
-    await SkillsService(Neo4jSkillsRepository(driver)).prepare()
+    await build_application(driver).prepare()
     assert await skills.GetRole(skills_pb2.GetRoleRequest(id="weaver"), timeout=TIMEOUT_S) == edited
 
 

@@ -10,9 +10,8 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from neo4j import AsyncDriver
 from neo4j.exceptions import ConstraintError
 
-from services.skills.adapters.neo4j_repository import Neo4jSkillsRepository
+from services.skills.bootstrap import build_application
 from services.skills.entrypoints.server import SERVICE_NAME
-from services.skills.service.use_cases import SkillsService
 from tests.integration.skills.support import TIMEOUT_S, count
 
 pytestmark = pytest.mark.neo4j
@@ -55,7 +54,7 @@ async def test_schema_is_created_at_start_and_preparing_again_changes_nothing(
     created = await schema(driver)
     assert expected <= created
     nodes = await count(driver, "MATCH (n) RETURN count(n)")
-    await SkillsService(Neo4jSkillsRepository(driver)).prepare()
+    await build_application(driver).prepare()
     assert await schema(driver) == created
     assert await count(driver, "MATCH (n) RETURN count(n)") == nodes
     # The uniqueness constraint is real: a second skill with a seeded id is refused by the graph.

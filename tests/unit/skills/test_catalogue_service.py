@@ -9,10 +9,11 @@ from services.skills.domain.esco import BROADER, ConceptRelation
 from services.skills.domain.model import (
     EscoBroaderRow,
     EscoRelationRow,
+    EscoRow,
     EscoSkillRow,
     Skill,
 )
-from services.skills.service.catalogue import CatalogueService, EscoRow
+from services.skills.service.catalogue import CatalogueService
 
 ESCO = "http://data.europa.eu/esco/skill/"
 

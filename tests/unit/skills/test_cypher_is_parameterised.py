@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 MODULES = sorted((ROOT / "services" / "skills").rglob("*.py"))
 CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|UNWIND|DELETE|SET|WHERE)\b")
-QUERY_CALLS = {"run", "execute_query", "Query", "_read"}
+QUERY_CALLS = {"run", "execute_query", "Query", "read"}
 
 
 def formatted_cypher(tree: ast.AST) -> list[int]:

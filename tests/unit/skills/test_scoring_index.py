@@ -40,7 +40,7 @@ from services.skills.domain.scoring_index import (
     PeopleColumns,
     ScoringIndex,
 )
-from services.skills.domain.validation import validate_slot_request
+from services.skills.domain.scoring_requests import validate_slot_request
 
 TODAY = date(2026, 12, 1)
 SOURCES = ("self", "manager", "training", "assessment", "certificate")
@@ -140,7 +140,7 @@ def expected_fits(
 def test_fits_and_top_k_equal_the_fit_rules_on_random_workforces(seed: int) -> None:
     people, roles, hoods = random_workforce(seed)
     index = index_of(people, roles, hoods)
-    rows = {p.id: index._row_of[p.id] for p in people}
+    rows = {p.id: index.row_of(p.id) for p in people}
     for role in roles:
         expected = expected_fits(people, role, hoods, TODAY)
         fits = index.fits(role.id)

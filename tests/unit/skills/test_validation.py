@@ -32,7 +32,7 @@ from services.skills.domain.validation import (
     validate_role,
     validate_skill,
 )
-from services.skills.service.use_cases import decode_page_token, encode_page_token
+from services.skills.service.page_tokens import decode_page_token, encode_page_token
 
 GOOD = Person(id="p1", name="Ann", sector="public", capacity_fte=0.5, day_rate=300.0)
 
@@ -183,7 +183,7 @@ def test_bulk_claim_rows_follow_the_effective_level_rules() -> None:
 
 def test_slot_and_supply_keys_are_the_callers_labels_not_ids() -> None:
     from services.skills.domain.model import SkillSupplyQuery, SlotCandidatesRequest, SlotQuery
-    from services.skills.domain.validation import validate_slot_request
+    from services.skills.domain.scoring_requests import validate_slot_request
 
     request = SlotCandidatesRequest(
         slots=(SlotQuery("riverside-isolation/navigator", "navigator"),),
