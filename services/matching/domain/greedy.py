@@ -30,7 +30,7 @@ from services.matching.domain.model import (
     StaffingResult,
 )
 from services.matching.domain.objective import ObjectiveTerms, to_reported
-from services.matching.domain.reasons import assignments_with_reasons, unfilled_with_reasons
+from services.matching.domain.reasons import settled_result
 from services.matching.domain.rules import (
     capacity,
     community,
@@ -218,23 +218,13 @@ def greedy(request: StaffingRequest) -> StaffingResult:
     started = perf_counter()
     pool = build_pool(request)
     chosen = greedy_pairs(request, pool)
-    objective = to_reported(evaluate_objective(request, chosen))
-    filled: dict[tuple[str, str], int] = defaultdict(int)
-    for _, outcome_id, role_id in chosen:
-        filled[(outcome_id, role_id)] += 1
-    unfilled = {
-        (o.id, s.role_id): s.count - filled[(o.id, s.role_id)]
-        for o in request.outcomes
-        for s in o.slots
-    }
-    return StaffingResult(
+    return settled_result(
+        request,
+        pool,
+        chosen,
         status=SolveStatus.FEASIBLE,
-        objective=objective,
-        bound=objective,
-        gap=0.0,
-        solve_seconds=perf_counter() - started,
-        assignments=tuple(assignments_with_reasons(request, pool, chosen)),
-        unfilled=tuple(unfilled_with_reasons(request, pool, chosen, unfilled)),
+        objective=to_reported(evaluate_objective(request, chosen)),
+        started=started,
         solver="greedy",
         pruned=False,
         optimality_proven=False,
