@@ -18,7 +18,7 @@ from services.matching.domain.eligibility import CandidatePool, IntArray, money_
 from services.matching.domain.model import Mode, SolveStatus, StaffingRequest, StaffingResult
 from services.matching.domain.objective import ObjectiveTerms, to_reported
 from services.matching.domain.reasons import open_places, settled_result
-from services.matching.domain.rules import budget
+from services.matching.domain.rules import budget, collaboration, development, fairness
 from services.matching.domain.staffing_model import OUTCOME_RULES, max_pair_cost
 
 
@@ -27,6 +27,12 @@ def is_pure_assignment(request: StaffingRequest, pool: CandidatePool) -> bool:
         return False
     outcome = request.outcomes[0]
     if any(rule.is_set(outcome) for rule in OUTCOME_RULES if rule is not budget.RULE):
+        return False
+    if (
+        development.is_set(outcome)
+        or collaboration.is_active(request)
+        or fairness.is_active(request)
+    ):
         return False
     table = pool.table
     worst_cost = 0

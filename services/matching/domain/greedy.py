@@ -33,8 +33,11 @@ from services.matching.domain.objective import ObjectiveTerms, to_reported
 from services.matching.domain.reasons import settled_result
 from services.matching.domain.rules import (
     capacity,
+    collaboration,
     community,
     coverage,
+    development,
+    fairness,
     min_sectors,
     sector_share,
     slot_count,
@@ -64,7 +67,7 @@ def evaluate_objective(request: StaffingRequest, chosen: Sequence[PairKey]) -> i
         for rule in OUTCOME_RULES:
             if rule.shortfalls is not None:
                 total -= penalty * sum(rule.shortfalls(outcome, team).values())
-    return total
+    return total + collaboration.objective(request, chosen) + fairness.objective(request, chosen)
 
 
 class _TeamBuilder:
@@ -98,8 +101,13 @@ class _TeamBuilder:
 
     def keeps_growing_rules(self, person: int, slot: Slot) -> bool:
         """A newcomer who would break a rule no later member can mend (a budget) is refused."""
-        grown = [*self.team(), (self.pool.table.candidates[person], slot)]
-        return all(rule.holds(self.outcome, grown) for rule in GROWING_RULES)
+        team = self.team()
+        candidate = self.pool.table.candidates[person]
+        grown = [*team, (candidate, slot)]
+        slot_members = [member for member, s in team if s.role_id == slot.role_id]
+        return all(rule.holds(self.outcome, grown) for rule in GROWING_RULES) and (
+            development.may_join(self.request, candidate, slot, [m for m, _ in team], slot_members)
+        )
 
     def add(self, person: int, s_index: int, fit: float) -> None:
         self.in_team[person] = (s_index, fit)
@@ -183,6 +191,9 @@ class _TeamBuilder:
             s_index, _ = self.in_team.pop(weakest)
             self.filled[s_index] -= 1
             counts[largest] -= 1
+        for person_id in development.unbacked(self.request, outcome, self.team()):
+            s_index, _ = self.in_team.pop(table.index[person_id])
+            self.filled[s_index] -= 1
 
 
 def greedy_team(

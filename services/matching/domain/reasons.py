@@ -26,7 +26,16 @@ from services.matching.domain.model import (
     StaffingResult,
     Unfilled,
 )
-from services.matching.domain.rules import budget, capacity, clearance, locality, sector_share
+from services.matching.domain.rules import (
+    budget,
+    capacity,
+    clearance,
+    collaboration,
+    development,
+    locality,
+    pooled_budget,
+    sector_share,
+)
 
 PairKey = tuple[str, str, str]
 
@@ -69,7 +78,7 @@ def assignments_with_reasons(
                 reasons=tuple(reasons),
             )
         )
-    return result
+    return collaboration.annotate(request, development.annotate(request, result))
 
 
 def open_places(request: StaffingRequest, chosen: Sequence[PairKey]) -> dict[tuple[str, str], int]:
@@ -95,13 +104,15 @@ def settled_result(
     optimality_proven: bool,
 ) -> StaffingResult:
     """A result that is its own bound (no search left open), with reasons for every line."""
+    assignments = tuple(assignments_with_reasons(request, pool, chosen))
     return StaffingResult(
         status=status,
         objective=objective,
         bound=objective,
         gap=0.0,
         solve_seconds=perf_counter() - started,
-        assignments=tuple(assignments_with_reasons(request, pool, chosen)),
+        assignments=assignments,
+        contribution_uses=pooled_budget.contribution_uses(request.outcomes, assignments),
         unfilled=tuple(unfilled_with_reasons(request, pool, chosen, open_places(request, chosen))),
         solver=solver,
         pruned=pruned,

@@ -36,6 +36,7 @@ from services.matching.domain.model import (
     Pin,
     Slot,
 )
+from services.matching.domain.rules import min_fit
 
 ROLE_GROUP_PREFIX = "role:"
 
@@ -174,7 +175,7 @@ def slot_query(
     return SlotQuery(
         key=slot_key(outcome.id, slot.role_id),
         role_id=slot.role_id,
-        min_fit=slot.min_fit,
+        min_fit=min_fit.threshold(slot),
         fte=slot.fte,
         locality=outcome.locality,
         local_only=rules.locality is LocalityRule.LOCAL_ONLY,

@@ -33,10 +33,14 @@ from services.matching.domain.objective import ObjectiveTerms
 from services.matching.domain.rules import (
     budget,
     capacity,
+    collaboration,
     community,
     coverage,
+    development,
+    fairness,
     min_sectors,
     pins,
+    pooled_budget,
     sector_share,
     slot_count,
 )
@@ -66,6 +70,9 @@ REQUEST_RULES: tuple[Callable[[ModelContext], None], ...] = (
     slot_count.add_to_model,
     pins.add_to_model,
     capacity.add_to_model,
+    development.add_to_model,
+    collaboration.add_to_model,
+    fairness.add_to_model,
 )
 # Rules of each outcome's team.
 OUTCOME_RULES: tuple[OutcomeRule, ...] = (
@@ -74,6 +81,7 @@ OUTCOME_RULES: tuple[OutcomeRule, ...] = (
     sector_share.RULE,
     community.RULE,
     coverage.RULE,
+    pooled_budget.RULE,
 )
 
 

@@ -5,7 +5,7 @@ soft mode turns into a penalised shortfall, the team's size)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,14 +13,12 @@ from ortools.sat.python import cp_model
 
 from services.matching.domain.model import Mode, Outcome, StaffingRequest
 from services.matching.domain.objective import ObjectiveTerms
+from services.matching.domain.rules.derived import DerivedLiterals
 
 if TYPE_CHECKING:
     from services.matching.domain.eligibility import CandidatePool, SlotPool
 
 PairKey = tuple[str, str, str]
-# Given the values of the variables so far (by index), a rule's auxiliary
-# variables with the values they take.
-Derived = Callable[[Mapping[int, int]], list[tuple[cp_model.IntVar, int]]]
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,8 @@ class StaffingVariables:
     presence: list[tuple[cp_model.IntVar, list[cp_model.IntVar]]] = field(default_factory=list)
     # Soft rule name -> (the 0/1 terms counted, the target they must reach with the shortfall).
     shortfall_terms: dict[str, tuple[list[cp_model.IntVar], int]] = field(default_factory=dict)
-    # Further rules' auxiliary variables, derived from the decisions (for hints).
-    derived: list[Derived] = field(default_factory=list)
+    # Literals rules derive from the decisions (pair products, idle flags), for hints and bounds.
+    derived: list[DerivedLiterals] = field(default_factory=list)
 
 
 class ModelContext:

@@ -13,8 +13,13 @@ NO_FIT = -1.0
 
 
 def threshold(slot: Slot) -> float:
-    """The lowest fit the slot accepts."""
-    return slot.min_fit
+    """The lowest fit the slot accepts: its development floor when it takes a
+    development placement (`rules.development` limits who may be placed below
+    the minimum)."""
+    floor = slot.development_floor
+    if floor is None or floor >= slot.min_fit:
+        return slot.min_fit
+    return floor
 
 
 def meets(fits: FloatArray, slot: Slot) -> BoolArray:
