@@ -23,14 +23,19 @@ people still above the share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from math import floor
 
 from ortools.sat.python import cp_model
 
 from services.matching.domain.eligibility import CandidatePool, build_pool
-from services.matching.domain.model import Outcome, StaffingRequest, StaffingResult
+from services.matching.domain.model import (
+    Assignment,
+    Outcome,
+    StaffingRequest,
+    StaffingResult,
+)
 from services.matching.domain.objective import OBJECTIVE_SCALE as SCALE
 from services.matching.domain.rules.context import ModelContext
 
@@ -291,18 +296,18 @@ def without(request: StaffingRequest) -> StaffingRequest:
     )
 
 
-def total_fit(result: StaffingResult) -> float:
-    return sum(a.fit for a in result.assignments)
+def total_fit(assignments: Iterable[Assignment]) -> float:
+    return sum(a.fit for a in assignments)
 
 
 def notes(
     request: StaffingRequest,
-    fair: StaffingResult,
-    free: StaffingResult,
+    fair: Sequence[Assignment],
+    free: Sequence[Assignment],
     remaining: Sequence[Unfair],
 ) -> tuple[str, ...]:
-    """What the rule cost in fit against the same request solved without it, and who is
-    still above the share (the weight did not outweigh the fit they bring)."""
+    """What the rule cost in fit against the same request solved without it (`free`),
+    and who is still above the share (the weight did not outweigh the fit they bring)."""
     if not is_active(request):
         return ()
     share = request.fairness_max_share or 0.0
@@ -313,7 +318,7 @@ def notes(
         words.append(
             f"the fairness rule ({rule}) cost {without_rule - with_rule:.2f} in total fit: "
             f"{with_rule:.2f} against {without_rule:.2f} without it, over "
-            f"{len(fair.assignments)} against {len(free.assignments)} places filled"
+            f"{len(fair)} against {len(free)} places filled"
         )
     for unfair in remaining:
         words.append(
@@ -322,3 +327,19 @@ def notes(
             "who fits, stays idle"
         )
     return tuple(words)
+
+
+def report(
+    request: StaffingRequest,
+    pool: CandidatePool,
+    chosen: Sequence[PairKey],
+    assignments: Sequence[Assignment],
+    solve: Callable[[StaffingRequest], StaffingResult],
+) -> tuple[str, ...]:
+    """The notes of a proposal, solving the request once more without the rule (in
+    COMPARISON_TIME_SHARE of its time); nothing when the rule is off."""
+    if not is_active(request):
+        return ()
+    free = solve(without(request))
+    remaining = violations(request, eligible_ids(request, pool), committed_ids(pool), chosen)
+    return notes(request, assignments, free.assignments, remaining)
