@@ -195,8 +195,6 @@ def add_outcome_rule(ctx: ModelContext, o_index: int, outcome: Outcome) -> None:
                 ctx.model.add(var <= cp_model.LinearExpr.sum(experts))
 
 
-
-
 def annotate(request: StaffingRequest, assignments: Sequence[Assignment]) -> list[Assignment]:
     """Mark each development placement of a proposal, with what it learns from whom."""
     if not any(is_set(outcome) for outcome in request.outcomes):
