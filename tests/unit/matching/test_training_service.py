@@ -8,12 +8,11 @@ import pytest
 
 from services.common.errors import InvalidArgument
 from services.matching.domain.model import Assignment, Sector, SolveStatus, StaffingResult
-from services.matching.domain.training import FillablePlace, SlotCheck, TrainingPlan
+from services.matching.domain.training import FillablePlace, SlotCheck, TrainingPlan, slot_checks
 from services.matching.service.training import (
     PlanCommand,
     decode_token,
     encode_token,
-    slot_checks,
     validate_plan_command,
 )
 
