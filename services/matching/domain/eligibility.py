@@ -209,6 +209,11 @@ def _resolve_pins(
     return holding, impossible
 
 
+def needs_sector_reserves(outcome: Outcome) -> bool:
+    """The sector rules need the best of every sector kept."""
+    return outcome.rules.min_sectors > 0 or sector_share.is_limited(outcome.rules.max_sector_share)
+
+
 def _reserves(
     table: CandidateTable, outcome: Outcome, slot: Slot, eligible: IntArray
 ) -> list[IntArray]:
@@ -220,7 +225,7 @@ def _reserves(
     if rules.min_community_members > 0:
         members = eligible[sectors == community.COMMUNITY]
         reserves.append(members[: rules.min_community_members + RESERVE_MARGIN])
-    if rules.min_sectors > 0 or sector_share.is_limited(rules.max_sector_share):
+    if needs_sector_reserves(outcome):
         for code in range(len(SECTORS)):
             reserves.append(eligible[sectors == code][:RESERVE_MARGIN])
     for needed in outcome.skill_coverage:

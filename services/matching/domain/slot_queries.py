@@ -26,6 +26,7 @@ from services.matching.domain.eligibility import (
     AUTO_K,
     AUTO_PRUNE_PAIRS,
     RESERVE_MARGIN,
+    needs_sector_reserves,
     overlaps_any,
 )
 from services.matching.domain.model import (
@@ -35,7 +36,7 @@ from services.matching.domain.model import (
     Pin,
     Slot,
 )
-from services.matching.domain.rules import conflict_of_interest, locality, min_fit, sector_share
+from services.matching.domain.rules import conflict_of_interest, locality, min_fit
 
 ROLE_GROUP_PREFIX = "role:"
 
@@ -156,7 +157,7 @@ def keep_for(outcome: Outcome, slot: Slot, k: int) -> int:
 def keep_per_sector_for(outcome: Outcome) -> int:
     rules = outcome.rules
     keep = 0
-    if rules.min_sectors > 0 or sector_share.is_limited(rules.max_sector_share):
+    if needs_sector_reserves(outcome):
         keep = RESERVE_MARGIN
     if rules.min_community_members > 0:
         keep = max(keep, rules.min_community_members + RESERVE_MARGIN)

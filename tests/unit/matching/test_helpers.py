@@ -23,7 +23,8 @@ from services.matching.domain.model import (
     SolveStatus,
     TeamRules,
 )
-from services.matching.domain.staffing_model import capacity_groups, sector_share_limit
+from services.matching.domain.rules.capacity import capacity_groups
+from services.matching.domain.rules.sector_share import share_limit as sector_share_limit
 from services.matching.domain.whatif import diff_results
 from tests.unit.matching.builders import outcome, person, request
 

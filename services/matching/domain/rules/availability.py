@@ -32,4 +32,4 @@ def refusal(table: CandidateTable, person: int, outcome: Outcome, slot: Slot) ->
     return "is not available for the outcome's dates"
 
 
-FILTER = SlotFilter(name=NAME, mask=mask, refusal=refusal, holds=holds)
+FILTER = SlotFilter(NAME, mask, refusal, holds=holds)

@@ -68,10 +68,4 @@ def is_set(outcome: Outcome) -> bool:
     return True
 
 
-RULE = OutcomeRule(
-    add_to_model=add_to_model,
-    holds=holds,
-    describe=described_as(rule_name, describe),
-    is_set=is_set,
-    grows=True,
-)
+RULE = OutcomeRule(add_to_model, holds, described_as(rule_name, describe), is_set, grows=True)

@@ -146,4 +146,4 @@ def refusal(table: CandidateTable, person: int, outcome: Outcome, slot: Slot) ->
 
 UNFILLED_REASON = "capacity taken by other outcomes"
 
-FILTER = SlotFilter(name=NAME, mask=mask, refusal=refusal)
+FILTER = SlotFilter(NAME, mask, refusal)

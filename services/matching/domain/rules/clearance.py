@@ -40,11 +40,4 @@ def assignment_reason(outcome: Outcome, slot: Slot) -> str:
     return f"holds {slot.clearance} valid to {outcome.end.isoformat()}"
 
 
-FILTER = SlotFilter(
-    name=NAME,
-    mask=mask,
-    refusal=refusal,
-    applies=applies,
-    holds=holds,
-    requirement=requirement,
-)
+FILTER = SlotFilter(NAME, mask, refusal, applies, holds, requirement)

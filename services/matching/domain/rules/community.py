@@ -7,7 +7,7 @@ from services.matching.domain.model import Outcome, Sector
 from services.matching.domain.rules import locality
 from services.matching.domain.rules.context import ModelContext
 from services.matching.domain.rules.facts import PoolFacts
-from services.matching.domain.rules.outcome_rule import OutcomeRule, Team, described_as
+from services.matching.domain.rules.outcome_rule import Team, described_as, minimum_rule
 
 # The community sector's code in the candidate table's sector column.
 COMMUNITY = SECTORS.index(Sector.COMMUNITY)
@@ -15,6 +15,10 @@ COMMUNITY = SECTORS.index(Sector.COMMUNITY)
 
 def rule_name(outcome_id: str) -> str:
     return f"outcome:{outcome_id}:min_community_members"
+
+
+def is_set(outcome: Outcome) -> bool:
+    return outcome.rules.min_community_members > 0
 
 
 def shortfall(outcome: Outcome, members: int) -> int:
@@ -25,10 +29,6 @@ def shortfall(outcome: Outcome, members: int) -> int:
 def shortfalls(outcome: Outcome, team: Team) -> dict[str, int]:
     members = sum(1 for person, _ in team if person.sector is Sector.COMMUNITY)
     return {rule_name(outcome.id): shortfall(outcome, members)}
-
-
-def holds(outcome: Outcome, team: Team) -> bool:
-    return not any(shortfalls(outcome, team).values())
 
 
 def add_to_model(ctx: ModelContext, o_index: int, outcome: Outcome) -> None:
@@ -58,14 +58,4 @@ def describe(facts: PoolFacts, outcome: Outcome) -> str:
     )
 
 
-def is_set(outcome: Outcome) -> bool:
-    return outcome.rules.min_community_members > 0
-
-
-RULE = OutcomeRule(
-    add_to_model=add_to_model,
-    holds=holds,
-    describe=described_as(rule_name, describe),
-    is_set=is_set,
-    shortfalls=shortfalls,
-)
+RULE = minimum_rule(add_to_model, shortfalls, described_as(rule_name, describe), is_set)

@@ -39,4 +39,4 @@ def refusal(table: CandidateTable, person: int, outcome: Outcome, slot: Slot) ->
     return "works for the organisation the outcome commissions"
 
 
-FILTER = SlotFilter(name=NAME, mask=mask, refusal=refusal, applies=applies, holds=holds)
+FILTER = SlotFilter(NAME, mask, refusal, applies, holds)

@@ -6,11 +6,15 @@ from services.matching.domain.candidate_table import BoolArray, CandidateTable
 from services.matching.domain.model import Candidate, Outcome, SkillCoverage
 from services.matching.domain.rules.context import ModelContext
 from services.matching.domain.rules.facts import PoolFacts, plural
-from services.matching.domain.rules.outcome_rule import OutcomeRule, Team
+from services.matching.domain.rules.outcome_rule import Team, minimum_rule
 
 
 def rule_name(outcome_id: str, skill_id: str) -> str:
     return f"outcome:{outcome_id}:coverage:{skill_id}"
+
+
+def is_set(outcome: Outcome) -> bool:
+    return bool(outcome.skill_coverage)
 
 
 def counts_for(candidate: Candidate, coverage: SkillCoverage) -> bool:
@@ -33,10 +37,6 @@ def shortfalls(outcome: Outcome, team: Team) -> dict[str, int]:
         )
         for coverage in outcome.skill_coverage
     }
-
-
-def holds(outcome: Outcome, team: Team) -> bool:
-    return not any(shortfalls(outcome, team).values())
 
 
 def add_to_model(ctx: ModelContext, o_index: int, outcome: Outcome) -> None:
@@ -70,14 +70,4 @@ def describe(facts: PoolFacts, outcome: Outcome, name: str) -> str | None:
     return None
 
 
-def is_set(outcome: Outcome) -> bool:
-    return bool(outcome.skill_coverage)
-
-
-RULE = OutcomeRule(
-    add_to_model=add_to_model,
-    holds=holds,
-    describe=describe,
-    is_set=is_set,
-    shortfalls=shortfalls,
-)
+RULE = minimum_rule(add_to_model, shortfalls, describe, is_set)

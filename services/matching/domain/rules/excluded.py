@@ -18,4 +18,4 @@ def refusal(table: CandidateTable, person: int, outcome: Outcome, slot: Slot) ->
     return "is excluded from this proposal"
 
 
-FILTER = SlotFilter(name=NAME, mask=mask, refusal=refusal)
+FILTER = SlotFilter(NAME, mask, refusal)

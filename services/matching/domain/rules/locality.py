@@ -46,12 +46,4 @@ def assignment_reason(outcome: Outcome) -> str:
     return f"local to {outcome.locality}"
 
 
-FILTER = SlotFilter(
-    name=NAME,
-    mask=mask,
-    refusal=refusal,
-    applies=applies,
-    holds=holds,
-    requirement=requirement,
-    judgement=True,
-)
+FILTER = SlotFilter(NAME, mask, refusal, applies, holds, requirement, judgement=True)

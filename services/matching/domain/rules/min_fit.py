@@ -52,11 +52,4 @@ def refusal(table: CandidateTable, person: int, outcome: Outcome, slot: Slot) ->
     return f"fits {slot.role_id} at {fit:.2f}, below the minimum {slot.min_fit:.2f}"
 
 
-FILTER = SlotFilter(
-    name=NAME,
-    mask=mask,
-    refusal=refusal,
-    holds=holds,
-    requirement=requirement,
-    judgement=True,
-)
+FILTER = SlotFilter(NAME, mask, refusal, holds=holds, requirement=requirement, judgement=True)

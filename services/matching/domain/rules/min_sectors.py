@@ -10,11 +10,15 @@ from services.matching.domain.candidate_table import SECTORS
 from services.matching.domain.model import Outcome
 from services.matching.domain.rules.context import ModelContext
 from services.matching.domain.rules.facts import PoolFacts
-from services.matching.domain.rules.outcome_rule import OutcomeRule, Team, described_as
+from services.matching.domain.rules.outcome_rule import Team, described_as, minimum_rule
 
 
 def rule_name(outcome_id: str) -> str:
     return f"outcome:{outcome_id}:min_sectors"
+
+
+def is_set(outcome: Outcome) -> bool:
+    return outcome.rules.min_sectors > 0
 
 
 def shortfall(outcome: Outcome, sectors: Iterable[Hashable]) -> int:
@@ -24,10 +28,6 @@ def shortfall(outcome: Outcome, sectors: Iterable[Hashable]) -> int:
 
 def shortfalls(outcome: Outcome, team: Team) -> dict[str, int]:
     return {rule_name(outcome.id): shortfall(outcome, (person.sector for person, _ in team))}
-
-
-def holds(outcome: Outcome, team: Team) -> bool:
-    return not any(shortfalls(outcome, team).values())
 
 
 def add_to_model(ctx: ModelContext, o_index: int, outcome: Outcome) -> None:
@@ -54,14 +54,4 @@ def describe(facts: PoolFacts, outcome: Outcome) -> str:
     )
 
 
-def is_set(outcome: Outcome) -> bool:
-    return outcome.rules.min_sectors > 0
-
-
-RULE = OutcomeRule(
-    add_to_model=add_to_model,
-    holds=holds,
-    describe=described_as(rule_name, describe),
-    is_set=is_set,
-    shortfalls=shortfalls,
-)
+RULE = minimum_rule(add_to_model, shortfalls, described_as(rule_name, describe), is_set)

@@ -29,6 +29,20 @@ class OutcomeRule:
     grows: bool = False
 
 
+def minimum_rule(
+    add_to_model: Callable[[ModelContext, int, Outcome], None],
+    shortfalls: Callable[[Outcome, Team], dict[str, int]],
+    describe: Callable[[PoolFacts, Outcome, str], str | None],
+    is_set: Callable[[Outcome], bool],
+) -> OutcomeRule:
+    """A minimum rule (soft in soft mode): it holds when the team is short of nothing."""
+
+    def holds(outcome: Outcome, team: Team) -> bool:
+        return not any(shortfalls(outcome, team).values())
+
+    return OutcomeRule(add_to_model, holds, describe, is_set, shortfalls)
+
+
 def described_as(
     rule_name: Callable[[str], str], describe: Callable[[PoolFacts, Outcome], str]
 ) -> Callable[[PoolFacts, Outcome, str], str | None]:

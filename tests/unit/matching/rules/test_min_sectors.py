@@ -36,7 +36,7 @@ def test_the_model_and_the_predicate_agree_on_every_team() -> None:
         team = as_team(target, members)
         chosen = keys(target, team)
         allowed = model_allows(staffing, chosen, NAME)
-        assert allowed == min_sectors.holds(target, team), [p.person_id for p in members]
+        assert allowed == min_sectors.RULE.holds(target, team), [p.person_id for p in members]
         assert model_shortfall(staffing, chosen, NAME) == min_sectors.shortfalls(target, team)[NAME]
         verdicts.add(allowed)
 
