@@ -106,6 +106,22 @@ class History:
         return [(key, self.best[key]) for key in sorted(keys)]
 
 
+# The last history built, by the identity of its records: one request's parts (the
+# outcome-by-outcome seed, the evaluations) share the tuple, and building the
+# index of tens of thousands of records for each would cost seconds.
+_last_history: tuple[tuple[Collaboration, ...], History] | None = None
+
+
+def history_of(collaborations: tuple[Collaboration, ...]) -> History:
+    global _last_history
+    held = _last_history
+    if held is not None and held[0] is collaborations:
+        return held[1]
+    history = History.of(collaborations)
+    _last_history = (collaborations, history)
+    return history
+
+
 def pair_value(request: StaffingRequest, outcome: Outcome, record: Collaboration) -> int:
     """A pair that worked together, placed together: the collaboration reward minus the
     new connection it is not (objective units)."""
@@ -139,7 +155,7 @@ def objective(request: StaffingRequest, chosen: Sequence[PairKey]) -> int:
     """Both terms for a proposal (objective units), as the model counts them."""
     if not is_active(request):
         return 0
-    history = History.of(request.collaborations)
+    history = history_of(request.collaborations)
     total = 0
     for outcome in request.outcomes:
         team = sorted({p for p, o, _ in chosen if o == outcome.id})
@@ -186,7 +202,7 @@ def add_to_model(ctx: ModelContext, limit: int = MAX_PAIR_TERMS) -> None:
     request = ctx.request
     if ctx.explain or not is_active(request):
         return
-    history = History.of(request.collaborations)
+    history = history_of(request.collaborations)
     variables = PairVariables()
     candidates = ctx.pool.table.candidates
     for o_index, outcome in enumerate(request.outcomes):
@@ -255,7 +271,7 @@ def reasons(
     the team; 'new connection with ...' for the partners never met."""
     if not is_active(request):
         return []
-    history = history or History.of(request.collaborations)
+    history = history or history_of(request.collaborations)
     words: list[str] = []
     fresh: list[str] = []
     for other in sorted(set(team) - {person_id}):
@@ -278,7 +294,7 @@ def annotate(request: StaffingRequest, assignments: Sequence[Assignment]) -> lis
     for assignment in assignments:
         teams.setdefault(assignment.outcome_id, []).append(assignment.person_id)
     outcomes = {o.id: o for o in request.outcomes}
-    history = History.of(request.collaborations)
+    history = history_of(request.collaborations)
     return [
         replace(
             assignment,
