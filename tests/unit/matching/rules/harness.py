@@ -66,3 +66,13 @@ def model_shortfall(request: StaffingRequest, chosen: set[PairKey], rule_name: s
 
 def open_slot(count: int, fte: float = 0.5) -> Slot:
     return Slot("navigator", count, fte)
+
+
+def model_objective(request: StaffingRequest, chosen: set[PairKey]) -> int:
+    """The soft model's objective (integer units) for exactly this proposal."""
+    model, variables = build_model(replace(request, mode=Mode.SOFT))
+    _fixed(model, variables.assign, chosen)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return round(solver.objective_value)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from services.matching.domain.greedy import evaluate_objective
 from services.matching.domain.model import ObjectiveWeights, Slot, StaffingRequest
 from services.matching.domain.objective import OBJECTIVE_SCALE
 from services.matching.domain.rules import fairness
 from services.matching.domain.staffing import build_model, solve
 from tests.unit.matching.builders import outcome, person, request, team
+from tests.unit.matching.rules.harness import model_objective
 
 HALF = Slot("navigator", 1, 0.5)
 # Ann fits both outcomes best; Bob fits them too. Both outcomes run at once.
@@ -81,3 +84,30 @@ def test_no_penalty_when_nobody_who_fits_is_idle() -> None:
     assert team(result, "o1") == {"ann": "navigator"}
     assert team(result, "o2") == {"ann": "navigator"}
     assert result.fairness_notes == ()
+
+
+def test_the_model_scores_every_proposal_as_the_plain_rule_does() -> None:
+    carol = person("carol", {"navigator": 0.6}, capacity_fte=0.5)
+    people = [*PEOPLE, carol]
+    outcomes = [outcome("o1", (HALF,), priority=1), outcome("o2", (HALF,), priority=1)]
+    staffing = request(
+        outcomes,
+        people,
+        weights=ObjectiveWeights(fairness=150.0),
+        fairness_max_share=0.5,
+    )
+    options = [(p.person_id, o.id, "navigator") for p in people for o in outcomes]
+    penalties = set()
+
+    for size in range(len(options) + 1):
+        for chosen in combinations(options, size):
+            one_each = {o for _, o, _ in chosen}
+            if len(one_each) != len(chosen):
+                continue
+            if ("carol", "o1", "navigator") in chosen and ("carol", "o2", "navigator") in chosen:
+                continue
+            expected = evaluate_objective(staffing, list(chosen))
+            assert model_objective(staffing, set(chosen)) == expected, chosen
+            penalties.add(fairness.objective(staffing, list(chosen)))
+
+    assert penalties == {0, -150 * OBJECTIVE_SCALE}

@@ -14,6 +14,7 @@ from services.matching.domain.model import (
 from services.matching.domain.rules import pooled_budget
 from services.matching.domain.staffing import solve
 from tests.unit.matching.builders import outcome, person, request, team
+from tests.unit.matching.rules.harness import as_team, keys, model_allows, subsets
 
 COUNCIL = BudgetContribution("council", Sector.PUBLIC, 1_000.0, restricted_to=Sector.PUBLIC)
 TRUST = BudgetContribution("trust", Sector.THIRD_SECTOR, 500.0)
@@ -111,3 +112,29 @@ def test_strict_request_names_the_contributions_rule() -> None:
     detail = rules[pooled_budget.rule_name("o1")]
     assert "1,000 from council for public staff only" in detail
     assert "private 1,200 beyond restricted money" in detail
+
+
+def test_the_model_accepts_exactly_the_teams_the_predicate_accepts() -> None:
+    target = outcome(
+        "o1",
+        (Slot("navigator", 4, 0.5),),
+        days=10.0,
+        budget=1_500.0,
+        contributions=(COUNCIL, TRUST),
+    )
+    people = [
+        person("pub-a", {"navigator": 0.8}, day_rate=100.0),
+        person("pub-b", {"navigator": 0.8}, day_rate=120.0),
+        person("priv", {"navigator": 0.8}, sector=Sector.PRIVATE, day_rate=80.0),
+        person("third", {"navigator": 0.8}, sector=Sector.THIRD_SECTOR, day_rate=50.0),
+    ]
+    staffing = request([target], people)
+    verdicts = set()
+
+    for members in subsets(people):
+        team = as_team(target, members)
+        allowed = model_allows(staffing, keys(target, team), pooled_budget.rule_name("o1"))
+        assert allowed == pooled_budget.holds(target, team), [p.person_id for p in members]
+        verdicts.add(allowed)
+
+    assert verdicts == {True, False}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.matching.domain.greedy import greedy
 from services.matching.domain.model import (
     Candidate,
@@ -13,6 +15,7 @@ from services.matching.domain.model import (
 from services.matching.domain.rules import development, min_fit
 from services.matching.domain.staffing import solve
 from tests.unit.matching.builders import outcome, person, request, team
+from tests.unit.matching.rules.harness import as_team, keys, model_allows, subsets
 
 SAFEGUARDING = EssentialSkill("navigator", "safeguarding", 3)
 WITH_FLOOR = Slot("navigator", 3, 0.5, min_fit=0.6, development_floor=0.4)
@@ -120,3 +123,22 @@ def test_plain_predicate_over_a_team() -> None:
     assert development.holds(o, [(ANN, WITH_FLOOR), (DAN, WITH_FLOOR)], req)
     assert not development.holds(o, [(ANN, WITH_FLOOR), (DAN, WITH_FLOOR), (EVE, WITH_FLOOR)], req)
     assert not development.holds(o, [(DAN, WITH_FLOOR)], req)
+
+
+def test_the_model_accepts_exactly_the_teams_the_predicate_accepts() -> None:
+    outsider = person("fay", {"navigator": 0.42}, levels={"safeguarding": 4})
+    people = (ANN, DAN, EVE, outsider)
+    staffing_all = staffing(slot=Slot("navigator", 4, 0.5, min_fit=0.6, development_floor=0.4))
+    staffing_all = replace(staffing_all, candidates=people)
+    target = staffing_all.outcomes[0]
+    verdicts = set()
+
+    for members in subsets(people):
+        team = as_team(target, members)
+        allowed = model_allows(staffing_all, keys(target, team), "no named rule")
+        assert allowed == development.holds(target, team, staffing_all), [
+            p.person_id for p in members
+        ]
+        verdicts.add(allowed)
+
+    assert verdicts == {True, False}

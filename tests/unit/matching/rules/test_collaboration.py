@@ -14,6 +14,7 @@ from services.matching.domain.objective import OBJECTIVE_SCALE
 from services.matching.domain.rules import collaboration
 from services.matching.domain.staffing import build_model, solve
 from tests.unit.matching.builders import outcome, person, request, team
+from tests.unit.matching.rules.harness import as_team, keys, model_objective, subsets
 
 NAVIGATOR = Slot("navigator", 1, 0.5)
 WEAVER = Slot("weaver", 1, 0.5)
@@ -148,3 +149,31 @@ def test_pair_literals_are_bounded_per_outcome() -> None:
     assert len(smaller) == 25
     # Equal values: the bound keeps pairs in person-id order, the same on every run.
     assert smaller[0][0] == ("p00", "p01")
+
+
+def test_the_model_scores_every_team_as_the_plain_terms_do() -> None:
+    people = [person(name, {"weaver": 0.6}) for name in ("ann", "bob", "cat", "dan")]
+    history = (
+        Collaboration("ann", "bob", "riverside-isolation", Assessment.MET),
+        Collaboration("bob", "cat", "old-town-meals", Assessment.PARTLY_MET),
+        Collaboration("cat", "dan", "harbour-advice", Assessment.NOT_MET),
+        Collaboration("ann", "dan", "open-now", None),
+    )
+    target = outcome("o1", (Slot("weaver", 4, 0.1),), priority=2)
+    staffing = request(
+        [target],
+        people,
+        weights=ObjectiveWeights(collaboration=100.0, new_connections=30.0),
+        collaborations=history,
+    )
+    scores = set()
+
+    for members in subsets(people):
+        chosen = keys(target, as_team(target, members))
+        expected = evaluate_objective(staffing, sorted(chosen))
+        assert model_objective(staffing, chosen) == expected, [p.person_id for p in members]
+        scores.add(collaboration.objective(staffing, sorted(chosen)))
+
+    # Ann and Bob alone: one met pair, 100 x priority 2.
+    assert 100 * 2 * OBJECTIVE_SCALE in scores
+    assert len(scores) > 4
