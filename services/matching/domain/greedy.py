@@ -104,9 +104,8 @@ class _TeamBuilder:
         team = self.team()
         candidate = self.pool.table.candidates[person]
         grown = [*team, (candidate, slot)]
-        slot_members = [member for member, s in team if s.role_id == slot.role_id]
         return all(rule.holds(self.outcome, grown) for rule in GROWING_RULES) and (
-            development.may_join(self.request, candidate, slot, [m for m, _ in team], slot_members)
+            development.may_join(self.request, self.outcome, candidate, slot, team)
         )
 
     def add(self, person: int, s_index: int, fit: float) -> None:

@@ -118,32 +118,38 @@ def placement(
     return Placement(learns, found)
 
 
+def band_members(
+    request: StaffingRequest, outcome: Outcome, slot: Slot, team: Team
+) -> list[Candidate]:
+    """The team's unpinned members of the slot below its minimum fit, best fit first."""
+    pinned = {
+        p.person_id for p in request.pins if (p.outcome_id, p.role_id) == (outcome.id, slot.role_id)
+    }
+    band = [
+        person
+        for person, s in team
+        if s.role_id == slot.role_id
+        and person.person_id not in pinned
+        and in_band(fit_of(person, slot), slot)
+    ]
+    return sorted(band, key=lambda p: (-fit_of(p, slot), p.person_id))
+
+
 def may_join(
-    request: StaffingRequest,
-    candidate: Candidate,
-    slot: Slot,
-    team: Sequence[Candidate],
-    slot_members: Sequence[Candidate],
+    request: StaffingRequest, outcome: Outcome, candidate: Candidate, slot: Slot, team: Team
 ) -> bool:
     """The plain predicate for a greedy step: a regular member always may; a member in
     the band only as the slot's one placement, backed by experts already in `team`."""
     if not in_band(fit_of(candidate, slot), slot):
         return True
-    if any(in_band(fit_of(m, slot), slot) for m in slot_members):
+    if band_members(request, outcome, slot, team):
         return False
-    return placement(request, candidate, slot, team) is not None
+    return placement(request, candidate, slot, [person for person, _ in team]) is not None
 
 
 def holds(outcome: Outcome, team: Team, request: StaffingRequest) -> bool:
     """Every slot holds at most one unpinned member in its band, each backed by experts."""
-    members = [person for person, _ in team]
-    for slot in outcome.slots:
-        band = [p for p, s in team if s.role_id == slot.role_id and in_band(fit_of(p, slot), slot)]
-        if len(band) > 1:
-            return False
-        if band and placement(request, band[0], slot, members) is None:
-            return False
-    return True
+    return not unbacked(request, outcome, team)
 
 
 def add_to_model(ctx: ModelContext) -> None:
@@ -230,16 +236,13 @@ def annotate(request: StaffingRequest, assignments: Sequence[Assignment]) -> lis
 
 
 def unbacked(request: StaffingRequest, outcome: Outcome, team: Team) -> list[str]:
-    """Members below a slot's minimum fit whom the team no longer backs (their expert
-    left, or a second placement in the slot): whom a greedy team must drop."""
+    """Members below a slot's minimum fit whom the team does not back (no expert for a
+    skill they lack, or a second placement in the slot, the weaker one): whom a greedy
+    team must drop."""
     members = [person for person, _ in team]
     dropped: list[str] = []
     for slot in outcome.slots:
-        band = sorted(
-            (p for p, s in team if s.role_id == slot.role_id and in_band(fit_of(p, slot), slot)),
-            key=lambda p: (-fit_of(p, slot), p.person_id),
-        )
-        for position, person in enumerate(band):
+        for position, person in enumerate(band_members(request, outcome, slot, team)):
             if position > 0 or placement(request, person, slot, members) is None:
                 dropped.append(person.person_id)
     return dropped

@@ -142,3 +142,10 @@ def test_the_model_accepts_exactly_the_teams_the_predicate_accepts() -> None:
         verdicts.add(allowed)
 
     assert verdicts == {True, False}
+
+
+def test_greedy_does_not_count_a_pinned_member_as_the_placement() -> None:
+    result = greedy(staffing(pins=(Pin("eve", "o1", "navigator"),)))
+
+    assert set(team(result, "o1")) == {"ann", "dan", "eve"}
+    assert [a.person_id for a in result.assignments if a.development] == ["dan"]
