@@ -6,8 +6,8 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 
-from services.matching.domain.eligibility import dates_overlap, fte_units
-from services.matching.domain.staffing_model import sector_share_limit
+from services.matching.domain.candidate_table import fte_units
+from services.matching.domain.rules import capacity, coverage, sector_share
 from services.matching.domain.training.options import Option, Priced, cheapest_reach, clashes
 from services.matching.domain.training.preparation import Place, Prepared
 from services.matching.domain.training.selection import Selection
@@ -66,24 +66,24 @@ class Greedy:
         return self.sel
 
     def _free(self, person: int, place: Place) -> bool:
-        outcomes = self.prep.request.staffing.outcomes
-        target = outcomes[place.outcome]
-        used = sum(u for o, u in self.load[person] if dates_overlap(outcomes[o], target))
-        return used + fte_units(self.prep.slot(place).fte) <= int(
-            self.prep.table.free_fte_units[person]
+        return capacity.has_room(
+            self.prep.request.staffing.outcomes,
+            self.load[person],
+            self.prep.outcome(place.outcome),
+            fte_units(self.prep.slot(place).fte),
+            int(self.prep.table.free_fte_units[person]),
         )
 
     def _share_allows(self, person: int, o_index: int) -> bool:
         """Adding the person leaves their sector within the outcome's maximum share of
         the largest team it can still reach (checked on the final team in `_settle`)."""
         share = self.prep.outcome(o_index).rules.max_sector_share
-        if share is None or share >= 1:
+        if not sector_share.is_limited(share):
             return True
         sectors = self.prep.table.sector
-        team = self.members[o_index]
-        same = sum(1 for p in team if sectors[p] == sectors[person]) + 1
+        same = sum(1 for p in self.members[o_index] if sectors[p] == sectors[person]) + 1
         largest = len(self.prep.baseline.teams.get(o_index, [])) + self.open_places[o_index]
-        return same * 100 <= sector_share_limit(share) * largest
+        return sector_share.allows(same, largest, share)
 
     def _settle(self) -> None:
         """Drop the new members of teams that end above a sector's maximum share."""
@@ -91,10 +91,7 @@ class Greedy:
         broken = set()
         for o_index, team in self.members.items():
             share = self.prep.outcome(o_index).rules.max_sector_share
-            if share is None or share >= 1 or not team:
-                continue
-            counts = Counter(int(sectors[p]) for p in team)
-            if max(counts.values()) * 100 > sector_share_limit(share) * len(team):
+            if not sector_share.within(Counter(int(sectors[p]) for p in team).values(), share):
                 broken.add(o_index)
         if broken:
             places = self.prep.places
@@ -177,17 +174,17 @@ class Greedy:
         """Train one more member; the count still short after, or -1 when nobody can be."""
         gap = self.prep.coverage[index]
         rule = self.prep.outcome(gap.outcome).skill_coverage[gap.rule]
-        levels = self.prep.table.level_column(rule.skill_id)
+        holds_level = coverage.holders_mask(self.prep.table, rule)
         team = set(self.prep.baseline.teams.get(gap.outcome, []))
         joined = [p for p in self.members[gap.outcome] if p not in team]
-        holders = sum(1 for p in joined if levels[p] >= rule.min_level)
+        holders = sum(1 for p in joined if holds_level[p])
         trained = self.trained_for[index]
         if gap.short - holders - len(trained) <= 0:
             self.sel.met.append((index, tuple(trained)))
             return 0
         options_by_person = dict(gap.team)
         for person in joined:
-            if levels[person] < rule.min_level:
+            if not holds_level[person]:
                 options_by_person[person] = self.prep.coverage_options(person, gap)
         best = self._cheapest_cover(rule.skill_id, options_by_person, trained)
         if best is None:

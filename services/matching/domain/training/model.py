@@ -18,15 +18,16 @@ from math import ceil, floor
 
 from ortools.sat.python import cp_model
 
-from services.matching.domain.eligibility import SECTORS, fte_units, money_units
-from services.matching.domain.staffing_model import capacity_groups, sector_share_limit
+from services.matching.domain.candidate_table import SECTORS, fte_units, money_units
+from services.matching.domain.rules import coverage, min_fit, sector_share
+from services.matching.domain.rules.capacity import capacity_groups
 from services.matching.domain.training.options import Option
 from services.matching.domain.training.preparation import CoverageGap, Prepared
 from services.matching.domain.training.selection import Selection
 
-# Fits in millionths; the rounding slack below is the staffing filter's 1e-9 tolerance.
+# Fits in millionths; the rounding slack is the minimum-fit rule's tolerance.
 FIT_SCALE = 1_000_000
-FIT_SLACK = 1e-9 * FIT_SCALE
+FIT_SLACK = min_fit.TOLERANCE * FIT_SCALE
 DAYS_SCALE = 10
 
 
@@ -88,7 +89,7 @@ class TrainingModel:
     def add_coverage(self, index: int, gap: CoverageGap) -> None:
         prep = self.prep
         rule = prep.outcome(gap.outcome).skill_coverage[gap.rule]
-        levels = prep.table.level_column(rule.skill_id)
+        holds_level = coverage.holders_mask(prep.table, rule)
         counted: list[cp_model.IntVar] = []
         trained: list[tuple[int, cp_model.IntVar]] = []
         for person, options in gap.team.items():
@@ -101,7 +102,7 @@ class TrainingModel:
                 for person in place.candidates:
                     joining[person].append(self.fill[(p_index, person)])
         for person, fills in joining.items():
-            if levels[person] >= rule.min_level:
+            if holds_level[person]:
                 counted.extend(fills)
                 continue
             options = prep.coverage_options(person, gap)
@@ -201,16 +202,15 @@ class TrainingModel:
             if costs and sum(c for c, _ in costs) > remaining:
                 self.model.add(sum(c * v for c, v in costs) <= max(0, remaining))
             share = outcome.rules.max_sector_share
-            if share is None or share >= 1:
+            if share is None or not sector_share.is_limited(share):
                 continue
-            limit = sector_share_limit(share)
             team = prep.baseline.teams.get(o_index, [])
             size = len(team) + sum(v for _, v, _ in fills)
             for code in range(len(SECTORS)):
                 held = sum(1 for p in team if prep.table.sector[p] == code)
                 joining = [v for p, v, _ in fills if prep.table.sector[p] == code]
                 if joining:
-                    self.model.add((held + sum(joining)) * 100 <= limit * size)
+                    self.model.add(sector_share.bound(held + sum(joining), size, share))
 
     # Objective: demand first, then the cost, then spreading.
     def add_objective(self) -> None:

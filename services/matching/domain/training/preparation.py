@@ -5,30 +5,23 @@ within budget, with the course runs that get them there."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from services.matching.domain.eligibility import (
-    SECTORS,
+from services.matching.domain.candidate_table import (
     BoolArray,
     CandidateTable,
     FloatArray,
     IntArray,
     build_table,
-    combine,
-    dates_overlap,
     fte_units,
     pair_cost,
-    slot_filters,
 )
-from services.matching.domain.model import (
-    Candidate,
-    Outcome,
-    Sector,
-    Slot,
-    StaffingResult,
-)
+from services.matching.domain.eligibility import combine, slot_filters
+from services.matching.domain.model import Candidate, Outcome, Slot, StaffingResult
+from services.matching.domain.rules import capacity, coverage, min_fit
+from services.matching.domain.rules.community import COMMUNITY
 from services.matching.domain.staffing import solve
 from services.matching.domain.training.catalogue import Course
 from services.matching.domain.training.gains import Gains, gain_bounds
@@ -184,7 +177,7 @@ class _PlaceFinder:
         table = prep.table
         self.size = len(table.candidates)
         self.keep = max(1, prep.request.max_candidates_per_place)
-        self.community = table.sector == SECTORS.index(Sector.COMMUNITY)
+        self.community = table.sector == COMMUNITY
         self.day_rates = np.array([c.day_rate for c in table.candidates], dtype=np.float64)
 
     def find(self) -> None:
@@ -201,10 +194,8 @@ class _PlaceFinder:
         baseline = self.prep.baseline
         outcomes = self.prep.request.staffing.outcomes
         overlapping_load = np.zeros(self.size, dtype=np.int64)
-        for person, entries in baseline.load.items():
-            overlapping_load[person] = sum(
-                units for o, units in entries if dates_overlap(outcomes[o], outcome)
-            )
+        for person, loads in baseline.load.items():
+            overlapping_load[person] = capacity.busy_units(outcomes, loads, outcome)
         free: IntArray = self.prep.table.free_fte_units - overlapping_load
         free[baseline.teams.get(o_index, [])] = -1
         return free
@@ -219,7 +210,10 @@ class _PlaceFinder:
         costs = np.where(self.community, 0.0, self.day_rates * outcome.days * slot.fte)
         mask &= costs <= outcome.budget - prep.baseline.spent.get(place.outcome, 0.0) + 1e-6
         fits = prep.table.fit_column(slot.role_id)
-        fitting = int(np.count_nonzero(mask & (fits >= slot.min_fit - 1e-9)))
+        # Who fills the slot outright: training aims at the minimum fit itself, not at
+        # a development placement's floor.
+        outright = replace(slot, development_floor=None)
+        fitting = int(np.count_nonzero(mask & min_fit.meets(fits, outright)))
         if fitting >= place.open:
             prep.not_skills.append(
                 UnmetDemand(
@@ -283,14 +277,13 @@ def _coverage_gaps(prep: Prepared) -> list[CoverageGap]:
     for o_index, outcome in enumerate(prep.request.staffing.outcomes):
         team = prep.baseline.teams.get(o_index, [])
         for r_index, rule in enumerate(outcome.skill_coverage):
-            levels = prep.table.level_column(rule.skill_id)
-            holders = sum(1 for p in team if levels[p] >= rule.min_level)
-            short = rule.min_people - holders
+            holds_level = coverage.holders_mask(prep.table, rule)
+            short = coverage.shortfall(rule, sum(1 for p in team if holds_level[p]))
             if short <= 0:
                 continue
             gap = CoverageGap(o_index, r_index, short)
             for person in team:
-                if levels[person] >= rule.min_level:
+                if holds_level[person]:
                     continue
                 options = prep.coverage_options(person, gap)
                 if options:
