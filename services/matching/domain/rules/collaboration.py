@@ -21,7 +21,12 @@ one literal per possible size, so no literal is needed for the (many) pairs
 that never met. Beyond the bound, a pair that worked together carries no term
 in the model (its credit is lost, or it counts as a new connection): the
 bound holds every literal count below MAX_PAIR_TERMS + places + 1 per
-outcome whatever the pool size.
+outcome whatever the pool size. `objective` scores a proposal with the same
+bounded choice over its team, so the two agree unless a team holds a pair the
+bound left out of its pool's model.
+
+The variables are named after the terms (NAME, NEW_CONNECTIONS_NAME), so a
+model dump shows which term a literal serves.
 """
 
 from __future__ import annotations
@@ -226,7 +231,7 @@ def add_outcome_terms(
 ) -> None:
     """The terms for one outcome; `members`: person id -> their decisions in it."""
     for (a, b), value in pair_terms(request, outcome, members, history, limit):
-        product = model.new_bool_var(f"together[{outcome.id},{a},{b}]")
+        product = model.new_bool_var(f"{NAME}[{outcome.id},{a},{b}]")
         first, second = members[a], members[b]
         if value > 0:
             model.add(product <= cp_model.LinearExpr.sum(first))
@@ -246,7 +251,7 @@ def add_outcome_terms(
     variables.size_most.append(per_pair * (most * (most - 1) // 2))
     literals = []
     for size in range(most + 1):
-        literal = model.new_bool_var(f"team_size[{outcome.id}]=={size}")
+        literal = model.new_bool_var(f"{NEW_CONNECTIONS_NAME}[{outcome.id}]:size=={size}")
         literals.append(literal)
         variables.sizes.append((literal, size, decisions))
         pairs = size * (size - 1) // 2

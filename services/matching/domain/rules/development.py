@@ -33,14 +33,9 @@ from services.matching.domain.rules.context import ModelContext
 from services.matching.domain.rules.min_fit import fit_of
 from services.matching.domain.rules.outcome_rule import Team
 
-NAME = "development"
 EXPERT_LEVEL = 4
 # Fits travel as floats: a fit equal to the minimum is not below it.
 TOLERANCE = 1e-9
-
-
-def rule_name(outcome_id: str, role_id: str) -> str:
-    return f"outcome:{outcome_id}:slot:{role_id}:development"
 
 
 def is_set(outcome: Outcome) -> bool:

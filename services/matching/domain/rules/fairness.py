@@ -235,7 +235,7 @@ def add_person_terms(
     outcomes = request.outcomes
     idle_of: dict[str, cp_model.IntVar] = {}
     for person in people:
-        literal = model.new_bool_var(f"idle[{person.person_id}]")
+        literal = model.new_bool_var(f"{NAME}:idle[{person.person_id}]")
         decisions = [var for _, _, var, _ in person.decisions]
         model.add(literal + cp_model.LinearExpr.sum(decisions) >= 1)
         idle_of[person.person_id] = literal
@@ -247,7 +247,7 @@ def add_person_terms(
             continue
         if not candidates:
             continue
-        literal = model.new_bool_var(f"some_idle[{key[0]},{key[1]}]")
+        literal = model.new_bool_var(f"{NAME}:some_idle[{key[0]},{key[1]}]")
         idles = [idle_of[q] for q in candidates]
         for idle in idles:
             model.add(literal >= idle)
@@ -264,7 +264,7 @@ def add_person_terms(
                 days.append((terms, limit))
         if not days:
             continue
-        over = model.new_bool_var(f"over_share[{person.person_id}]")
+        over = model.new_bool_var(f"{NAME}:over_share[{person.person_id}]")
         for terms, day_limit in days:
             most = sum(u for u, _ in terms)
             model.add(
@@ -272,7 +272,7 @@ def add_person_terms(
                 <= day_limit + (most - day_limit) * over
             )
         variables.over.append((over, days))
-        unfair = model.new_bool_var(f"unfair[{person.person_id}]")
+        unfair = model.new_bool_var(f"{NAME}:unfair[{person.person_id}]")
         entries: list[tuple[cp_model.IntVar, cp_model.IntVar | None]] = []
         for _, _, decision, key in person.decisions:
             if key not in some_idle:
