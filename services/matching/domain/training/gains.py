@@ -76,7 +76,7 @@ def gain_bounds(
 ) -> FloatArray:
     """Per person, the most the usable courses can add to the role's fit (one course per skill)."""
     if gains.from_caller:
-        return _caller_bounds(courses, table, gains, usable, role_id)
+        return _caller_bounds(table, gains, {courses[c].id: courses[c] for c in usable}, role_id)
     bound = np.zeros(len(table.candidates), dtype=np.float64)
     for skill_id, (min_level, share) in gains.shares.get(role_id, {}).items():
         on_skill = [courses[c] for c in usable if courses[c].skill_id == skill_id]
@@ -96,15 +96,10 @@ def gain_bounds(
 
 
 def _caller_bounds(
-    courses: Sequence[Course],
-    table: CandidateTable,
-    gains: Gains,
-    usable: list[int],
-    role_id: str,
+    table: CandidateTable, gains: Gains, usable_ids: dict[str, Course], role_id: str
 ) -> FloatArray:
     bound = np.zeros(len(table.candidates), dtype=np.float64)
     best: dict[tuple[int, str], float] = {}
-    usable_ids = {courses[c].id: courses[c] for c in usable}
     for (person_id, course_id), fits in gains.explicit.items():
         course = usable_ids.get(course_id)
         person = table.index.get(person_id)

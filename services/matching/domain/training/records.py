@@ -12,6 +12,7 @@ from services.matching.domain.training.plan import (
     CoverageMet,
     Enrolment,
     FillablePlace,
+    PersonPlan,
     TrainingPlan,
     UnmetDemand,
 )
@@ -24,13 +25,9 @@ class PlannedEnrolment(Enrolment):
 
 
 @dataclass(frozen=True)
-class PlannedPerson:
-    person_id: str
-    name: str
-    cost: float
+class PlannedPerson(PersonPlan):
     enrolments: tuple[PlannedEnrolment, ...]
-    levels_after: dict[str, int]
-    fits_after: dict[str, float]
+    name: str = ""
 
 
 @dataclass(frozen=True)
