@@ -11,13 +11,15 @@ Rule names (stable; conflicts and assumption literals use them):
   outcome:<o>:max_sector_share          no sector above its share of the team
   outcome:<o>:min_community_members     co-production
   outcome:<o>:coverage:<skill>          k members at level L in the skill
+  outcome:<o>:contributions             restricted contributions can pay the team
   person:<p>:capacity                   FTE across overlapping outcomes
   pin:<p>:<o>:<role>                    the manager's pin
 
 In soft mode slot counts and the minimum team rules (sectors, community,
 coverage) are soft: each missing unit costs weights.unfilled_penalty x
 priority, and a rule left short is reported in `conflicts`. Budget,
-capacity, maximum share and pins are hard in both modes.
+contributions, capacity, maximum share and pins are hard in both modes;
+development placements (`rules.development`) are a hard limit with no name.
 """
 
 from __future__ import annotations
@@ -54,16 +56,8 @@ __all__ = [
     "PairKey",
     "StaffingVariables",
     "build_model",
-    "capacity_groups",
-    "coverage_rule",
     "max_pair_cost",
-    "sector_share_limit",
 ]
-
-# Until training asks `rules` directly.
-capacity_groups = capacity.capacity_groups
-coverage_rule = coverage.rule_name
-sector_share_limit = sector_share.share_limit
 
 # Rules across the outcomes of the request.
 REQUEST_RULES: tuple[Callable[[ModelContext], None], ...] = (

@@ -12,9 +12,10 @@ Eligibility filters (who may fill a slot at all), registered in
 
 Team rules, registered in `staffing_model.REQUEST_RULES` (across outcomes)
 and `staffing_model.OUTCOME_RULES` (per outcome):
-  slot_count, pins, capacity; budget, min_sectors, sector_share,
-  community, coverage
+  slot_count, pins, capacity, development, collaboration, fairness;
+  budget, min_sectors, sector_share, community, coverage, pooled_budget
 
-`slot_filter` is the shape of a filter, `context` what a CP-SAT form is
-given, `facts` what the wording is given.
+`slot_filter` is the shape of a filter, `outcome_rule` the shape of a rule
+per outcome, `context` what a CP-SAT form is given, `derived` the auxiliary
+literals a rule hints, `facts` what the wording is given.
 """
