@@ -275,7 +275,7 @@ def hint(
         derived = part.hint_values(values)
         values |= derived
         for index, value in derived.items():
-            model.add_hint(model.get_bool_var_from_proto_index(index), value)
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
     return values
 
 

@@ -2,19 +2,22 @@
 
 With `request.fairness_max_share` set and `weights.fairness` > 0, a person
 placed above that share of their capacity (committed work plus the
-proposal's FTE on any day, as the capacity rule counts it: the outcomes
-running at some outcome's start) while another candidate eligible for one
-of the slots they fill stays idle (placed nowhere in the proposal) costs
-weights.fairness x OBJECTIVE_SCALE, once per person. weights.fairness is in
-the objective's units: weights.fit is worth one unit of fit at priority 1.
+proposal's FTE on their busiest day, as the capacity rule counts it: the
+outcomes running at some outcome's start) while another candidate eligible
+for one of the slots they fill stays idle (placed nowhere in the proposal)
+costs weights.fairness per tenth of an FTE above the share, in the
+objective's units (weights.fit is one unit of fit at priority 1): at 100,
+a person 0.3 FTE above the share costs 0.3 of fit.
 
-CP-SAT form: per person who could exceed the share, `over` (held up by each
-day's load beyond the share); per person with a decision, `idle` (at least
-one minus their decisions); per slot, `some idle` (at least each eligible
-candidate's `idle`, or 1 outright when an eligible candidate has no decision
-at all); per person, `unfair` at least over + decision + some idle - 2, and
--penalty x unfair in the objective. Each auxiliary literal is a function of
-the decisions, so a hint derives them (`hint_values`).
+CP-SAT form: per person who could exceed the share, `excess` (at least each
+day's load beyond the share, in FTE hundredths: linear, so the LP bound
+sees the penalty); per person with a decision, `idle` (at least one minus
+their decisions); per slot, `some idle` (at least each eligible candidate's
+`idle`, or 1 outright when an eligible candidate has no decision at all);
+per person, `unfair` at least the excess wherever they fill a slot with
+someone idle (big-M on that decision and that slot's `some idle`), and
+-penalty x unfair in the objective. Each auxiliary variable is a function
+of the decisions, so a hint derives them (`hint_values`).
 
 What it cost: `notes` compares the proposal with the same request solved
 without the rule and words the difference in total fit, and names the
@@ -52,8 +55,13 @@ def is_active(request: StaffingRequest) -> bool:
     return request.fairness_max_share is not None and request.weights.fairness > 0
 
 
+# FTE hundredths in a tenth of an FTE: the penalty's unit.
+UNITS_PER_TENTH = 10
+
+
 def penalty(request: StaffingRequest) -> int:
-    return round(request.weights.fairness * SCALE)
+    """Objective units per FTE hundredth above the share."""
+    return round(request.weights.fairness * SCALE / UNITS_PER_TENTH)
 
 
 def share_units(request: StaffingRequest, capacity_fte: float) -> int:
@@ -81,6 +89,8 @@ def peak_load(outcomes: Sequence[Outcome], placed: Iterable[tuple[int, int]]) ->
 class Unfair:
     person_id: str
     load_share: float
+    # FTE hundredths above the share.
+    excess_units: int
     outcome_id: str
     role_id: str
     idle_person_id: str
@@ -106,7 +116,8 @@ def violations(
     found: list[Unfair] = []
     for person_id in sorted(placed):
         load = committed_units.get(person_id, 0) + peak_load(outcomes, placed[person_id])
-        if load <= share_units(request, capacity[person_id]):
+        excess = load - share_units(request, capacity[person_id])
+        if excess <= 0:
             continue
         for p, outcome_id, role_id in sorted(chosen):
             if p != person_id:
@@ -114,20 +125,24 @@ def violations(
             idle = next((q for q in eligible.get((outcome_id, role_id), ()) if q not in busy), None)
             if idle is not None:
                 share = load / max(1, round(capacity[person_id] * FTE_SCALE))
-                found.append(Unfair(person_id, share, outcome_id, role_id, idle))
+                found.append(Unfair(person_id, share, excess, outcome_id, role_id, idle))
                 break
     return found
 
 
+# A person's load terms on one day (FTE hundredths, decision) and what they may carry.
+DayLoad = tuple[list[tuple[int, cp_model.IntVar]], int]
+
+
 @dataclass
 class FairnessVariables:
-    # (literal, what it is derived from) for hints
-    over: list[tuple[cp_model.IntVar, list[tuple[list[tuple[int, cp_model.IntVar]], int]]]] = field(
-        default_factory=list
-    )
+    """The rule's variables, each with what it is derived from (for hints)."""
+
+    # (excess, the person's days)
+    excess: list[tuple[cp_model.IntVar, list[DayLoad]]] = field(default_factory=list)
     idle: list[tuple[cp_model.IntVar, list[cp_model.IntVar]]] = field(default_factory=list)
     some_idle: list[tuple[cp_model.IntVar, list[cp_model.IntVar]]] = field(default_factory=list)
-    # (unfair literal, over literal, [(decision, some idle literal or None for 1)])
+    # (unfair, excess, [(decision, that slot's some idle, or None for surely)])
     unfair: list[
         tuple[
             cp_model.IntVar, cp_model.IntVar, list[tuple[cp_model.IntVar, cp_model.IntVar | None]]
@@ -140,22 +155,21 @@ class FairnessVariables:
 
     def hint_values(self, values: Mapping[int, int]) -> dict[int, int]:
         derived: dict[int, int] = {}
-        for literal, days in self.over:
-            derived[literal.index] = int(
-                any(sum(u * values[v.index] for u, v in terms) > limit for terms, limit in days)
+        for excess, days in self.excess:
+            derived[excess.index] = max(
+                0,
+                *(sum(u * values[v.index] for u, v in terms) - limit for terms, limit in days),
             )
         for literal, decisions in self.idle:
             derived[literal.index] = int(not any(values[v.index] for v in decisions))
         for literal, idles in self.some_idle:
             derived[literal.index] = int(any(derived[v.index] for v in idles))
-        for literal, over, entries in self.unfair:
-            derived[literal.index] = int(
-                bool(derived[over.index])
-                and any(
-                    values[decision.index] and (some is None or derived[some.index])
-                    for decision, some in entries
-                )
+        for unfair, excess, entries in self.unfair:
+            bites = any(
+                values[decision.index] and (some is None or derived[some.index])
+                for decision, some in entries
             )
+            derived[unfair.index] = derived[excess.index] if bites else 0
         return derived
 
 
@@ -222,7 +236,7 @@ def objective(request: StaffingRequest, chosen: Sequence[PairKey]) -> int:
         return 0
     pool = build_pool(request)
     found = violations(request, eligible_ids(request, pool), committed_ids(pool), chosen)
-    return -penalty(request) * len(found)
+    return -penalty(request) * sum(unfair.excess_units for unfair in found)
 
 
 def add_person_terms(
@@ -256,7 +270,7 @@ def add_person_terms(
     cost = penalty(request)
     for person in people:
         limit = share_units(request, person.capacity_fte) - person.committed_units
-        days = []
+        days: list[DayLoad] = []
         for anchor in sorted({o for o, _, _, _ in person.decisions}):
             alive = set(alive_at_start(outcomes, outcomes[anchor]))
             terms = [(u, v) for o, u, v, _ in person.decisions if o in alive]
@@ -264,15 +278,13 @@ def add_person_terms(
                 days.append((terms, limit))
         if not days:
             continue
-        over = model.new_bool_var(f"{NAME}:over_share[{person.person_id}]")
+        most = max(sum(u for u, _ in terms) for terms, _ in days) - limit
+        excess = model.new_int_var(0, most, f"{NAME}:excess[{person.person_id}]")
         for terms, day_limit in days:
-            most = sum(u for u, _ in terms)
-            model.add(
-                cp_model.LinearExpr.weighted_sum([v for _, v in terms], [u for u, _ in terms])
-                <= day_limit + (most - day_limit) * over
-            )
-        variables.over.append((over, days))
-        unfair = model.new_bool_var(f"{NAME}:unfair[{person.person_id}]")
+            load = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [u for u, _ in terms])
+            model.add(excess >= load - day_limit)
+        variables.excess.append((excess, days))
+        unfair = model.new_int_var(0, most, f"{NAME}:unfair[{person.person_id}]")
         entries: list[tuple[cp_model.IntVar, cp_model.IntVar | None]] = []
         for _, _, decision, key in person.decisions:
             if key not in some_idle:
@@ -280,10 +292,10 @@ def add_person_terms(
             some = some_idle[key]
             entries.append((decision, some))
             if some is None:
-                model.add(unfair >= over + decision - 1)
+                model.add(unfair >= excess - most * (1 - decision))
             else:
-                model.add(unfair >= over + decision + some - 2)
-        variables.unfair.append((unfair, over, entries))
+                model.add(unfair >= excess - most * (2 - decision - some))
+        variables.unfair.append((unfair, excess, entries))
         variables.objective.append((unfair, -cost))
 
 

@@ -37,7 +37,8 @@ def test_off_unless_share_and_weight_are_set() -> None:
 
 
 def test_a_heavy_weight_spreads_the_work_and_says_what_it_cost() -> None:
-    # Ann on both: 1.8 fit (1,800); Ann and Bob: 1.6 (1,600). The rule costs 1,000.
+    # Ann on both: 1.8 fit (1,800); Ann and Bob: 1.6 (1,600). Ann on both is 0.5 FTE
+    # above the share: five tenths at 1,000.
     result = solve(staffing(1_000.0))
 
     assert {a.person_id for a in result.assignments} == {"ann", "bob"}
@@ -49,7 +50,8 @@ def test_a_heavy_weight_spreads_the_work_and_says_what_it_cost() -> None:
 
 
 def test_a_light_weight_leaves_the_best_person_and_names_them() -> None:
-    result = solve(staffing(100.0))
+    # Five tenths at 30 (150) do not outweigh 0.2 of fit (200).
+    result = solve(staffing(30.0))
 
     assert team(result, "o1") == {"ann": "navigator"}
     assert team(result, "o2") == {"ann": "navigator"}
@@ -60,11 +62,11 @@ def test_a_light_weight_leaves_the_best_person_and_names_them() -> None:
 
 
 def test_reported_objective_includes_the_penalty() -> None:
-    light = staffing(100.0)
+    light = staffing(30.0)
     result = solve(light)
     chosen = [(a.person_id, a.outcome_id, a.role_id) for a in result.assignments]
 
-    assert fairness.objective(light, chosen) == -100 * OBJECTIVE_SCALE
+    assert fairness.objective(light, chosen) == -30 * 5 * OBJECTIVE_SCALE
     assert round(result.objective * OBJECTIVE_SCALE) == evaluate_objective(light, chosen)
 
 
@@ -110,4 +112,5 @@ def test_the_model_scores_every_proposal_as_the_plain_rule_does() -> None:
             assert model_objective(staffing, set(chosen)) == expected, chosen
             penalties.add(fairness.objective(staffing, list(chosen)))
 
-    assert penalties == {0, -150 * OBJECTIVE_SCALE}
+    # Per FTE hundredth above the share: Ann on both is 50 above, Carol on one 25.
+    assert penalties == {0, -150 * 50, -150 * 25}
