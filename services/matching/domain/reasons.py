@@ -18,6 +18,7 @@ from services.matching.domain.eligibility import (
 )
 from services.matching.domain.model import (
     Assignment,
+    Candidate,
     Outcome,
     Sector,
     Slot,
@@ -140,6 +141,15 @@ class _Proposal:
     def team(self, outcome: Outcome) -> set[int]:
         return {self.pool.table.index[p] for p, o, _ in self.chosen if o == outcome.id}
 
+    def members(self, outcome: Outcome) -> list[tuple[Candidate, Slot]]:
+        table = self.pool.table
+        slots = {slot.role_id: slot for slot in outcome.slots}
+        return [
+            (table.candidates[table.index[p]], slots[r])
+            for p, o, r in self.chosen
+            if o == outcome.id
+        ]
+
     def spent_units(self, outcome: Outcome) -> int:
         table = self.pool.table
         return sum(
@@ -179,6 +189,11 @@ def _reason(proposal: _Proposal, slot_pool: SlotPool, outcome: Outcome, slot: Sl
     cheapest = min(money_units(pair_cost(table.candidates[p], outcome, slot)) for p in free)
     if cheapest > left:
         return budget.exhausted_reason(outcome, left, cheapest)
+    if pooled_budget.is_set(outcome) and not any(
+        pooled_budget.holds(outcome, [*proposal.members(outcome), (table.candidates[p], slot)])
+        for p in free
+    ):
+        return pooled_budget.no_room_reason(outcome)
     if sector_share.is_set(outcome):
         return sector_share.no_room_reason(outcome)
     if proposal.pool.pruned and np.setdiff1d(eligible, slot_pool.kept).size:

@@ -65,6 +65,10 @@ def restricted_money(outcome: Outcome) -> dict[Sector, int]:
     return money
 
 
+def is_set(outcome: Outcome) -> bool:
+    return has_restrictions(outcome)
+
+
 def unrestricted_money(outcome: Outcome) -> int:
     return sum(money_units(c.amount) for c in outcome.contributions if c.restricted_to is None)
 
@@ -207,6 +211,16 @@ def describe(facts: PoolFacts, outcome: Outcome) -> str:
         )
         words += f"; the cheapest eligible team needs {parts} beyond restricted money"
     return words
+
+
+def no_room_reason(outcome: Outcome) -> str:
+    """Why a place stays open when the money left is restricted to other sectors."""
+    sectors = ", ".join(sorted(s.value for s in restricted_money(outcome)))
+    return (
+        f"restricted contributions: the money left pays only {sectors} staff, and no "
+        "eligible candidate with time left fits within the money they may use "
+        f"({_money(unrestricted_money(outcome))} unrestricted in all)"
+    )
 
 
 RULE = OutcomeRule(

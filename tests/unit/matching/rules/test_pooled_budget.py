@@ -138,3 +138,20 @@ def test_the_model_accepts_exactly_the_teams_the_predicate_accepts() -> None:
         verdicts.add(allowed)
 
     assert verdicts == {True, False}
+
+
+def test_a_place_left_open_by_restricted_money_says_so() -> None:
+    # 1,500 in all would pay one private navigator (600), but only 500 may pay them.
+    o = pooled(COUNCIL, TRUST)
+    staffing = request(
+        [o],
+        [
+            person("priv-a", {"navigator": 0.95}, sector=Sector.PRIVATE, day_rate=120.0),
+            person("priv-b", {"navigator": 0.9}, sector=Sector.PRIVATE, day_rate=120.0),
+        ],
+    )
+    result = solve(staffing)
+
+    assert result.assignments == ()
+    assert [u.reason for u in result.unfilled] == [pooled_budget.no_room_reason(o)]
+    assert "pays only public staff" in result.unfilled[0].reason
