@@ -42,13 +42,20 @@ def mask(table: CandidateTable, outcome: Outcome, slot: Slot) -> BoolArray:
 
 
 def requirement(outcome: Outcome, slot: Slot) -> str:
-    return f"fit >= {slot.min_fit:.2f}"
+    words = f"fit >= {slot.min_fit:.2f}"
+    if threshold(slot) < slot.min_fit:
+        words += f" (one member from {threshold(slot):.2f} as a development placement)"
+    return words
 
 
 def refusal(table: CandidateTable, person: int, outcome: Outcome, slot: Slot) -> str:
     fit = fit_of(table.candidates[person], slot)
     if fit < 0:
         return f"has no fit for {slot.role_id}"
+    if threshold(slot) < slot.min_fit:
+        return (
+            f"fits {slot.role_id} at {fit:.2f}, below its development floor {threshold(slot):.2f}"
+        )
     return f"fits {slot.role_id} at {fit:.2f}, below the minimum {slot.min_fit:.2f}"
 
 

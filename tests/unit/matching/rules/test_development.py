@@ -149,3 +149,13 @@ def test_greedy_does_not_count_a_pinned_member_as_the_placement() -> None:
 
     assert set(team(result, "o1")) == {"ann", "dan", "eve"}
     assert [a.person_id for a in result.assignments if a.development] == ["dan"]
+
+
+def test_a_slot_too_short_even_with_its_placement_says_what_it_accepts() -> None:
+    result = solve(staffing(people=(DAN, EVE)))
+
+    assert team(result, "o1") == {}
+    assert result.unfilled[0].reason == (
+        "only 2 eligible candidate(s) with fit >= 0.60 "
+        "(one member from 0.40 as a development placement)"
+    )
