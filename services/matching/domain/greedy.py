@@ -86,6 +86,9 @@ class _TeamBuilder:
         self.outcome = request.outcomes[o_index]
         self.used = used
         self.slot_pools = [p for p in pool.slots if p.ref.outcome_index == o_index]
+        # Each slot's eligible people, best fit first, as plain ints (asked many times).
+        self.eligible = {p.ref.slot_index: p.eligible.tolist() for p in self.slot_pools}
+        self.growing = [rule for rule in GROWING_RULES if rule.is_set(self.outcome)]
         self.in_team: dict[int, tuple[int, float]] = {}
         self.filled: dict[int, int] = defaultdict(int)
 
@@ -99,12 +102,13 @@ class _TeamBuilder:
         candidates = self.pool.table.candidates
         return [(candidates[p], self.outcome.slots[s]) for p, (s, _) in self.in_team.items()]
 
-    def keeps_growing_rules(self, person: int, slot: Slot) -> bool:
+    def keeps_growing_rules(
+        self, team: list[tuple[Candidate, Slot]], person: int, slot: Slot
+    ) -> bool:
         """A newcomer who would break a rule no later member can mend (a budget) is refused."""
-        team = self.team()
         candidate = self.pool.table.candidates[person]
         grown = [*team, (candidate, slot)]
-        return all(rule.holds(self.outcome, grown) for rule in GROWING_RULES) and (
+        return all(rule.holds(self.outcome, grown) for rule in self.growing) and (
             development.may_join(self.request, self.outcome, candidate, slot, team)
         )
 
@@ -115,6 +119,7 @@ class _TeamBuilder:
     def best(self, wanted: Callable[[int], bool]) -> tuple[int, int, float] | None:
         """The best-fit (person, slot, fit) that may still join and satisfies `wanted`."""
         table = self.pool.table
+        team = self.team()
         found: tuple[int, int, float] | None = None
         for slot_pool in self.slot_pools:
             s_index = slot_pool.ref.slot_index
@@ -123,14 +128,14 @@ class _TeamBuilder:
                 continue
             units = fte_units(slot.fte)
             fits = table.fit_column(slot.role_id)
-            for person in slot_pool.eligible.tolist():
+            for person in self.eligible[s_index]:
                 if found is not None and fits[person] <= found[2]:
                     break
                 if person in self.in_team or not wanted(person):
                     continue
                 if not self.fits_capacity(person, units):
                     continue
-                if not self.keeps_growing_rules(person, slot):
+                if not self.keeps_growing_rules(team, person, slot):
                     continue
                 found = (person, s_index, float(fits[person]))
                 break
