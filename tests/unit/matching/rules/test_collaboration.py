@@ -177,3 +177,10 @@ def test_the_model_scores_every_team_as_the_plain_terms_do() -> None:
     # Ann and Bob alone: one met pair, 100 x priority 2.
     assert 100 * 2 * OBJECTIVE_SCALE in scores
     assert len(scores) > 4
+
+
+def test_the_pure_assignment_fast_path_steps_aside_when_a_pair_term_is_on() -> None:
+    # One outcome and no team rule: places are independent unless pairs count.
+    assert solve(staffing(ObjectiveWeights())).solver == "linear-assignment"
+    assert solve(staffing(ObjectiveWeights(collaboration=100.0))).solver == "cp-sat"
+    assert solve(staffing(ObjectiveWeights(new_connections=10.0))).solver == "cp-sat"

@@ -159,3 +159,10 @@ def test_a_slot_too_short_even_with_its_placement_says_what_it_accepts() -> None
         "only 2 eligible candidate(s) with fit >= 0.60 "
         "(one member from 0.40 as a development placement)"
     )
+
+
+def test_the_pure_assignment_fast_path_steps_aside_for_a_development_floor() -> None:
+    plain = staffing(slot=Slot("navigator", 3, 0.5, min_fit=0.6))
+
+    assert solve(plain).solver == "linear-assignment"
+    assert solve(staffing()).solver == "cp-sat"
