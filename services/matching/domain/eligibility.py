@@ -37,12 +37,6 @@ from services.matching.domain.candidate_table import (
     IntArray,
     InvalidStaffingRequest,
     build_table,
-    clearance_valid_until,
-    dates_overlap,
-    fte_units,
-    money_units,
-    overlaps_any,
-    pair_cost,
 )
 from services.matching.domain.model import Outcome, Pin, Slot, StaffingRequest
 from services.matching.domain.rules import (
@@ -60,22 +54,8 @@ from services.matching.domain.rules import (
 from services.matching.domain.rules.availability import is_available_for
 from services.matching.domain.rules.slot_filter import SlotFilter
 
-__all__ = [
-    "SECTORS",
-    "BoolArray",
-    "CandidateTable",
-    "FloatArray",
-    "IntArray",
-    "InvalidStaffingRequest",
-    "build_table",
-    "clearance_valid_until",
-    "dates_overlap",
-    "fte_units",
-    "is_available_for",
-    "money_units",
-    "overlaps_any",
-    "pair_cost",
-]
+# Re-exported for callers outside the matching domain's rules.
+__all__ = ["CandidateTable", "FloatArray", "InvalidStaffingRequest", "is_available_for"]
 
 AUTO_PRUNE_PAIRS = 20_000
 AUTO_K = 30

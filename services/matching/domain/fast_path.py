@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from services.matching.domain.assignment import max_value_assignment
-from services.matching.domain.eligibility import CandidatePool, IntArray, money_units, pair_cost
+from services.matching.domain.candidate_table import IntArray, money_units, pair_cost
+from services.matching.domain.eligibility import CandidatePool
 from services.matching.domain.model import Mode, SolveStatus, StaffingRequest, StaffingResult
 from services.matching.domain.objective import ObjectiveTerms, to_reported
 from services.matching.domain.reasons import open_places, settled_result

@@ -15,12 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from time import perf_counter
 
-from services.matching.domain.eligibility import (
-    CandidatePool,
-    build_pool,
-    fte_units,
-    pair_cost,
-)
+from services.matching.domain.candidate_table import fte_units, pair_cost
+from services.matching.domain.eligibility import CandidatePool, build_pool
 from services.matching.domain.model import (
     Candidate,
     SkillCoverage,

@@ -8,14 +8,8 @@ from time import perf_counter
 
 import numpy as np
 
-from services.matching.domain.eligibility import (
-    CandidatePool,
-    SlotPool,
-    describe_slot_requirements,
-    fte_units,
-    money_units,
-    pair_cost,
-)
+from services.matching.domain.candidate_table import fte_units, money_units, pair_cost
+from services.matching.domain.eligibility import CandidatePool, SlotPool, describe_slot_requirements
 from services.matching.domain.model import (
     Assignment,
     Candidate,

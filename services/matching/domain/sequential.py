@@ -22,13 +22,8 @@ from time import perf_counter
 import numpy as np
 from ortools.sat.python import cp_model
 
-from services.matching.domain.eligibility import (
-    CandidatePool,
-    SlotPool,
-    SlotRef,
-    fte_units,
-    prune_slot,
-)
+from services.matching.domain.candidate_table import fte_units
+from services.matching.domain.eligibility import CandidatePool, SlotPool, SlotRef, prune_slot
 from services.matching.domain.greedy import greedy_team
 from services.matching.domain.model import Mode, StaffingRequest
 from services.matching.domain.objective import ObjectiveTerms

@@ -22,12 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from services.matching.domain.candidate_table import overlaps_any
 from services.matching.domain.eligibility import (
     AUTO_K,
     AUTO_PRUNE_PAIRS,
     RESERVE_MARGIN,
     needs_sector_reserves,
-    overlaps_any,
 )
 from services.matching.domain.model import (
     Candidate,

@@ -7,14 +7,8 @@ from datetime import date
 
 import numpy as np
 
-from services.matching.domain.eligibility import (
-    build_pool,
-    build_table,
-    clearance_valid_until,
-    pair_cost,
-    slot_filters,
-    top_by,
-)
+from services.matching.domain.candidate_table import build_table, clearance_valid_until, pair_cost
+from services.matching.domain.eligibility import build_pool, slot_filters, top_by
 from services.matching.domain.model import (
     Clearance,
     LocalityRule,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from itertools import product
 
-from services.matching.domain.eligibility import build_pool, build_table
+from services.matching.domain.candidate_table import build_table
+from services.matching.domain.eligibility import build_pool
 from services.matching.domain.model import CommittedWork, Conflict, Mode, Pin, SolveStatus
 from services.matching.domain.rules import capacity
 from services.matching.domain.rules.facts import PoolFacts

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.matching.domain.eligibility import build_pool, build_table
+from services.matching.domain.candidate_table import build_table
+from services.matching.domain.eligibility import build_pool
 from services.matching.domain.model import Conflict, Mode, SkillCoverage, SolveStatus
 from services.matching.domain.rules import coverage
 from services.matching.domain.rules.facts import PoolFacts

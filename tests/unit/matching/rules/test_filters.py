@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from services.matching.domain.candidate_table import build_table
 from services.matching.domain.eligibility import (
     JUDGEMENT_FILTERS,
     SLOT_FILTERS,
     build_pool,
-    build_table,
     describe_slot_requirements,
     slot_filters,
 )
