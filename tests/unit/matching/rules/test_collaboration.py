@@ -184,3 +184,24 @@ def test_the_pure_assignment_fast_path_steps_aside_when_a_pair_term_is_on() -> N
     assert solve(staffing(ObjectiveWeights())).solver == "linear-assignment"
     assert solve(staffing(ObjectiveWeights(collaboration=100.0))).solver == "cp-sat"
     assert solve(staffing(ObjectiveWeights(new_connections=10.0))).solver == "cp-sat"
+
+
+def test_one_place_slots_still_score_every_team_as_the_plain_terms_do() -> None:
+    # Both slots take one person and everyone fits both: the cut that keeps two people
+    # from sharing one place must leave every real team its pair.
+    both = {"navigator": 0.7, "weaver": 0.6}
+    people = [person(name, both) for name in ("ann", "bob", "cat")]
+    target = outcome("o1", (NAVIGATOR, WEAVER), priority=1)
+    staffing = request(
+        [target],
+        people,
+        weights=ObjectiveWeights(collaboration=100.0),
+        collaborations=(MET, Collaboration("ann", "bob", "harbour-advice", Assessment.MET)),
+    )
+    names = [p.person_id for p in people]
+    teams = [{(n, "o1", "navigator"), (w, "o1", "weaver")} for n in names for w in names if n != w]
+
+    for chosen in teams:
+        assert model_objective(staffing, chosen) == evaluate_objective(staffing, sorted(chosen))
+    best = solve(staffing)
+    assert set(team(best, "o1")) in ({"ann", "cat"}, {"ann", "bob"})
