@@ -6,8 +6,8 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 
-from services.matching.domain.candidate_table import fte_units
-from services.matching.domain.rules import capacity, coverage, sector_share
+from services.matching.domain.candidate_table import fte_units, money_units
+from services.matching.domain.rules import budget, capacity, coverage, sector_share
 from services.matching.domain.training.options import Option, Priced, cheapest_reach, clashes
 from services.matching.domain.training.preparation import Place, Prepared
 from services.matching.domain.training.selection import Selection
@@ -29,7 +29,7 @@ class Greedy:
         self.members: dict[int, list[int]] = defaultdict(list)
         for o_index, team in prep.baseline.teams.items():
             self.members[o_index].extend(team)
-        self.extra_cost: dict[int, float] = defaultdict(float)
+        self.extra_costs: dict[int, list[int]] = defaultdict(list)
         self.trained_for: dict[int, list[int]] = defaultdict(list)
         self.open_places: Counter[int] = Counter()
         for place in prep.places:
@@ -120,13 +120,12 @@ class Greedy:
             or not self._share_allows(person, place.outcome)
         ):
             return False
-        outcome = self.prep.outcome(place.outcome)
-        left = (
-            outcome.budget
-            - self.prep.baseline.spent.get(place.outcome, 0.0)
-            - self.extra_cost[place.outcome]
-        )
-        return self.prep.pair_cost(person, place) <= left + 1e-6
+        team_costs = [
+            *self.prep.baseline.costs.get(place.outcome, []),
+            *self.extra_costs[place.outcome],
+            money_units(self.prep.pair_cost(person, place)),
+        ]
+        return budget.within_budget(self.prep.outcome(place.outcome), team_costs)
 
     def _cheapest_into(
         self, person: int, place: Place, options: list[tuple[Option, float]]
@@ -167,7 +166,7 @@ class Greedy:
         self.sel.fills.append((index, person))
         self.members[place.outcome].append(person)
         self.load[person].append((place.outcome, fte_units(self.prep.slot(place).fte)))
-        self.extra_cost[place.outcome] += self.prep.pair_cost(person, place)
+        self.extra_costs[place.outcome].append(money_units(self.prep.pair_cost(person, place)))
         return True
 
     def cover(self, index: int, short: int) -> int:

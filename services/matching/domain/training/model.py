@@ -19,7 +19,7 @@ from math import ceil, floor
 from ortools.sat.python import cp_model
 
 from services.matching.domain.candidate_table import SECTORS, fte_units, money_units
-from services.matching.domain.rules import coverage, min_fit, sector_share
+from services.matching.domain.rules import budget, coverage, min_fit, sector_share
 from services.matching.domain.rules.capacity import capacity_groups
 from services.matching.domain.training.options import Option
 from services.matching.domain.training.preparation import CoverageGap, Prepared
@@ -197,10 +197,11 @@ class TrainingModel:
             by_outcome[place.outcome].append((person, var, prep.pair_cost(person, place)))
         for o_index, fills in by_outcome.items():
             outcome = prep.outcome(o_index)
-            remaining = money_units(outcome.budget - prep.baseline.spent.get(o_index, 0.0))
+            team_costs = prep.baseline.costs.get(o_index, [])
             costs = [(money_units(c), v) for _, v, c in fills if c > 0]
-            if costs and sum(c for c, _ in costs) > remaining:
-                self.model.add(sum(c * v for c, v in costs) <= max(0, remaining))
+            if costs and not budget.within_budget(outcome, [*team_costs, *(c for c, _ in costs)]):
+                left = money_units(outcome.budget) - sum(team_costs)
+                self.model.add(sum(c * v for c, v in costs) <= max(0, left))
             share = outcome.rules.max_sector_share
             if share is None or not sector_share.is_limited(share):
                 continue

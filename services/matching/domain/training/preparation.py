@@ -10,12 +10,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from services.matching.domain.candidate_table import (
+    MONEY_SCALE,
     BoolArray,
     CandidateTable,
     FloatArray,
     IntArray,
     build_table,
     fte_units,
+    money_units,
     pair_cost,
 )
 from services.matching.domain.eligibility import combine, slot_filters
@@ -73,8 +75,8 @@ class Baseline:
     load: dict[int, list[tuple[int, int]]]
     # outcome index -> team (person indices).
     teams: dict[int, list[int]]
-    # outcome index -> cost.
-    spent: dict[int, float]
+    # outcome index -> each member's cost in money units.
+    costs: dict[int, list[int]]
     # (outcome id, role id) -> places filled.
     filled: Counter[tuple[str, str]]
 
@@ -130,7 +132,7 @@ def _baseline(request: TrainingRequest, table: CandidateTable) -> Baseline:
     staffing = request.staffing
     result = request.baseline if request.baseline is not None else solve(staffing)
     outcome_index = {o.id: i for i, o in enumerate(staffing.outcomes)}
-    baseline = Baseline(result, defaultdict(list), defaultdict(list), defaultdict(float), Counter())
+    baseline = Baseline(result, defaultdict(list), defaultdict(list), defaultdict(list), Counter())
     for a in result.assignments:
         if a.outcome_id not in outcome_index or a.person_id not in table.index:
             continue
@@ -138,10 +140,10 @@ def _baseline(request: TrainingRequest, table: CandidateTable) -> Baseline:
         baseline.filled[(a.outcome_id, a.role_id)] += 1
         baseline.load[person].append((o_index, fte_units(a.fte)))
         baseline.teams[o_index].append(person)
-        baseline.spent[o_index] += a.cost
+        baseline.costs[o_index].append(money_units(a.cost))
     baseline.load = dict(baseline.load)
     baseline.teams = dict(baseline.teams)
-    baseline.spent = dict(baseline.spent)
+    baseline.costs = dict(baseline.costs)
     return baseline
 
 
@@ -208,7 +210,8 @@ class _PlaceFinder:
         )
         mask &= free >= fte_units(slot.fte)
         costs = np.where(self.community, 0.0, self.day_rates * outcome.days * slot.fte)
-        mask &= costs <= outcome.budget - prep.baseline.spent.get(place.outcome, 0.0) + 1e-6
+        left = money_units(outcome.budget) - sum(prep.baseline.costs.get(place.outcome, []))
+        mask &= costs <= left / MONEY_SCALE + 1e-6
         fits = prep.table.fit_column(slot.role_id)
         # Who fills the slot outright: training aims at the minimum fit itself, not at
         # a development placement's floor.
