@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from services.matching.domain.eligibility import CandidateTable, FloatArray
+from services.matching.domain.candidate_table import CandidateTable, FloatArray
 from services.matching.domain.model import Candidate
 from services.matching.domain.training.catalogue import Course
 from services.matching.domain.training.request import TrainingRequest
