@@ -12,6 +12,11 @@ rule. Hard in both modes; it only ever adds candidates to a slot.
 CP-SAT form per slot: the band's decisions sum to at most one; each band
 decision is at most the number of other members at expert level in each
 skill the person lacks (zero when the team pool has none).
+
+The slot's lowest accepted fit (`min_fit.threshold`) is the floor, so the
+band passes eligibility; a pool pruned to the best by fit keeps band
+candidates only where regular ones run short, which is where a placement
+helps.
 """
 
 from __future__ import annotations
