@@ -36,14 +36,13 @@ from services.matching.domain.training import (
     Course,
     CourseKind,
     CourseRun,
-    PlanCheckRecord,
     RoleProfile,
     RoleRequirement,
     TrainingPlan,
     TrainingRequest,
     greedy_training,
+    plan_check,
     plan_training,
-    slot_checks,
     trained_request,
 )
 from tests.bench.matching_bench import ROLES, SIZES, SKILLS, portfolio
@@ -228,7 +227,7 @@ def main() -> None:
     print("greedy", greedy, file=sys.stderr, flush=True)
     # The training service's plan check, with the planner's fits standing in for skills'.
     rerun = solve(trained_request(request, plan))
-    check = PlanCheckRecord(rerun.status, slot_checks(baseline, rerun, plan))
+    check = plan_check(baseline, rerun, plan)
     print("check", check.claimed_places, check.filled_places, file=sys.stderr, flush=True)
     bound_share = (plan.staffable_bound or 0.0) / plan.open_demand if plan.open_demand else 0.0
 

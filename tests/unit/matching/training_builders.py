@@ -21,7 +21,7 @@ from services.matching.domain.training import (
     RoleRequirement,
     TrainingPlan,
     TrainingRequest,
-    slot_checks,
+    plan_check,
     trained_request,
 )
 from tests.unit.matching.builders import person, request
@@ -96,7 +96,7 @@ def check_plan(req: TrainingRequest, plan: TrainingPlan) -> PlanCheckRecord:
     the ones skills would recompute."""
     baseline = plan.baseline or solve(req.staffing)
     after = solve(trained_request(req, plan))
-    return PlanCheckRecord(after.status, slot_checks(baseline, after, plan))
+    return plan_check(baseline, after, plan)
 
 
 def courses_of(plan: TrainingPlan) -> dict[str, list[str]]:

@@ -29,6 +29,7 @@ from services.matching.domain.training.catalogue import (
 from services.matching.domain.training.check import (
     PlanCheckRecord,
     SlotCheck,
+    plan_check,
     slot_checks,
     trained_request,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "UnmetDemand",
     "greedy_training",
     "override_rounds",
+    "plan_check",
     "plan_training",
     "record_of_plan",
     "slot_checks",

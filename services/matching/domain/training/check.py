@@ -59,6 +59,14 @@ def slot_checks(
     )
 
 
+def plan_check(
+    baseline: StaffingResult, after: StaffingResult, plan: TrainingPlan
+) -> PlanCheckRecord:
+    """The check of a plan from the staffing result it started from and the re-run
+    with its levels."""
+    return PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
+
+
 def trained_request(request: TrainingRequest, plan: TrainingPlan) -> StaffingRequest:
     """The staffing request with the plan's levels and the planner's fits written
     into the candidates."""
