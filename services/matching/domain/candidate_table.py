@@ -93,6 +93,7 @@ class CandidateTable:
     fits: dict[str, FloatArray] = field(default_factory=dict)
     clearances: dict[str, IntArray] = field(default_factory=dict)
     levels: dict[str, IntArray] = field(default_factory=dict)
+    day_rates: FloatArray | None = None
 
     def fit_column(self, role_id: str) -> FloatArray:
         if role_id not in self.fits:
@@ -114,6 +115,14 @@ class CandidateTable:
                 [c.levels.get(skill_id, 0) for c in self.candidates], dtype=np.int64
             )
         return self.levels[skill_id]
+
+    def pair_costs(self, outcome: Outcome, slot: Slot) -> FloatArray:
+        """`pair_cost` of every candidate at once."""
+        if self.day_rates is None:
+            self.day_rates = np.array([c.day_rate for c in self.candidates], dtype=np.float64)
+        volunteer = self.sector == SECTORS.index(Sector.COMMUNITY)
+        costs: FloatArray = np.where(volunteer, 0.0, self.day_rates * outcome.days * slot.fte)
+        return costs
 
     def is_local(self, outcome: Outcome) -> BoolArray:
         code = self.locality_codes.get(outcome.locality, -2)

@@ -22,10 +22,19 @@ def threshold(slot: Slot) -> float:
     return floor
 
 
+def _at_least(fits: FloatArray, lowest: float) -> BoolArray:
+    passing: BoolArray = (fits >= 0.0) & (fits >= lowest - TOLERANCE)
+    return passing
+
+
 def meets(fits: FloatArray, slot: Slot) -> BoolArray:
     """The rule over a column of fits for the slot's role (NO_FIT where none is known)."""
-    passing: BoolArray = (fits >= 0.0) & (fits >= threshold(slot) - TOLERANCE)
-    return passing
+    return _at_least(fits, threshold(slot))
+
+
+def meets_minimum(fits: FloatArray, slot: Slot) -> BoolArray:
+    """Who fills the slot outright: at its minimum fit itself, not a development floor."""
+    return _at_least(fits, slot.min_fit)
 
 
 def fit_of(candidate: Candidate, slot: Slot) -> float:

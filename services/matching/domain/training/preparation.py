@@ -5,7 +5,7 @@ within budget, with the course runs that get them there."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,7 +23,6 @@ from services.matching.domain.candidate_table import (
 from services.matching.domain.eligibility import combine, slot_filters
 from services.matching.domain.model import Candidate, Outcome, Slot, StaffingResult
 from services.matching.domain.rules import capacity, coverage, min_fit
-from services.matching.domain.rules.community import COMMUNITY
 from services.matching.domain.staffing import solve
 from services.matching.domain.training.catalogue import Course
 from services.matching.domain.training.gains import Gains, gain_bounds
@@ -179,8 +178,6 @@ class _PlaceFinder:
         table = prep.table
         self.size = len(table.candidates)
         self.keep = max(1, prep.request.max_candidates_per_place)
-        self.community = table.sector == COMMUNITY
-        self.day_rates = np.array([c.day_rate for c in table.candidates], dtype=np.float64)
 
     def find(self) -> None:
         prep = self.prep
@@ -209,14 +206,11 @@ class _PlaceFinder:
             slot_filters(prep.table, outcome, slot), self.size, skip=frozenset({"fit", "capacity"})
         )
         mask &= free >= fte_units(slot.fte)
-        costs = np.where(self.community, 0.0, self.day_rates * outcome.days * slot.fte)
+        costs = prep.table.pair_costs(outcome, slot)
         left = money_units(outcome.budget) - sum(prep.baseline.costs.get(place.outcome, []))
         mask &= costs <= left / MONEY_SCALE + 1e-6
         fits = prep.table.fit_column(slot.role_id)
-        # Who fills the slot outright: training aims at the minimum fit itself, not at
-        # a development placement's floor.
-        outright = replace(slot, development_floor=None)
-        fitting = int(np.count_nonzero(mask & min_fit.meets(fits, outright)))
+        fitting = int(np.count_nonzero(mask & min_fit.meets_minimum(fits, slot)))
         if fitting >= place.open:
             prep.not_skills.append(
                 UnmetDemand(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.matching.domain.candidate_table import build_table, pair_cost
 from services.matching.domain.eligibility import build_pool
 from services.matching.domain.model import Conflict, Mode, Sector, SolveStatus
 from services.matching.domain.rules import budget
@@ -51,3 +52,12 @@ def test_a_budget_no_team_keeps_is_told_in_the_rules_words() -> None:
     wording = budget.describe(PoolFacts(staffing, build_pool(staffing)), target)
     assert Conflict(budget.rule_name("o1"), wording) in result.conflicts
     assert "cost at least 1,500" in wording
+
+
+def test_the_cost_column_is_the_pair_cost_of_every_candidate() -> None:
+    target = outcome("o1", (open_slot(4),), days=10)
+    slot = target.slots[0]
+    table = build_table(request([target], PEOPLE))
+
+    assert table.pair_costs(target, slot).tolist() == [pair_cost(p, target, slot) for p in PEOPLE]
+    assert table.pair_costs(target, slot)[3] == 0.0

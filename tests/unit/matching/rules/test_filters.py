@@ -117,3 +117,14 @@ def test_an_excluded_person_is_refused_a_pin() -> None:
     (conflict,) = impossible_pin_conflicts(staffing, build_pool(staffing))
 
     assert conflict.detail.endswith(": is excluded from this proposal")
+
+
+def test_a_development_floor_lowers_the_rule_but_not_who_fills_the_slot_outright() -> None:
+    developing = Slot("navigator", 1, 0.5, min_fit=0.6, development_floor=0.4)
+    fits = build_table(request([TARGET], PEOPLE)).fit_column("navigator")
+    below = Slot("navigator", 1, 0.5, min_fit=0.59)
+
+    assert min_fit.meets(fits, developing)[1]
+    assert not min_fit.meets_minimum(fits, developing)[1]
+    assert min_fit.meets_minimum(fits, below)[1]
+    assert not min_fit.meets_minimum(fits, below)[2]
