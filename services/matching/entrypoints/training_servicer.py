@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 
 from lps.matching.v1 import matching_pb2
-from services.matching.domain.training_plans import PlanRecord
+from services.matching.domain.training import PlanRecord
 from services.matching.entrypoints.mapping import PROTO_OF_STATUS
 from services.matching.entrypoints.servicer import MatchingServicer
 from services.matching.service.gaps import GapService

@@ -15,7 +15,6 @@ import base64
 import binascii
 import math
 import uuid
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -34,13 +33,15 @@ from services.matching.domain.training import (
     CourseOutcome,
     FitAfter,
     InvalidTrainingRequest,
+    PlanCheckRecord,
+    PlanRecord,
     RoleProfile,
-    SlotCheck,
     TrainingPlan,
     TrainingRequest,
     override_rounds,
+    record_of_plan,
+    slot_checks,
 )
-from services.matching.domain.training_plans import PlanCheckRecord, PlanRecord, record_of_plan
 from services.matching.service.ports import (
     LevelOverride,
     OutcomeRepository,
@@ -185,20 +186,6 @@ def decode_token(token: str) -> tuple[datetime, str] | None:
         return datetime.fromisoformat(at), plan_id
     except (binascii.Error, UnicodeError, ValueError) as error:
         raise InvalidArgument.of("page_token", "is not a page token this service issued") from error
-
-
-def slot_checks(
-    baseline: StaffingResult, after: StaffingResult, plan: TrainingPlan
-) -> tuple[SlotCheck, ...]:
-    """Per slot the plan claims: places filled before plus places claimed, against
-    places the re-run fills."""
-    before = Counter((a.outcome_id, a.role_id) for a in baseline.assignments)
-    filled = Counter((a.outcome_id, a.role_id) for a in after.assignments)
-    claims = Counter((f.outcome_id, f.role_id) for f in plan.fillable)
-    return tuple(
-        SlotCheck(key[0], key[1], before[key] + count, filled[key])
-        for key, count in sorted(claims.items())
-    )
 
 
 def with_fits_after(plan: TrainingPlan, fits: Mapping[str, Mapping[str, float]]) -> TrainingPlan:
