@@ -8,9 +8,14 @@ from lps.common.v1 import common_pb2
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
 from services.gateway.domain.vocabulary import (
+    Approach,
+    Assessment,
     AssignmentState,
+    Direction,
+    LearningGrouping,
     LevelSource,
     LocalityRule,
+    OutcomeState,
     ProposalStatus,
     RequirementStatus,
     Sector,
@@ -65,6 +70,29 @@ ASSIGNMENT_STATE_TO_PROTO: dict[AssignmentState, int] = {
     AssignmentState.PROPOSED: matching_pb2.ASSIGNMENT_STATE_PROPOSED,
     AssignmentState.COMMITTED: matching_pb2.ASSIGNMENT_STATE_COMMITTED,
     AssignmentState.RELEASED: matching_pb2.ASSIGNMENT_STATE_RELEASED,
+}
+
+APPROACH_TO_PROTO: dict[Approach, int] = {
+    Approach.PREVENTATIVE: matching_pb2.APPROACH_PREVENTATIVE,
+    Approach.RESPONSIVE: matching_pb2.APPROACH_RESPONSIVE,
+}
+OUTCOME_STATE_TO_PROTO: dict[OutcomeState, int] = {
+    OutcomeState.OPEN: matching_pb2.OUTCOME_STATE_OPEN,
+    OutcomeState.CLOSED: matching_pb2.OUTCOME_STATE_CLOSED,
+}
+ASSESSMENT_TO_PROTO: dict[Assessment, int] = {
+    Assessment.MET: matching_pb2.ASSESSMENT_MET,
+    Assessment.PARTLY_MET: matching_pb2.ASSESSMENT_PARTLY_MET,
+    Assessment.NOT_MET: matching_pb2.ASSESSMENT_NOT_MET,
+}
+DIRECTION_TO_PROTO: dict[Direction, int] = {
+    Direction.HIGHER_IS_BETTER: matching_pb2.DIRECTION_HIGHER_IS_BETTER,
+    Direction.LOWER_IS_BETTER: matching_pb2.DIRECTION_LOWER_IS_BETTER,
+}
+LEARNING_GROUPING_TO_PROTO: dict[LearningGrouping, int] = {
+    LearningGrouping.LOCALITY: matching_pb2.LEARNING_GROUPING_LOCALITY,
+    LearningGrouping.APPROACH: matching_pb2.LEARNING_GROUPING_APPROACH,
+    LearningGrouping.PRIORITY: matching_pb2.LEARNING_GROUPING_PRIORITY,
 }
 
 

@@ -39,6 +39,7 @@ from services.gateway.entrypoints.http.routes import (
     history,
     imports,
     keys,
+    learning,
     outcomes,
     people,
     roles,
@@ -58,7 +59,8 @@ commissioned outcomes, team staffing and skill gaps.
 
 Send `Authorization: Bearer <key>` on every path but `/healthz` and `/readyz`.
 Scopes: `hr` writes people, levels, skills, roles and imports; `manager` writes
-outcomes and staffs them; `planner` reads gaps, fit and outcomes and plans training;
+outcomes, staffs them, records results and closes them; `planner` reads gaps, fit,
+outcomes and the learning report, and plans training;
 `hr` or `planner` records completed courses; `admin` does all.
 Every scope reads people, skills, roles, fit and candidates.
 Errors are `application/problem+json` (RFC 9457) naming the fields at fault;
@@ -118,6 +120,7 @@ def create_app(gateway: Gateway) -> FastAPI:
         admin.router,
         assignments.router,
         history.router,
+        learning.router,
     )
     for router in routers:
         app.include_router(router)

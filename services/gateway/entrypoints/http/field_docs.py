@@ -226,6 +226,56 @@ FIELDS: dict[str, str] = {
     "unreachable": "True: no affordable training within the deadline reaches it at all.",
     "skill_gap": "False: people who fit are free but staffing still leaves it open (team "
     "rules, budget): training is not what it lacks.",
+    # Shared learning
+    "measures": "What the outcome is measured by, each with a baseline and a target; results "
+    "are recorded against them.",
+    "unit": "Unit of the measure's figures (people, visits, percent); empty when none.",
+    "baseline": "Where the measure stood before the outcome, in its unit.",
+    "direction": "higher_is_better or lower_is_better (default higher_is_better): which way "
+    "is progress towards the target.",
+    "approach": "preventative (acts before need arises) or responsive (meets need that has "
+    "arisen); null: not said.",
+    "contributions": "Pooled budget: the money each organisation puts in; when present the "
+    "budget is their total.",
+    "amount": "Money in pounds.",
+    "restricted_to": "A sector whose staff costs alone the money may pay; null: any cost of "
+    "the team.",
+    "used": "Of the contribution, pounds the team's cost takes.",
+    "assessment": "met, partly_met or not_met: the final assessment given when the outcome "
+    "was closed; null while open.",
+    "assessment_note": "Free text given with the assessment; empty when none.",
+    "closed_on": f"{DATE} the outcome was closed; null while open.",
+    "development_floor": "0 to 1: the slot takes one development placement, a member whose fit "
+    "is below min_fit but at least this, when the team holds an expert (level 4) in the "
+    "skills they lack; null: no placement.",
+    "development": "Whether the assignment is a development placement (a stretch assignment "
+    "below the slot's minimum fit, learning from an expert of the team).",
+    "learns_skill_ids": "For a development placement, the skills the person will learn from "
+    "the team's expert; empty otherwise.",
+    "collaboration": "Weight of placing together people who worked together on outcomes that "
+    "were met, at least 0; absent or 0: off (the default).",
+    "new_connections": "Weight of placing together people who have not worked together "
+    "(spreading experience), at least 0; absent or 0: off (the default).",
+    "fairness": "The fairness rule: nobody above a share of their capacity while others who "
+    "fit stay idle; soft, reported in fairness_notes when it costs fit. Absent: no rule.",
+    "max_share_of_capacity": "Above 0 up to 1: the share of their capacity above which a "
+    "person counts as overloaded while others who fit stay idle.",
+    "fairness_notes": "What the fairness rule cost in fit, in words; empty when it was not "
+    "asked for or cost nothing.",
+    "measure_id": "Id of one of the outcome's measures.",
+    "value": "The measure's value, in its unit.",
+    "date": f"{DATE} the value describes.",
+    "recorded_at": "When the result was recorded (ISO 8601 with time zone).",
+    "group_by": "What the groups are: locality, approach (preventative or responsive) or priority.",
+    "min_group_size": "Groups with fewer closed outcomes than this get counts but no figures.",
+    "groups": "One group per value of group_by among the closed outcomes.",
+    "outcomes": "Closed outcomes in the group.",
+    "reported": "Whether the group reaches the minimum size: false means its figures are "
+    "withheld (value null), its counts still shown.",
+    "figures": "Team composition and results over the group's outcomes, each with the count "
+    "it rests on.",
+    "notes": "What the figures are associated with and what they cannot say (associations, "
+    "never causes).",
 }
 
 SCHEMA_FIELDS: dict[tuple[str, str], str] = {
@@ -307,6 +357,46 @@ SCHEMA_FIELDS: dict[tuple[str, str], str] = {
     ("Run", "end"): f"{DATE}: last day of the run.",
     ("CourseRun", "start"): f"{DATE}: first day of the run.",
     ("CourseRun", "end"): f"{DATE}: last day of the run.",
+    ("Outcome", "state"): "open, or closed with an assessment (POST /v1/outcomes/{id}/close).",
+    ("Measure", "target"): "Where the measure should get to, in its unit.",
+    ("MeasureOut", "target"): "Where the measure should get to, in its unit.",
+    ("Measure", "name"): "What is measured, 1 to 200 characters.",
+    ("MeasureOut", "name"): "What is measured.",
+    ("Contribution", "organisation"): "Who puts the money in, at most 500 characters.",
+    ("ContributionOut", "organisation"): "Who puts the money in.",
+    ("ContributionUse", "organisation"): "Who put the money in.",
+    ("Contribution", "sector"): "Sector of the organisation that puts the money in.",
+    ("ContributionOut", "sector"): "Sector of the organisation that puts the money in.",
+    ("ContributionUse", "sector"): "Sector of the organisation that put the money in.",
+    ("Contribution", "amount"): "Money put in, in pounds, 0 to 1,000,000,000,000.",
+    ("ResultRecord", "value"): "The measure's value, in its unit.",
+    ("ResultRecord", "source"): "Where the figure comes from (a survey, a register); at most "
+    "500 characters.",
+    ("Result", "source"): "Where the figure comes from; empty when not said.",
+    ("ResultRecord", "note"): "Free text kept with the result, at most 500 characters.",
+    ("Closing", "note"): "Free text kept with the assessment, at most 500 characters.",
+    ("Closing", "closed_on"): f"{DATE} the outcome closes; absent: today.",
+    ("TeamMember", "person_id"): "Id of the person; null once the person was erased (their "
+    "role, sector and FTE stay).",
+    ("TeamMember", "start"): f"{DATE}: first day on the team.",
+    ("TeamMember", "end"): f"{DATE}: last day on the team.",
+    ("TeamMember", "fit"): "The person's fit for the role when committed, 0 to 1.",
+    ("TeamMember", "fte"): "Full-time equivalents given to the outcome.",
+    ("LearningGroup", "key"): "The group: a locality, preventative or responsive, or a "
+    "priority 1 to 5.",
+    ("LearningGroup", "contributions"): "Pooled budget contributions of the group's outcomes, "
+    "totalled by sector.",
+    ("SectorAmount", "sector"): "Sector of the contributing organisations.",
+    ("SectorAmount", "amount"): "Money in pounds contributed by that sector.",
+    ("LearningFigure", "name"): "What the figure is (e.g. share of outcomes met, mean progress "
+    "towards target, community share, mean fit).",
+    ("LearningFigure", "value"): "The figure over the group; null when withheld (the group is "
+    "under the minimum size).",
+    ("LearningFigure", "count"): "How many outcomes (or members, or results) the figure rests on.",
+    ("Team", "contributions"): "The team's cost against each budget contribution of its "
+    "outcome; empty when the budget is not pooled.",
+    ("Weights", "fairness"): "Weight of the fairness rule (ProposalRequest.fairness), at least "
+    "0; absent or 0: the default.",
 }
 
 PARAMETERS: dict[str, str] = {
@@ -334,4 +424,5 @@ PARAMETERS: dict[str, str] = {
     "course_id": "Id of the course.",
     "plan_id": "Id of the training plan.",
     "Idempotency-Key": "Answers a repeated POST with the first answer instead of acting twice.",
+    "measure_id": "Only this measure; absent: every measure.",
 }

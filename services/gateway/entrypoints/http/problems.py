@@ -54,6 +54,7 @@ FIELD_RENAMES: tuple[tuple[str, str], ...] = (
     ("skill.", ""),
     ("role.", ""),
     ("outcome.", ""),
+    ("result.", ""),
     ("role_id", "role"),
     ("query", "q"),
 )

@@ -11,13 +11,17 @@ from services.gateway.adapters.enums import (
     ASSIGNMENT_STATE_TO_PROTO,
     LOCALITY_RULE_TO_PROTO,
     MODE_TO_PROTO,
+    OUTCOME_STATE_TO_PROTO,
     PROPOSAL_STATUS_TO_PROTO,
     SECTOR_TO_PROTO,
     from_proto,
 )
 from services.gateway.domain.vocabulary import (
+    Approach,
+    Assessment,
     AssignmentState,
     LocalityRule,
+    OutcomeState,
     ProposalStatus,
     Sector,
     StaffingMode,
@@ -34,6 +38,19 @@ from services.gateway.entrypoints.http.schemas.common import (
     date_text,
     text_or_none,
 )
+from services.gateway.entrypoints.http.schemas.learning import (
+    Contribution,
+    ContributionOut,
+    ContributionUse,
+    FairnessRule,
+    Measure,
+    MeasureOut,
+    approach_of,
+    approach_to_proto,
+    assessment_of,
+    contributions_to_proto,
+    measures_to_proto,
+)
 from services.gateway.entrypoints.http.schemas.people import LearningStep
 
 MAX_TIME_LIMIT_S = 300.0
@@ -45,6 +62,8 @@ class Slot(RequestModel):
     fte: float = Field(default=1.0, gt=0.0, le=1.0)
     min_fit: Fraction = 0.0
     clearance: ShortText = ""
+    # Absent or null: no development placement.
+    development_floor: Fraction | None = None
 
 
 class SkillCoverage(RequestModel):
@@ -85,6 +104,9 @@ class OutcomeFields(RequestModel):
     skill_coverage: list[SkillCoverage] = Field(default_factory=list, max_length=200)
     rules: TeamRules = Field(default_factory=TeamRules)
     commissioned_organisation: ShortText = ""
+    measures: list[Measure] = Field(default_factory=list, max_length=50)
+    approach: Approach | None = None
+    contributions: list[Contribution] = Field(default_factory=list, max_length=100)
 
     def to_proto(self, outcome_id: str) -> matching_pb2.Outcome:
         return matching_pb2.Outcome(
@@ -104,6 +126,7 @@ class OutcomeFields(RequestModel):
                     fte=s.fte,
                     min_fit=s.min_fit,
                     clearance=s.clearance,
+                    development_floor=s.development_floor,
                 )
                 for s in self.slots
             ],
@@ -115,6 +138,9 @@ class OutcomeFields(RequestModel):
             ],
             rules=self.rules.to_proto(),
             commissioned_organisation=self.commissioned_organisation,
+            measures=measures_to_proto(self.measures),
+            approach=approach_to_proto(self.approach),  # type: ignore[arg-type]
+            contributions=contributions_to_proto(self.contributions),
         )
 
 
@@ -133,6 +159,7 @@ class SlotOut(BaseModel):
     fte: float
     min_fit: float
     clearance: str
+    development_floor: float | None
 
 
 class SkillCoverageOut(BaseModel):
@@ -164,6 +191,13 @@ class Outcome(BaseModel):
     skill_coverage: list[SkillCoverageOut]
     rules: TeamRulesOut
     commissioned_organisation: str
+    measures: list[MeasureOut]
+    approach: Approach | None
+    contributions: list[ContributionOut]
+    state: OutcomeState | None
+    assessment: Assessment | None
+    assessment_note: str
+    closed_on: date | None
 
     @classmethod
     def of(cls, message: matching_pb2.Outcome) -> Outcome:
@@ -185,6 +219,9 @@ class Outcome(BaseModel):
                     fte=s.fte,
                     min_fit=s.min_fit,
                     clearance=s.clearance,
+                    development_floor=s.development_floor
+                    if s.HasField("development_floor")
+                    else None,
                 )
                 for s in message.slots
             ],
@@ -204,6 +241,13 @@ class Outcome(BaseModel):
                 exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
             ),
             commissioned_organisation=message.commissioned_organisation,
+            measures=[MeasureOut.of(m) for m in message.measures],
+            approach=approach_of(message),
+            contributions=[ContributionOut.of(c) for c in message.contributions],
+            state=from_proto(OUTCOME_STATE_TO_PROTO, message.state),
+            assessment=assessment_of(message),
+            assessment_note=message.assessment_note,
+            closed_on=date_or_none(message.closed_on),
         )
 
 
@@ -220,6 +264,9 @@ class Weights(RequestModel):
     cost: float | None = Field(default=None, ge=0.0)
     locality: float | None = Field(default=None, ge=0.0)
     unfilled_penalty: float | None = Field(default=None, ge=0.0)
+    collaboration: float | None = Field(default=None, ge=0.0)
+    new_connections: float | None = Field(default=None, ge=0.0)
+    fairness: float | None = Field(default=None, ge=0.0)
 
 
 class LevelChange(RequestModel):
@@ -247,6 +294,8 @@ class ProposalRequest(RequestModel):
     mode: StaffingMode = StaffingMode.SOFT
     weights: Weights | None = None
     what_if: WhatIf | None = None
+    # Absent or null: no fairness rule.
+    fairness: FairnessRule | None = None
 
     def to_proto(self) -> matching_pb2.ProposeStaffingRequest:
         request = matching_pb2.ProposeStaffingRequest(
@@ -261,6 +310,8 @@ class ProposalRequest(RequestModel):
         )
         if self.weights is not None:
             request.weights.CopyFrom(matching_pb2.ObjectiveWeights(**self.weights.model_dump()))
+        if self.fairness is not None:
+            request.fairness.CopyFrom(self.fairness.to_proto())
         if self.what_if is not None:
             request.what_if.CopyFrom(
                 matching_pb2.WhatIf(
@@ -290,6 +341,8 @@ class Assignment(BaseModel):
     state: AssignmentState | None
     sector: Sector | None
     cost: float
+    development: bool
+    learns_skill_ids: list[str]
 
     @classmethod
     def of(cls, message: matching_pb2.Assignment) -> Assignment:
@@ -303,6 +356,8 @@ class Assignment(BaseModel):
             state=from_proto(ASSIGNMENT_STATE_TO_PROTO, message.state),
             sector=from_proto(SECTOR_TO_PROTO, message.sector),
             cost=message.cost,
+            development=message.development,
+            learns_skill_ids=list(message.learns_skill_ids),
         )
 
 
@@ -317,6 +372,7 @@ class Team(BaseModel):
     assignments: list[Assignment]
     unfilled: list[Unfilled]
     cost: float
+    contributions: list[ContributionUse]
 
 
 class Conflict(BaseModel):
@@ -358,6 +414,7 @@ class Proposal(BaseModel):
     pools: list[SlotPool]
     # In words: places filled, and why the rest stay open (read this, not the objective).
     summary: str
+    fairness_notes: list[str]
 
     @classmethod
     def of(cls, message: matching_pb2.Proposal) -> Proposal:
@@ -385,6 +442,7 @@ class Proposal(BaseModel):
                         for u in t.unfilled
                     ],
                     cost=t.cost,
+                    contributions=[ContributionUse.of(c) for c in t.contributions],
                 )
                 for t in message.teams
             ],
@@ -402,6 +460,7 @@ class Proposal(BaseModel):
                 for p in message.pools
             ],
             summary=message.summary,
+            fairness_notes=list(message.fairness_notes),
         )
 
 
