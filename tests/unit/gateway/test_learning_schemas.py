@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -26,7 +27,7 @@ from services.gateway.entrypoints.http.schemas.outcomes import (
 )
 from services.gateway.service.learning import LEARNING_COLUMNS, learning_csv
 
-OUTCOME = {
+OUTCOME: dict[str, Any] = {
     "title": "Fewer falls at home",
     "start": "2027-01-01",
     "end": "2027-12-31",
@@ -67,7 +68,7 @@ def test_measures_approach_and_contributions_go_to_the_service_and_come_back() -
     message.closed_on = "2027-12-31"
     answer = Outcome.of(message).model_dump(mode="json")
     assert answer["approach"] == "preventative"
-    assert answer["measures"] == [{**OUTCOME["measures"][0], "baseline": 40.0, "target": 25.0}]  # type: ignore[index]
+    assert answer["measures"] == [{**OUTCOME["measures"][0], "baseline": 40.0, "target": 25.0}]
     assert [(c["sector"], c["restricted_to"]) for c in answer["contributions"]] == [
         ("public", None),
         ("third_sector", "community"),
