@@ -37,6 +37,10 @@ training_app = typer.Typer(help="Training planners: plans and completions", no_a
 app.add_typer(training_app, name="training")
 skills_app = typer.Typer(help="HR: the skills catalogue", no_args_is_help=True)
 app.add_typer(skills_app, name="skills")
+results_app = typer.Typer(
+    help="Managers: results recorded against an outcome's measures", no_args_is_help=True
+)
+app.add_typer(results_app, name="results")
 console = Console()
 
 UrlOption = Annotated[str, typer.Option(envvar="LPS_URL", help="Gateway address")]
@@ -285,14 +289,26 @@ def print_proposal(proposal: dict[str, Any]) -> None:
     for team in proposal.get("teams", []):
         table = Table("person", "role", "fte", "fit", "reasons", title=team["outcome_id"])
         for item in team["assignments"]:
+            reasons = list(item.get("reasons", []))
+            if item.get("development"):
+                learns = ", ".join(item.get("learns_skill_ids", []))
+                reasons.insert(0, f"development placement, learns {learns}")
             table.add_row(
                 item["person_id"],
                 item["role_id"],
                 f"{item['fte']:.2f}",
                 f"{item['fit']:.2f}",
-                "; ".join(item.get("reasons", [])),
+                "; ".join(reasons),
             )
         console.print(table)
+        for use in team.get("contributions", []):
+            restricted = (
+                f", only {use['restricted_to']} staff costs" if use.get("restricted_to") else ""
+            )
+            console.print(
+                f"  {use['organisation']} ({use.get('sector') or 'sector unknown'}{restricted}): "
+                f"{use['used']:.2f} used of {use['amount']:.2f}"
+            )
         for unfilled in team.get("unfilled", []):
             console.print(
                 f"  [yellow]unfilled[/yellow] {unfilled['count']}x {unfilled['role_id']}: "
@@ -300,6 +316,8 @@ def print_proposal(proposal: dict[str, Any]) -> None:
             )
     for conflict in proposal.get("conflicts", []):
         console.print(f"  [red]conflict[/red] {conflict['rule']}: {conflict['detail']}")
+    for note in proposal.get("fairness_notes", []):
+        console.print(f"  [yellow]fairness[/yellow] {note}", highlight=False)
 
 
 @app.command("propose")
@@ -309,17 +327,37 @@ def propose(
     exclude: Annotated[list[str], typer.Option(help="A person not to staff")] = [],  # noqa: B006
     time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 10.0,
     strict: Annotated[bool, typer.Option(help="All slots or nothing, explained")] = False,
+    collaboration: Annotated[
+        float,
+        typer.Option(help="Weight for placing people who worked together on met outcomes (0: off)"),
+    ] = 0.0,
+    new_connections: Annotated[
+        float, typer.Option(help="Weight for placing people who have not worked together (0: off)")
+    ] = 0.0,
+    fairness: Annotated[
+        float,
+        typer.Option(help="Spread work: nobody above this share of capacity while others idle"),
+    ] = 0.0,
     url: UrlOption = DEFAULT_URL,
     key: KeyOption = "",
 ) -> None:
     """Propose teams for one or more outcomes."""
-    body = {
+    body: dict[str, Any] = {
         "outcome_ids": outcome_ids,
         "pins": [_parse_pin(p) for p in pin],
         "exclusions": exclude,
         "time_limit_s": time_limit,
         "mode": "strict" if strict else "soft",
     }
+    weights = {
+        name: value
+        for name, value in (("collaboration", collaboration), ("new_connections", new_connections))
+        if value
+    }
+    if weights:
+        body["weights"] = weights
+    if fairness:
+        body["fairness"] = {"max_share_of_capacity": fairness}
     with _client(url, key) as client:
         try:
             proposal = _answer(client.post("/v1/staffing/proposals", json=body))
@@ -704,6 +742,190 @@ def import_courses(
 ) -> None:
     """HR: import the training catalogue from CSV."""
     _import_csv("/v1/imports/courses", file, url, key)
+
+
+@results_app.command("add")
+def add_result(
+    outcome_id: str,
+    measure_id: str,
+    value: float,
+    on: Annotated[
+        str, typer.Option(help="Date the value describes (YYYY-MM-DD; default today)")
+    ] = "",
+    source: Annotated[str, typer.Option(help="Where the figure comes from")] = "",
+    note: Annotated[str, typer.Option(help="Free text kept with it")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Record a result of one of an outcome's measures."""
+    body = {
+        "measure_id": measure_id,
+        "value": value,
+        "date": on or date.today().isoformat(),
+        "source": source,
+        "note": note,
+    }
+    saved = _request("POST", f"/v1/outcomes/{_segment(outcome_id)}/results", url, key, json=body)
+    console.print(
+        f"[green]recorded[/green] {saved['measure_id']} = {saved['value']:g} on {saved['date']} "
+        f"for {saved['outcome_id']}"
+    )
+
+
+@results_app.command("list")
+def list_results(
+    outcome_id: str,
+    measure: Annotated[str, typer.Option(help="One measure only")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """The results recorded for an outcome, with its measures' baselines and targets."""
+    params = {"measure_id": measure} if measure else {}
+    path = f"/v1/outcomes/{_segment(outcome_id)}"
+    outcome = _request("GET", path, url, key)
+    page = _request("GET", f"{path}/results", url, key, params=params)
+    measures = {m["id"]: m for m in outcome.get("measures", [])}
+    table = Table("date", "measure", "value", "baseline", "target", "source", "note")
+    for item in page["items"]:
+        found = measures.get(item["measure_id"], {})
+        unit = f" {found['unit']}" if found.get("unit") else ""
+        table.add_row(
+            item["date"] or "",
+            item["measure_id"],
+            f"{item['value']:g}{unit}",
+            f"{found['baseline']:g}" if found else "",
+            f"{found['target']:g}" if found else "",
+            item.get("source", ""),
+            item.get("note", ""),
+        )
+    console.print(table)
+
+
+ASSESSMENTS = ("met", "partly_met", "not_met")
+
+
+@outcomes_app.command("close")
+def close_outcome(
+    outcome_id: str,
+    assessment: Annotated[str, typer.Option(help="met, partly_met or not_met")],
+    note: Annotated[str, typer.Option(help="Free text kept with the assessment")] = "",
+    on: Annotated[str, typer.Option(help="Closing date (YYYY-MM-DD; default today)")] = "",
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Close an outcome with its final assessment; its team is kept as history."""
+    if assessment not in ASSESSMENTS:
+        raise typer.BadParameter(f"one of {', '.join(ASSESSMENTS)}", param_hint="--assessment")
+    body: dict[str, Any] = {"assessment": assessment, "note": note}
+    if on:
+        body["closed_on"] = on
+    closed = _request("POST", f"/v1/outcomes/{_segment(outcome_id)}/close", url, key, json=body)
+    console.print(
+        f"[green]closed[/green] {closed['id']} on {closed.get('closed_on')}: "
+        f"{(closed.get('assessment') or '').replace('_', ' ')}"
+    )
+
+
+@outcomes_app.command("history")
+def team_history(outcome_id: str, url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Who served a closed outcome (an erased person shows as erased)."""
+    page = _request("GET", f"/v1/outcomes/{_segment(outcome_id)}/team-history", url, key)
+    table = Table("person", "role", "sector", "fte", "fit", "from", "to")
+    for item in page["items"]:
+        table.add_row(
+            item.get("person_id") or "(erased)",
+            item["role_id"],
+            item.get("sector") or "",
+            f"{item['fte']:.2f}",
+            f"{item['fit']:.2f}",
+            item.get("start") or "",
+            item.get("end") or "",
+        )
+    console.print(table)
+
+
+GROUPINGS = ("locality", "approach", "priority")
+
+
+def print_learning(report: dict[str, Any], out: Console = console) -> None:
+    """Each group's figures with the count each rests on; withheld figures said so."""
+    minimum = report.get("min_group_size", 0)
+    out.print(
+        f"Closed outcomes by {report.get('group_by') or 'locality'}: how team composition is "
+        f"associated with results. A group of fewer than {minimum} closed outcomes shows "
+        "its counts but no figures.",
+        highlight=False,
+    )
+    table = Table("group", "outcomes", "figure", "value", "count", title="Learning report")
+    for group in report.get("groups", []):
+        first = True
+        for figure in group.get("figures", []):
+            value = figure.get("value")
+            table.add_row(
+                group["key"] if first else "",
+                str(group["outcomes"]) if first else "",
+                figure.get("label") or figure["name"],
+                f"{value:.2f}" if value is not None else "withheld",
+                str(figure["count"]),
+            )
+            first = False
+        for contribution in group.get("contributions", []):
+            table.add_row(
+                group["key"] if first else "",
+                str(group["outcomes"]) if first else "",
+                f"contributed by {(contribution.get('sector') or 'unknown').replace('_', ' ')}",
+                f"{contribution['amount']:.2f}",
+                "",
+            )
+            first = False
+        if first:
+            table.add_row(group["key"], str(group["outcomes"]), "", "", "")
+        table.add_section()
+    out.print(table)
+    for note in report.get("notes", []):
+        out.print(f"  {note}", highlight=False)
+
+
+@app.command("learning")
+def learning(
+    group_by: Annotated[str, typer.Option(help="locality, approach or priority")] = "locality",
+    min_group_size: Annotated[
+        int, typer.Option(help="Withhold figures of smaller groups (0: the service's default)")
+    ] = 0,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the report as CSV")] = False,
+    url: UrlOption = DEFAULT_URL,
+    key: KeyOption = "",
+) -> None:
+    """Planners: what team composition is associated with, over closed outcomes."""
+    if group_by not in GROUPINGS:
+        raise typer.BadParameter(f"one of {', '.join(GROUPINGS)}", param_hint="--group-by")
+    params: dict[str, Any] = {"group_by": group_by}
+    if min_group_size:
+        params["min_group_size"] = min_group_size
+    with _client(url, key) as client:
+        if as_csv:
+            response = client.get("/v1/exports/learning.csv", params=params)
+            if not response.is_success:
+                raise _fail(GatewayError(_problem_of(response)))
+            typer.echo(response.text, nl=False)
+            return
+        try:
+            report = _answer(client.get("/v1/learning", params=params))
+        except GatewayError as error:
+            raise _fail(error) from error
+    print_learning(report)
+
+
+def _problem_of(response: httpx.Response) -> dict[str, Any]:
+    try:
+        problem: dict[str, Any] = response.json()
+    except ValueError:
+        return {"title": response.reason_phrase, "status": response.status_code}
+    return problem
+
+
+def _segment(identifier: str) -> str:
+    return quote(identifier, safe="")
 
 
 def main() -> None:

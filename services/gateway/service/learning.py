@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from lps.matching.v1 import matching_pb2
 from services.gateway.adapters.enums import SECTOR_TO_PROTO, from_proto
 from services.gateway.domain.csv_safety import csv_lines
+from services.gateway.domain.learning import figure_label
 
 LEARNING_COLUMNS = (
     "section",
@@ -16,6 +17,7 @@ LEARNING_COLUMNS = (
     "outcomes",
     "reported",
     "name",
+    "label",
     "value",
     "count",
     "detail",
@@ -35,6 +37,7 @@ def learning_rows(report: matching_pb2.LearningReport) -> Iterator[list[object]]
                 group.outcomes,
                 reported,
                 figure.name,
+                figure_label(figure.name),
                 value,
                 figure.count,
                 detail,
@@ -47,12 +50,13 @@ def learning_rows(report: matching_pb2.LearningReport) -> Iterator[list[object]]
                 group.outcomes,
                 reported,
                 sector.value if sector else "",
+                "contributed by the sector",
                 round(contribution.amount, 2),
                 "",
                 "",
             ]
     for note in report.notes:
-        yield ["note", "", "", "", "", "", "", note]
+        yield ["note", "", "", "", "", "", "", "", note]
 
 
 def learning_csv(report: matching_pb2.LearningReport) -> Iterator[str]:

@@ -186,7 +186,7 @@ def report() -> matching_pb2.LearningReport:
                 key="=riverside",
                 outcomes=4,
                 reported=True,
-                figures=[matching_pb2.LearningFigure(name="share_met", value=0.75, count=4)],
+                figures=[matching_pb2.LearningFigure(name="met_share", value=0.75, count=4)],
                 contributions=[
                     matching_pb2.SectorAmount(sector=common_pb2.SECTOR_PUBLIC, amount=1000)
                 ],
@@ -195,7 +195,7 @@ def report() -> matching_pb2.LearningReport:
                 key="hillcrest",
                 outcomes=1,
                 reported=False,
-                figures=[matching_pb2.LearningFigure(name="share_met", count=1)],
+                figures=[matching_pb2.LearningFigure(name="met_share", count=1)],
             ),
         ],
         notes=["Figures are associated with results; they do not show what caused them."],
@@ -206,8 +206,12 @@ def test_the_report_withholds_figures_as_null_with_their_counts() -> None:
     answer = LearningReport.of(report()).model_dump(mode="json")
     assert answer["group_by"] == "locality"
     reported, withheld = answer["groups"]
-    assert reported["figures"] == [{"name": "share_met", "value": 0.75, "count": 4}]
-    assert withheld["figures"] == [{"name": "share_met", "value": None, "count": 1}]
+    assert reported["figures"] == [
+        {"name": "met_share", "label": "share of outcomes met", "value": 0.75, "count": 4}
+    ]
+    assert withheld["figures"] == [
+        {"name": "met_share", "label": "share of outcomes met", "value": None, "count": 1}
+    ]
     assert reported["contributions"] == [{"sector": "public", "amount": 1000.0}]
 
 

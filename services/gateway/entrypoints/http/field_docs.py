@@ -388,8 +388,11 @@ SCHEMA_FIELDS: dict[tuple[str, str], str] = {
     "totalled by sector.",
     ("SectorAmount", "sector"): "Sector of the contributing organisations.",
     ("SectorAmount", "amount"): "Money in pounds contributed by that sector.",
-    ("LearningFigure", "name"): "What the figure is (e.g. share of outcomes met, mean progress "
-    "towards target, community share, mean fit).",
+    ("LearningFigure", "name"): "What the figure is: met_share (share of outcomes met), "
+    "progress (mean progress from baseline towards target, 1 = reached), community_share, "
+    "sector_share_public / _private / _third_sector (shares of team members), sector_count "
+    "(mean distinct sectors per team), role_coverage, mean_fit.",
+    ("LearningFigure", "label"): "The figure's name in words, for display.",
     ("LearningFigure", "value"): "The figure over the group; null when withheld (the group is "
     "under the minimum size).",
     ("LearningFigure", "count"): "How many outcomes (or members, or results) the figure rests on.",

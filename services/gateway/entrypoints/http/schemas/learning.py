@@ -18,6 +18,7 @@ from services.gateway.adapters.enums import (
     SECTOR_TO_PROTO,
     from_proto,
 )
+from services.gateway.domain.learning import figure_label
 from services.gateway.domain.vocabulary import (
     Approach,
     Assessment,
@@ -247,6 +248,7 @@ class TeamMember(BaseModel):
 
 class LearningFigure(BaseModel):
     name: str
+    label: str
     # Null: withheld, the group is under the minimum size.
     value: float | None
     count: int
@@ -255,6 +257,7 @@ class LearningFigure(BaseModel):
     def of(cls, message: matching_pb2.LearningFigure) -> LearningFigure:
         return cls(
             name=message.name,
+            label=figure_label(message.name),
             value=message.value if message.HasField("value") else None,
             count=message.count,
         )
