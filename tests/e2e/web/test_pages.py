@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ PEOPLE_CSV = (
     "web-0001,Ada Web,public,Ashbridge Borough Council,riverside,1,300,,,\n"
     "web-0002,Bea Web,martian,Nowhere,riverside,1,300,,,\n"
 )
-NAV = ["Team builder", "Candidates", "Gaps", "People", "Training", "Imports"]
+NAV = ["Team builder", "Candidates", "Gaps", "People", "Training", "Learning", "Imports"]
 
 
 def test_sign_in_keeps_the_key_out_of_the_url_and_sign_out_forgets_it(
@@ -246,6 +247,71 @@ def test_people_shows_levels_with_evidence_history_and_fit_to_each_role(
     history = page.get_by_role("table", name=re.compile("^Level history of "))
     expect(history.get_by_role("row", name=re.compile("web history check"))).to_have_count(1)
     expect(page.locator(".fits li")).to_have_count(4)
+
+
+def test_planner_reads_the_learning_report_with_counts_and_withheld_figures(
+    page: Page, keys: dict[str, str], stack: LocalStack
+) -> None:
+    manager = {"Authorization": f"Bearer {keys['manager']}"}
+    base = f"{stack.gateway_url}/v1/outcomes"
+    created = httpx.post(
+        base,
+        headers=manager,
+        json={
+            "id": "web-learning-1",
+            "title": "Fewer falls at home in Riverside",
+            "locality": "riverside",
+            "approach": "preventative",
+            "start": "2026-01-05",
+            "end": "2026-06-30",
+            "slots": [{"role_id": "navigator", "count": 1, "fte": 0.2}],
+            "measures": [
+                {
+                    "id": "falls",
+                    "name": "Falls reported a month",
+                    "baseline": 40,
+                    "target": 25,
+                    "direction": "lower_is_better",
+                }
+            ],
+        },
+        timeout=60,
+    )
+    assert created.status_code == 201, created.text
+    result = {"measure_id": "falls", "value": 24, "date": "2026-06-30"}
+    recorded = httpx.post(f"{base}/web-learning-1/results", headers=manager, json=result)
+    assert recorded.status_code == 201, recorded.text
+    closed = httpx.post(f"{base}/web-learning-1/close", headers=manager, json={"assessment": "met"})
+    assert closed.status_code == 200, closed.text
+
+    sign_in(page, keys["planner"])
+    open_page(page, "Learning")
+    # One closed outcome is under the default minimum: counts shown, figures withheld.
+    by_locality = page.get_by_role("table", name=re.compile("^Learning by locality"))
+    riverside = by_locality.get_by_role("row", name=re.compile("^riverside"))
+    expect(riverside).to_contain_text("withheld")
+    expect(riverside).to_contain_text("n = 1")
+    expect(page.get_by_text(re.compile("These are associations, not causes"))).to_be_visible()
+
+    page.get_by_label("Group by").select_option(label="Preventative or responsive")
+    page.get_by_label(re.compile("^Minimum group size")).fill("1")
+    page.get_by_role("button", name="Show").click()
+    by_approach = page.get_by_role(
+        "table", name=re.compile("^Learning by preventative or responsive")
+    )
+    preventative = by_approach.get_by_role("row", name=re.compile("^preventative"))
+    expect(preventative).not_to_contain_text("withheld")
+    # The one outcome was met: the share met is 1.00, resting on one outcome.
+    expect(preventative).to_contain_text("1.00")
+    expect(preventative).to_contain_text("n = 1")
+    assert serious_accessibility_violations(page) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    assert download.value.suggested_filename == "learning.csv"
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert exported.startswith("section,group,outcomes,reported,name,label,value,count,detail")
+    assert "figure,preventative,1,yes,met_share" in exported
 
 
 @pytest.mark.parametrize("link", NAV)
