@@ -27,6 +27,8 @@ class MatchingSettings(BaseSettings):
     shutdown_drain_s: float = Field(default=0.0, ge=0)
     # Prometheus /metrics over HTTP on the host of grpc_address; 0 picks a free port, -1 is off.
     metrics_port: int = Field(default=9102, ge=-1, le=65535)
+    # The learning report withholds figures of groups with fewer closed outcomes.
+    learning_min_group_size: int = Field(default=5, ge=1)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
 
     @model_validator(mode="after")

@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Protocol
 
 from services.matching.domain.gaps import ClosePerson, GapStep
-from services.matching.domain.model import Candidate, CommittedWork, Outcome
+from services.matching.domain.learning import Closing, MeasureResult, TeamMember
+from services.matching.domain.learning_report import ClosedOutcomeFacts
+from services.matching.domain.model import Candidate, Collaboration, CommittedWork, Outcome
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
 from services.matching.domain.slot_queries import LevelOverride as LevelOverride
 from services.matching.domain.slot_queries import SlotCandidates, SlotCandidatesQuery
@@ -100,4 +102,32 @@ class SkillsPort(Protocol):
         self, role_id: str, limit: int, locality: str, below_fit: float
     ) -> list[ClosePerson]:
         """The best-fitting people below `below_fit`, each with their gap steps, in one call."""
+        ...
+
+
+class LearningRepository(Protocol):
+    """Results, closing with team history, and who worked with whom."""
+
+    async def add_result(self, result: MeasureResult, at: datetime) -> MeasureResult: ...
+
+    async def results(self, outcome_id: str, measure_id: str) -> list[MeasureResult]: ...
+
+    async def close(self, outcome_id: str, closing: Closing) -> Outcome:
+        """Closes the outcome, keeps its team as history and writes WORKED_WITH, in
+        one transaction; FailedPrecondition when it was closed meanwhile."""
+        ...
+
+    async def team_history(self, outcome_id: str, person_id: str) -> list[TeamMember]: ...
+
+    async def closed_outcomes(self) -> list[ClosedOutcomeFacts]:
+        """Every closed outcome with its team history and results, in one query."""
+        ...
+
+    async def collaborations(self, person_ids: Sequence[str]) -> list[Collaboration]:
+        """Pairs of these people who worked together: closed outcomes with their
+        assessment, open ones (committed lines) without."""
+        ...
+
+    async def forget_person(self, person_id: str) -> None:
+        """Empties the person's id in team history and deletes their WORKED_WITH relations."""
         ...
