@@ -138,7 +138,10 @@ def test_measures_approach_and_contributions_round_trip(
     ]
     assert outcome["state"] == "open" and outcome["assessment"] is None
 
-    # The proposal shows the team's cost against each contribution, within each.
+
+def test_the_proposal_shows_the_cost_against_each_contribution(
+    closed_outcome: dict[str, Any],
+) -> None:
     [team] = closed_outcome["teams"]
     uses = {use["organisation"]: use for use in team["contributions"]}
     assert set(uses) == {"Northfield Council", "Northfield Community Trust"}
