@@ -249,14 +249,12 @@ def test_people_shows_levels_with_evidence_history_and_fit_to_each_role(
     expect(page.locator(".fits li")).to_have_count(4)
 
 
-def test_planner_reads_the_learning_report_with_counts_and_withheld_figures(
+def test_manager_records_a_result_and_closes_then_planner_reads_what_it_teaches(
     page: Page, keys: dict[str, str], stack: LocalStack
 ) -> None:
-    manager = {"Authorization": f"Bearer {keys['manager']}"}
-    base = f"{stack.gateway_url}/v1/outcomes"
     created = httpx.post(
-        base,
-        headers=manager,
+        f"{stack.gateway_url}/v1/outcomes",
+        headers={"Authorization": f"Bearer {keys['manager']}"},
         json={
             "id": "web-learning-1",
             "title": "Fewer falls at home in Riverside",
@@ -278,11 +276,23 @@ def test_planner_reads_the_learning_report_with_counts_and_withheld_figures(
         timeout=60,
     )
     assert created.status_code == 201, created.text
-    result = {"measure_id": "falls", "value": 24, "date": "2026-06-30"}
-    recorded = httpx.post(f"{base}/web-learning-1/results", headers=manager, json=result)
-    assert recorded.status_code == 201, recorded.text
-    closed = httpx.post(f"{base}/web-learning-1/close", headers=manager, json={"assessment": "met"})
-    assert closed.status_code == 200, closed.text
+
+    sign_in(page, keys["manager"])
+    open_page(page, "Team builder")
+    results = page.get_by_role("region", name="Results and closing")
+    results.get_by_label("Outcome").select_option(label="Fewer falls at home in Riverside")
+    results.get_by_label("Value").fill("24")
+    results.get_by_label("Date").fill("2026-06-30")
+    results.get_by_role("button", name="Record result").click()
+    measures = results.get_by_role("table", name="Measures of Fewer falls at home in Riverside")
+    expect(measures.get_by_role("row", name=re.compile("^Falls reported"))).to_contain_text(
+        "24 on 2026-06-30"
+    )
+    results.get_by_label("Assessment").select_option(label="Met")
+    results.get_by_role("button", name="Close outcome").click()
+    expect(results.get_by_text(re.compile(r"^Closed on \d{4}-\d{2}-\d{2}: met"))).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, keys["planner"])
     open_page(page, "Learning")
