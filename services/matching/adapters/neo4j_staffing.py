@@ -239,6 +239,8 @@ async def _committed_work(tx: AsyncManagedTransaction) -> list[CommittedWork]:
     result = await tx.run(
         "MATCH (a:Assignment {state: $state}) "
         "OPTIONAL MATCH (o:Outcome {id: a.outcome_id}) "
+        # A closed outcome's work is done: its people are free again.
+        "WITH a, o WHERE coalesce(o.state, 'open') <> 'closed' "
         "RETURN a.person_id AS person_id, a.outcome_id AS outcome_id, "
         "a.role_id AS role_id, a.fte AS fte, o.start AS start, o.end AS end "
         "ORDER BY person_id, outcome_id",

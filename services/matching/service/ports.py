@@ -105,7 +105,14 @@ class SkillsPort(Protocol):
         ...
 
 
-class LearningRepository(Protocol):
+class CollaborationSource(Protocol):
+    async def collaborations(self, person_ids: Sequence[str]) -> list[Collaboration]:
+        """Pairs of these people who worked together, in one query: closed outcomes
+        with their assessment, open ones (their committed lines) without."""
+        ...
+
+
+class LearningRepository(CollaborationSource, Protocol):
     """Results, closing with team history, and who worked with whom."""
 
     async def add_result(self, result: MeasureResult, at: datetime) -> MeasureResult: ...
@@ -121,11 +128,6 @@ class LearningRepository(Protocol):
 
     async def closed_outcomes(self) -> list[ClosedOutcomeFacts]:
         """Every closed outcome with its team history and results, in one query."""
-        ...
-
-    async def collaborations(self, person_ids: Sequence[str]) -> list[Collaboration]:
-        """Pairs of these people who worked together: closed outcomes with their
-        assessment, open ones (committed lines) without."""
         ...
 
     async def forget_person(self, person_id: str) -> None:

@@ -332,3 +332,20 @@ async def test_the_report_groups_closed_outcomes_and_withholds_small_groups(
         stubs.learning.GetLearningReport(matching_pb2.GetLearningReportRequest(min_group_size=-1))
     )
     assert [v.field for v in field_violations_of(error)] == ["min_group_size"]
+
+
+async def test_closing_frees_the_team_for_other_work(stubs: Stubs, people: Any) -> None:
+    full_time = [matching_pb2.Slot(role_id="caseworker", count=2, fte=1.0, min_fit=0.9)]
+    for outcome_id in ("warm-homes", "next"):
+        await stubs.matching.CreateOutcome(
+            matching_pb2.CreateOutcomeRequest(outcome=past_outcome(outcome_id, slots=full_time))
+        )
+    assert await staffed_and_committed(stubs, "warm-homes") == {"ann", "cat"}
+    busy = await stubs.matching.ProposeStaffing(
+        matching_pb2.ProposeStaffingRequest(outcome_ids=["next"])
+    )
+    assert not [line for team in busy.teams for line in team.assignments]
+
+    await close(stubs, "warm-homes")
+
+    assert await staffed_and_committed(stubs, "next") == {"ann", "cat"}
