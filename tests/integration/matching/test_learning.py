@@ -18,8 +18,10 @@ from lps.matching.v1 import matching_pb2, matching_pb2_grpc
 from services.common.graph import open_driver
 from services.common.grpc_errors import field_violations_of
 from services.common.settings import Neo4jSettings
+from services.matching.adapters.neo4j_learning import Neo4jLearningRepository
 from services.matching.adapters.skills_client import SkillsClient
 from services.matching.config import MatchingSettings
+from services.matching.domain.model import Assessment, Collaboration
 from services.matching.entrypoints.server import create_server
 from tests.integration.matching.conftest import outcome, rpc_error, wait_until_serving
 
@@ -349,3 +351,28 @@ async def test_closing_frees_the_team_for_other_work(stubs: Stubs, people: Any) 
     await close(stubs, "warm-homes")
 
     assert await staffed_and_committed(stubs, "next") == {"ann", "cat"}
+
+
+async def test_collaborations_for_staffing_come_from_closed_and_committed_teams(
+    stubs: Stubs, people: Any, graph: Neo4jSettings
+) -> None:
+    for outcome_id in ("done", "running"):
+        await stubs.matching.CreateOutcome(
+            matching_pb2.CreateOutcomeRequest(outcome=past_outcome(outcome_id))
+        )
+    assert await staffed_and_committed(stubs, "done") == {"ann", "cat"}
+    await close(stubs, "done")
+    assert await staffed_and_committed(stubs, "running") == {"ann", "cat"}
+
+    driver = open_driver(graph)
+    try:
+        repository = Neo4jLearningRepository(driver, graph.database)
+        found = await repository.collaborations(["ann", "bob", "cat"])
+        without_cat = await repository.collaborations(["ann", "bob"])
+    finally:
+        await driver.close()
+    assert sorted(found, key=lambda c: c.outcome_id) == [
+        Collaboration("ann", "cat", "done", Assessment.MET),
+        Collaboration("ann", "cat", "running", None),
+    ]
+    assert without_cat == []
