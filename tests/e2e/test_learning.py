@@ -200,17 +200,6 @@ def test_closing_keeps_the_team_as_history_and_is_final(
     assert (closed["state"], closed["assessment"], closed["closed_on"]) == ("closed", "met", TODAY)
     assert closed["assessment_note"] == "loneliness below target"
     assert manager.post(close, json={"assessment": "not_met"}).status_code == 409
-    # A closed outcome is no longer staffed, edited or deleted.
-    refused = manager.post(
-        "/v1/staffing/proposals", json={"outcome_ids": [CLOSED], "time_limit_s": TIME_LIMIT_S}
-    )
-    assert refused.status_code == 409, refused.text
-    assert (
-        manager.put(
-            f"/v1/outcomes/{CLOSED}", json=learning_outcome(CLOSED, "responsive")
-        ).status_code
-        == 409
-    )
 
     history = ok(planner.get(f"/v1/outcomes/{CLOSED}/team-history"))["items"]
     [team] = closed_outcome["teams"]
@@ -220,6 +209,21 @@ def test_closing_keeps_the_team_as_history_and_is_final(
     sectors = {p.id: p.sector for p in town}
     assert all(m["sector"] == sectors[m["person_id"]] for m in history)
     assert all(m["fte"] == pytest.approx(0.2) and m["end"] == TODAY for m in history)
+
+
+def test_a_closed_outcome_is_no_longer_staffed_replaced_or_deleted(
+    manager: httpx.Client, planner: httpx.Client, closed_outcome: dict[str, Any]
+) -> None:
+    if ok(planner.get(f"/v1/outcomes/{CLOSED}"))["state"] != "closed":
+        ok(manager.post(f"/v1/outcomes/{CLOSED}/close", json={"assessment": "met"}))
+    replaced = manager.put(f"/v1/outcomes/{CLOSED}", json=learning_outcome(CLOSED, "responsive"))
+    assert replaced.status_code == 409, replaced.text
+    assert manager.delete(f"/v1/outcomes/{CLOSED}").status_code == 409
+    refused = manager.post(
+        "/v1/staffing/proposals", json={"outcome_ids": [CLOSED], "time_limit_s": TIME_LIMIT_S}
+    )
+    assert refused.status_code == 409, refused.text
+    assert "closed" in refused.json()["detail"]
 
 
 def report(planner: httpx.Client, **params: Any) -> dict[str, Any]:
