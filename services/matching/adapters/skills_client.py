@@ -16,6 +16,7 @@ from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.errors import InvalidArgument, NotFound
 from services.common.grpc_errors import domain_error_from_rpc
 from services.common.grpc_server import insecure_channel
+from services.matching.adapters.vocabulary import COURSE_KINDS, SECTORS
 from services.matching.domain.gaps import ClosePerson, GapStep
 from services.matching.domain.model import Candidate, Clearance, Sector
 from services.matching.domain.slot_queries import (
@@ -34,21 +35,9 @@ from services.matching.service.ports import LevelOverride, RankedPerson
 
 T = TypeVar("T")
 
-SECTOR_OF_PROTO: dict[int, Sector] = {
-    common_pb2.SECTOR_PUBLIC: Sector.PUBLIC,
-    common_pb2.SECTOR_PRIVATE: Sector.PRIVATE,
-    common_pb2.SECTOR_THIRD_SECTOR: Sector.THIRD_SECTOR,
-    common_pb2.SECTOR_COMMUNITY: Sector.COMMUNITY,
-}
 # Calls made side by side when asking about many people at once.
 MAX_CONCURRENT_CALLS = 16
 COURSE_PAGE = 1_000
-KIND_OF_PROTO: dict[int, CourseKind] = {
-    skills_pb2.DEVELOPMENT_KIND_COURSE: CourseKind.COURSE,
-    skills_pb2.DEVELOPMENT_KIND_MENTORING: CourseKind.MENTORING,
-    skills_pb2.DEVELOPMENT_KIND_SHADOWING: CourseKind.SHADOWING,
-    skills_pb2.DEVELOPMENT_KIND_SECONDMENT: CourseKind.SECONDMENT,
-}
 
 
 def _date_or_none(text: str) -> date | None:
@@ -63,7 +52,7 @@ def candidate_from_row(row: skills_pb2.CandidateRow) -> Candidate:
         person_id=row.person_id,
         name=row.name,
         # Skills requires a sector on every person; an unset one is staffed as public.
-        sector=SECTOR_OF_PROTO.get(row.sector, Sector.PUBLIC),
+        sector=SECTORS.of_proto_or(row.sector, Sector.PUBLIC),
         organisation=row.organisation,
         locality=row.locality,
         capacity_fte=row.capacity_fte,
@@ -159,7 +148,7 @@ def course_from_message(message: skills_pb2.Course) -> Course:
     return Course(
         id=message.id,
         title=message.title,
-        kind=KIND_OF_PROTO.get(message.kind, CourseKind.COURSE),
+        kind=COURSE_KINDS.of_proto_or(message.kind, CourseKind.COURSE),
         skill_id=message.skill_id,
         from_level=message.from_level,
         to_level=message.to_level,

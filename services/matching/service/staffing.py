@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
@@ -24,7 +24,7 @@ from services.matching.domain.model import (
     StaffingResult,
     TeamRules,
 )
-from services.matching.domain.outcomes import MAX_LEVEL, MIN_LEVEL
+from services.matching.domain.outcomes import MAX_LEVEL, MIN_LEVEL, check_rules
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
 from services.matching.domain.slot_queries import (
     SlotCandidates,
@@ -32,6 +32,11 @@ from services.matching.domain.slot_queries import (
     pruning_k,
     slot_key,
     staffing_query,
+)
+from services.matching.domain.time_budget import (
+    DEFAULT_TIME_LIMIT_S,
+    MAX_TIME_LIMIT_S,
+    solve_time_limit,
 )
 from services.matching.domain.whatif import StaffingDiff, diff_results
 from services.matching.service.ports import (
@@ -46,13 +51,13 @@ Solver = Callable[[StaffingRequest], StaffingResult]
 
 @dataclass(frozen=True)
 class StaffingLimits:
-    default_time_limit_s: float = 10.0
-    max_time_limit_s: float = 60.0
+    default_time_limit_s: float = DEFAULT_TIME_LIMIT_S
+    max_time_limit_s: float = MAX_TIME_LIMIT_S
     # Candidates kept per slot before solving (0: no pruning).
     max_candidates_per_slot: int = 0
 
     def time_limit(self, asked_s: float) -> float:
-        return min(asked_s or self.default_time_limit_s, self.max_time_limit_s)
+        return solve_time_limit(asked_s, self.default_time_limit_s, self.max_time_limit_s)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class ProposeCommand:
     mode: Mode = Mode.SOFT
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     what_if: WhatIfChange | None = None
+    # Nobody above this share of their capacity while others who fit stay idle (None: off).
+    fairness_max_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,14 +98,20 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def validate_command(command: ProposeCommand, outcomes: Sequence[Outcome]) -> None:
-    """Pins, what-ifs and limits that refer to what the request staffs."""
+    """Pins, what-ifs, weights and limits, against what the request staffs."""
     violations = Violations()
     roles_of = {outcome.id: {slot.role_id for slot in outcome.slots} for outcome in outcomes}
     violations.check(command.time_limit_s >= 0, "time_limit_s", "must not be negative")
-    for name in ("fit", "cost", "locality", "unfilled_penalty"):
+    for weight in fields(ObjectiveWeights):
         violations.check(
-            getattr(command.weights, name) >= 0, f"weights.{name}", "must not be negative"
+            getattr(command.weights, weight.name) >= 0,
+            f"weights.{weight.name}",
+            "must not be negative",
         )
+    share = command.fairness_max_share
+    violations.check(
+        share is None or 0 < share <= 1, "fairness.max_share_of_capacity", "must be in (0, 1]"
+    )
     for index, pin in enumerate(command.pins):
         where = f"pins[{index}]"
         violations.check(bool(pin.person_id.strip()), f"{where}.person_id", "is required")
@@ -109,22 +122,30 @@ def validate_command(command: ProposeCommand, outcomes: Sequence[Outcome]) -> No
         if pin.person_id in command.exclusions:
             violations.add(f"{where}.person_id", "is both pinned and excluded")
     if command.what_if is not None:
-        for index, change in enumerate(command.what_if.level_changes):
-            where = f"what_if.level_changes[{index}]"
-            violations.check(bool(change.person_id.strip()), f"{where}.person_id", "is required")
-            violations.check(bool(change.skill_id.strip()), f"{where}.skill_id", "is required")
-            violations.check(
-                MIN_LEVEL <= change.level <= MAX_LEVEL,
-                f"{where}.level",
-                f"must be in {MIN_LEVEL}..{MAX_LEVEL}",
-            )
-        for index, (outcome_id, _) in enumerate(command.what_if.rule_overrides):
-            violations.check(
-                outcome_id in roles_of,
-                f"what_if.rule_overrides[{index}].outcome_id",
-                "is not one of the outcomes being staffed",
-            )
+        _check_what_if(command.what_if, roles_of, violations)
     violations.raise_if_any()
+
+
+def _check_what_if(
+    what_if: WhatIfChange, roles_of: dict[str, set[str]], violations: Violations
+) -> None:
+    for index, change in enumerate(what_if.level_changes):
+        where = f"what_if.level_changes[{index}]"
+        violations.check(bool(change.person_id.strip()), f"{where}.person_id", "is required")
+        violations.check(bool(change.skill_id.strip()), f"{where}.skill_id", "is required")
+        violations.check(
+            MIN_LEVEL <= change.level <= MAX_LEVEL,
+            f"{where}.level",
+            f"must be in {MIN_LEVEL}..{MAX_LEVEL}",
+        )
+    for index, (outcome_id, rules) in enumerate(what_if.rule_overrides):
+        where = f"what_if.rule_overrides[{index}]"
+        violations.check(
+            outcome_id in roles_of,
+            f"{where}.outcome_id",
+            "is not one of the outcomes being staffed",
+        )
+        check_rules(rules, f"{where}.rules", violations)
 
 
 def apply_what_if(
@@ -294,6 +315,7 @@ class StaffingService:
             weights=command.weights,
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
             pruned_upstream=slots.pruned,
+            fairness_max_share=command.fairness_max_share,
         )
         return request, slots
 
@@ -319,8 +341,3 @@ class StaffingService:
         violations.check(bool(person_id.strip()), "person_id", "is required")
         violations.raise_if_any()
         await self.staffing.release(outcome_id, person_id, actor, self.clock())
-
-    async def forget_person(self, person_id: str) -> None:
-        if not person_id.strip():
-            raise InvalidArgument.of("person_id", "is required")
-        await self.staffing.forget_person(person_id)

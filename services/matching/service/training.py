@@ -11,8 +11,6 @@ must come out filled."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import math
 import uuid
 from collections import Counter
@@ -22,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
+from services.common.page_tokens import decode_dated_cursor, encode_dated_cursor
 from services.matching.domain.model import (
     Candidate,
     Mode,
@@ -169,22 +168,6 @@ def validate_plan_command(command: PlanCommand, today: date) -> date:
     violations.raise_if_any()
     assert deadline is not None
     return deadline
-
-
-def encode_token(created_at: datetime, plan_id: str) -> str:
-    raw = f"{created_at.isoformat()}|{plan_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_token(token: str) -> tuple[datetime, str] | None:
-    if not token:
-        return None
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        at, _, plan_id = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition("|")
-        return datetime.fromisoformat(at), plan_id
-    except (binascii.Error, UnicodeError, ValueError) as error:
-        raise InvalidArgument.of("page_token", "is not a page token this service issued") from error
 
 
 def slot_checks(
@@ -402,9 +385,9 @@ class TrainingService:
         if not 0 <= page_size <= MAX_PAGE_SIZE:
             raise InvalidArgument.of("page_size", f"must be between 0 and {MAX_PAGE_SIZE}")
         size = page_size or DEFAULT_PAGE_SIZE
-        records = await self.plans.page(decode_token(page_token), size + 1)
+        records = await self.plans.page(decode_dated_cursor(page_token), size + 1)
         page = records[:size]
-        token = encode_token(page[-1].created_at, page[-1].id) if len(records) > size else ""
+        token = encode_dated_cursor(page[-1].created_at, page[-1].id) if len(records) > size else ""
         return page, token
 
     async def record_completion(self, command: CompletionCommand) -> PlanRecord:
@@ -447,8 +430,3 @@ class TrainingService:
         return await self.plans.record_completion(
             command.plan_id, command.person_id, command.course_id, on
         )
-
-    async def forget_person(self, person_id: str) -> None:
-        if not person_id.strip():
-            raise InvalidArgument.of("person_id", "is required")
-        await self.plans.forget_person(person_id)

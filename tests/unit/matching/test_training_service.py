@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -11,8 +11,6 @@ from services.matching.domain.model import Assignment, Sector, SolveStatus, Staf
 from services.matching.domain.training import FillablePlace, SlotCheck, TrainingPlan
 from services.matching.service.training import (
     PlanCommand,
-    decode_token,
-    encode_token,
     slot_checks,
     validate_plan_command,
 )
@@ -87,12 +85,3 @@ def test_slot_checks_count_claims_on_top_of_the_baseline() -> None:
     checks = slot_checks(baseline, after, plan)
     # o1 claimed ann + two trained, only one of them filled: the claim does not hold.
     assert checks == (SlotCheck("o1", "navigator", 3, 2), SlotCheck("o2", "weaver", 1, 1))
-
-
-def test_page_tokens_round_trip_and_foreign_ones_are_refused() -> None:
-    at = datetime.fromisoformat("2027-05-01T10:00:00.123456+00:00")
-    assert decode_token(encode_token(at, "abc")) == (at, "abc")
-    assert decode_token("") is None
-    with pytest.raises(InvalidArgument) as error:
-        decode_token("not-a-token")
-    assert fields(error.value) == {"page_token"}
