@@ -7,23 +7,15 @@ from typing import Protocol
 
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
+from services.gateway.adapters.enums import COURSE_KIND_TO_PROTO
 from services.gateway.domain.courses_csv import (
     COURSE_COLUMNS,
     CourseFields,
-    CourseKind,
     parse_courses_csv,
 )
 from services.gateway.domain.csv_safety import csv_lines
 from services.gateway.domain.csv_text import DELIMITER_NAMES, UTF8, detect_delimiter
 from services.gateway.domain.imports import ImportReport, LineProblem, StreamSummary
-
-KIND_TO_PROTO: dict[CourseKind, int] = {
-    CourseKind.COURSE: skills_pb2.DEVELOPMENT_KIND_COURSE,
-    CourseKind.MENTORING: skills_pb2.DEVELOPMENT_KIND_MENTORING,
-    CourseKind.SHADOWING: skills_pb2.DEVELOPMENT_KIND_SHADOWING,
-    CourseKind.SECONDMENT: skills_pb2.DEVELOPMENT_KIND_SECONDMENT,
-}
-KIND_OF_PROTO: dict[int, CourseKind] = {v: k for k, v in KIND_TO_PROTO.items()}
 
 PLAN_COLUMNS = (
     "section",
@@ -55,7 +47,7 @@ def course_message(course: CourseFields) -> skills_pb2.Course:
     return skills_pb2.Course(
         id=course.id,
         title=course.title,
-        kind=KIND_TO_PROTO[course.kind],  # type: ignore[arg-type]
+        kind=COURSE_KIND_TO_PROTO[course.kind],  # type: ignore[arg-type]
         skill_id=course.skill_id,
         from_level=course.from_level,
         to_level=course.to_level,

@@ -52,6 +52,7 @@ from services.gateway.entrypoints.http.schemas.learning import (
     measures_to_proto,
 )
 from services.gateway.entrypoints.http.schemas.people import LearningStep
+from services.matching.domain.time_budget import DEFAULT_TIME_LIMIT_S
 
 MAX_TIME_LIMIT_S = 300.0
 
@@ -290,7 +291,7 @@ class ProposalRequest(RequestModel):
     outcome_ids: list[Identifier] = Field(min_length=1, max_length=500)
     pins: list[Pin] = Field(default_factory=list, max_length=10_000)
     exclusions: list[Identifier] = Field(default_factory=list, max_length=10_000)
-    time_limit_s: float = Field(default=10.0, gt=0.0, le=MAX_TIME_LIMIT_S)
+    time_limit_s: float = Field(default=DEFAULT_TIME_LIMIT_S, gt=0.0, le=MAX_TIME_LIMIT_S)
     mode: StaffingMode = StaffingMode.SOFT
     weights: Weights | None = None
     what_if: WhatIf | None = None

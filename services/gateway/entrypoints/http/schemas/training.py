@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
 from services.gateway.adapters.enums import (
+    COURSE_KIND_TO_PROTO,
     PROPOSAL_STATUS_TO_PROTO,
     TRAINING_PLAN_STATUS_TO_PROTO,
     from_proto,
@@ -26,7 +27,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     date_or_none,
 )
 from services.gateway.entrypoints.http.schemas.outcomes import LevelChange
-from services.gateway.service.training import KIND_OF_PROTO, KIND_TO_PROTO
+from services.matching.domain.time_budget import DEFAULT_TIME_LIMIT_S
 
 MAX_PLAN_TIME_LIMIT_S = 120.0
 
@@ -65,7 +66,7 @@ class CourseFields(RequestModel):
         return skills_pb2.Course(
             id=course_id,
             title=self.title,
-            kind=KIND_TO_PROTO[self.kind],  # type: ignore[arg-type]
+            kind=COURSE_KIND_TO_PROTO[self.kind],  # type: ignore[arg-type]
             skill_id=self.skill_id,
             from_level=self.from_level,
             to_level=self.to_level,
@@ -113,7 +114,7 @@ class Course(BaseModel):
         return cls(
             id=message.id,
             title=message.title,
-            kind=KIND_OF_PROTO.get(message.kind, CourseKind.COURSE),
+            kind=from_proto(COURSE_KIND_TO_PROTO, message.kind) or CourseKind.COURSE,
             skill_id=message.skill_id,
             from_level=message.from_level,
             to_level=message.to_level,
@@ -127,7 +128,7 @@ class Course(BaseModel):
 
 
 class PlanOptions(RequestModel):
-    time_limit_s: float = Field(default=10.0, gt=0.0, le=MAX_PLAN_TIME_LIMIT_S)
+    time_limit_s: float = Field(default=DEFAULT_TIME_LIMIT_S, gt=0.0, le=MAX_PLAN_TIME_LIMIT_S)
     # Working days each person can give to training, and exceptions by person id.
     default_available_days: float = Field(default=10.0, gt=0.0, le=260.0)
     available_days: dict[Identifier, Annotated[float, Field(ge=0.0, le=260.0)]] = Field(
