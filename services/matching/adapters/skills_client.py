@@ -23,6 +23,7 @@ from services.matching.domain.slot_queries import (
     PoolCount,
     SlotCandidates,
     SlotCandidatesQuery,
+    SlotQuery,
 )
 from services.matching.domain.training import (
     Course,
@@ -83,32 +84,33 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def slot_query_to_proto(slot: SlotQuery) -> skills_pb2.SlotQuery:
+    return skills_pb2.SlotQuery(
+        key=slot.key,
+        role_id=slot.role_id,
+        min_fit=slot.min_fit,
+        fte=slot.fte,
+        locality=slot.locality,
+        local_only=slot.local_only,
+        prefer_local=slot.prefer_local,
+        clearance=slot.clearance,
+        start=_iso(slot.start),
+        end=_iso(slot.end),
+        exclude_organisation=slot.exclude_organisation,
+        keep=slot.keep,
+        keep_per_sector=slot.keep_per_sector,
+        coverage=[
+            skills_pb2.SkillAtLevel(skill_id=c.skill_id, min_level=c.min_level)
+            for c in slot.coverage
+        ],
+        always_keep=list(slot.always_keep),
+        supply_group=slot.supply_group,
+    )
+
+
 def slot_candidates_request(query: SlotCandidatesQuery) -> skills_pb2.SlotCandidatesRequest:
     return skills_pb2.SlotCandidatesRequest(
-        slots=[
-            skills_pb2.SlotQuery(
-                key=slot.key,
-                role_id=slot.role_id,
-                min_fit=slot.min_fit,
-                fte=slot.fte,
-                locality=slot.locality,
-                local_only=slot.local_only,
-                prefer_local=slot.prefer_local,
-                clearance=slot.clearance,
-                start=_iso(slot.start),
-                end=_iso(slot.end),
-                exclude_organisation=slot.exclude_organisation,
-                keep=slot.keep,
-                keep_per_sector=slot.keep_per_sector,
-                coverage=[
-                    skills_pb2.SkillAtLevel(skill_id=c.skill_id, min_level=c.min_level)
-                    for c in slot.coverage
-                ],
-                always_keep=list(slot.always_keep),
-                supply_group=slot.supply_group,
-            )
-            for slot in query.slots
-        ],
+        slots=[slot_query_to_proto(slot) for slot in query.slots],
         skill_ids=list(query.skill_ids),
         level_overrides=[
             skills_pb2.LevelOverride(

@@ -7,7 +7,7 @@ from lps.skills.v1 import skills_pb2
 from services.matching.adapters.vocabulary import SOLVE_STATUSES
 from services.matching.domain import gaps
 from services.matching.domain.training_plans import PlanCheckRecord, PlanRecord
-from services.matching.service.training import CompletionCommand, PlanCommand
+from services.matching.service.training_commands import CompletionCommand, PlanCommand
 
 
 def close_person_to_proto(person: gaps.ClosePerson) -> matching_pb2.ClosePerson:

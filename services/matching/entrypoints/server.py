@@ -32,8 +32,9 @@ from services.matching.service.erasure import PersonErasure
 from services.matching.service.gaps import GapService
 from services.matching.service.learning import LearningService
 from services.matching.service.outcomes import OutcomeService
+from services.matching.service.ports import TrainingSkillsPort
 from services.matching.service.staffing import StaffingLimits, StaffingService
-from services.matching.service.training import TrainingService, TrainingSkillsPort
+from services.matching.service.training import TrainingService
 
 SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
 LEARNING_SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["LearningService"].full_name

@@ -15,6 +15,8 @@ from services.matching.domain.model import Candidate, Collaboration, CommittedWo
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
 from services.matching.domain.slot_queries import LevelOverride as LevelOverride
 from services.matching.domain.slot_queries import SlotCandidates, SlotCandidatesQuery
+from services.matching.domain.training import Course, RoleProfile
+from services.matching.domain.training_plans import PlanRecord
 
 
 @dataclass(frozen=True)
@@ -133,3 +135,35 @@ class LearningRepository(CollaborationSource, Protocol):
     async def forget_person(self, person_id: str) -> None:
         """Empties the person's id in team history and deletes their WORKED_WITH relations."""
         ...
+
+
+class TrainingSkillsPort(SkillsPort, Protocol):
+    """What training plans need from skills beyond what staffing needs."""
+
+    async def courses(self) -> list[Course]: ...
+
+    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]: ...
+
+    async def record_training_level(
+        self,
+        person_id: str,
+        skill_id: str,
+        level: int,
+        evidence: str,
+        on: date,
+        actor: str,
+    ) -> None: ...
+
+
+class TrainingPlanRepository(Protocol):
+    async def add(self, record: PlanRecord) -> None: ...
+
+    async def get(self, plan_id: str) -> PlanRecord: ...
+
+    async def page(self, after: tuple[datetime, str] | None, limit: int) -> list[PlanRecord]: ...
+
+    async def record_completion(
+        self, plan_id: str, person_id: str, course_id: str, on: date
+    ) -> PlanRecord: ...
+
+    async def forget_person(self, person_id: str) -> None: ...

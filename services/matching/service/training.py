@@ -11,15 +11,11 @@ must come out filled."""
 from __future__ import annotations
 
 import asyncio
-import math
 import uuid
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Protocol
 
-from services.common.errors import FailedPrecondition, InvalidArgument, Violations
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.common.page_tokens import decode_dated_cursor, encode_dated_cursor
 from services.matching.domain.model import (
     Candidate,
@@ -34,17 +30,18 @@ from services.matching.domain.training import (
     FitAfter,
     InvalidTrainingRequest,
     RoleProfile,
-    SlotCheck,
     TrainingPlan,
     TrainingRequest,
     override_rounds,
 )
 from services.matching.domain.training_plans import PlanCheckRecord, PlanRecord, record_of_plan
+from services.matching.service.plan_check import slot_checks, with_fits_after
 from services.matching.service.ports import (
     LevelOverride,
     OutcomeRepository,
-    SkillsPort,
     StaffingRepository,
+    TrainingPlanRepository,
+    TrainingSkillsPort,
 )
 from services.matching.service.staffing import (
     Solver,
@@ -54,159 +51,21 @@ from services.matching.service.staffing import (
     matrix_scope,
     run_solver,
 )
+from services.matching.service.training_commands import (
+    DEFAULT_AVAILABLE_DAYS,
+    CompletionCommand,
+    PlanCommand,
+    chosen_courses,
+    validate_completion,
+    validate_plan_command,
+)
 
 Planner = Callable[[TrainingRequest], TrainingPlan]
 
-DEFAULT_AVAILABLE_DAYS = 10.0
-MAX_AVAILABLE_DAYS = 260.0
-MAX_COURSE_IDS = 10_000
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-MAX_NOTE_CHARS = 2_000
 # Candidate matrices asked of skills at once when pricing each course in fit.
 FIT_QUERIES_AT_ONCE = 4
-
-
-class TrainingSkillsPort(SkillsPort, Protocol):
-    """What training plans need from skills beyond what staffing needs."""
-
-    async def courses(self) -> list[Course]: ...
-
-    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]: ...
-
-    async def record_training_level(
-        self,
-        person_id: str,
-        skill_id: str,
-        level: int,
-        evidence: str,
-        on: date,
-        actor: str,
-    ) -> None: ...
-
-
-class TrainingPlanRepository(Protocol):
-    async def add(self, record: PlanRecord) -> None: ...
-
-    async def get(self, plan_id: str) -> PlanRecord: ...
-
-    async def page(self, after: tuple[datetime, str] | None, limit: int) -> list[PlanRecord]: ...
-
-    async def record_completion(
-        self, plan_id: str, person_id: str, course_id: str, on: date
-    ) -> PlanRecord: ...
-
-    async def forget_person(self, person_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class PlanCommand:
-    outcome_ids: tuple[str, ...]
-    budget: float
-    deadline: str
-    time_limit_s: float = 0.0
-    default_available_days: float = 0.0
-    available_days: Mapping[str, float] = field(default_factory=dict)
-    course_ids: tuple[str, ...] = ()
-    actor: str = ""
-
-
-@dataclass(frozen=True)
-class CompletionCommand:
-    plan_id: str
-    person_id: str
-    course_id: str
-    completed_on: str = ""
-    note: str = ""
-    actor: str = ""
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
-
-
-def validate_plan_command(command: PlanCommand, today: date) -> date:
-    """The deadline, once every field of the command is known good."""
-    violations = Violations()
-    violations.check(
-        math.isfinite(command.budget) and command.budget >= 0, "budget", "must be zero or more"
-    )
-    deadline = _day(command.deadline)
-    if not command.deadline:
-        violations.add("deadline", "is required (YYYY-MM-DD)")
-    elif deadline is None:
-        violations.add("deadline", "must be an ISO date YYYY-MM-DD")
-    elif deadline is not None and deadline < today:
-        violations.add("deadline", f"must not be before today ({today.isoformat()})")
-    violations.check(
-        math.isfinite(command.time_limit_s) and command.time_limit_s >= 0,
-        "options.time_limit_s",
-        "must not be negative",
-    )
-    violations.check(
-        math.isfinite(command.default_available_days)
-        and 0 <= command.default_available_days <= MAX_AVAILABLE_DAYS,
-        "options.default_available_days",
-        f"must be between 0 and {MAX_AVAILABLE_DAYS:g}",
-    )
-    for person_id, days in command.available_days.items():
-        where = f"options.available_days[{person_id}]"
-        violations.check(bool(person_id.strip()), where, "names no person")
-        violations.check(
-            math.isfinite(days) and 0 <= days <= MAX_AVAILABLE_DAYS,
-            where,
-            f"must be between 0 and {MAX_AVAILABLE_DAYS:g}",
-        )
-    violations.check(
-        len(command.course_ids) <= MAX_COURSE_IDS, "options.course_ids", "too many courses"
-    )
-    for index, outcome_id in enumerate(command.outcome_ids):
-        violations.check(bool(outcome_id.strip()), f"outcome_ids[{index}]", "must not be empty")
-    violations.raise_if_any()
-    assert deadline is not None
-    return deadline
-
-
-def slot_checks(
-    baseline: StaffingResult, after: StaffingResult, plan: TrainingPlan
-) -> tuple[SlotCheck, ...]:
-    """Per slot the plan claims: places filled before plus places claimed, against
-    places the re-run fills."""
-    before = Counter((a.outcome_id, a.role_id) for a in baseline.assignments)
-    filled = Counter((a.outcome_id, a.role_id) for a in after.assignments)
-    claims = Counter((f.outcome_id, f.role_id) for f in plan.fillable)
-    return tuple(
-        SlotCheck(key[0], key[1], before[key] + count, filled[key])
-        for key, count in sorted(claims.items())
-    )
-
-
-def with_fits_after(plan: TrainingPlan, fits: Mapping[str, Mapping[str, float]]) -> TrainingPlan:
-    """The plan with the fits skills computes for its people after all their courses,
-    in place of the planner's sum of one-course gains (which overstates where two
-    courses credit the same requirement)."""
-    if not fits:
-        return plan
-    fillable = tuple(
-        replace(place, fit_after=fits[place.person_id].get(place.role_id, place.fit_after))
-        if place.person_id in fits
-        else place
-        for place in plan.fillable
-    )
-    people = tuple(
-        replace(
-            person,
-            fits_after={
-                role: fits.get(person.person_id, {}).get(role, fit)
-                for role, fit in person.fits_after.items()
-            },
-        )
-        for person in plan.people
-    )
-    return replace(plan, fillable=fillable, people=people)
 
 
 class TrainingService:
@@ -237,60 +96,17 @@ class TrainingService:
 
     async def plan(self, command: PlanCommand) -> PlanRecord:
         now = self.clock()
-        today = now.date()
-        deadline = validate_plan_command(command, today)
-        outcomes = await self._outcomes([o.strip() for o in command.outcome_ids], today)
+        deadline = validate_plan_command(command, now.date())
+        outcomes = await self._outcomes([o.strip() for o in command.outcome_ids], now.date())
         if not outcomes:
             raise FailedPrecondition("there are no open outcomes to plan training for")
-        role_ids, coverage_skills, min_fit = matrix_scope(outcomes)
-        roles = await self.skills.role_profiles(role_ids)
-        catalogue = await self.skills.courses()
-        if command.course_ids:
-            known = {course.id for course in catalogue}
-            violations = Violations()
-            for index, course_id in enumerate(command.course_ids):
-                violations.check(
-                    course_id in known, f"options.course_ids[{index}]", "names no known course"
-                )
-            violations.raise_if_any()
-            chosen = set(command.course_ids)
-            catalogue = [course for course in catalogue if course.id in chosen]
-        # Only courses in a skill that some role or coverage rule asks for can help.
-        wanted = set(coverage_skills) | {r.skill_id for role in roles for r in role.requirements}
-        courses = tuple(course for course in catalogue if course.skill_id in wanted)
-        skill_ids = sorted(set(coverage_skills) | {course.skill_id for course in courses})
-        # Everyone counts: people below every slot's minimum are who training lifts.
-        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0)
-        committed = tuple(await self.staffing.committed_work())
-        time_limit = self.limits.time_limit(command.time_limit_s)
-        staffing = StaffingRequest(
-            outcomes=tuple(outcomes),
-            candidates=tuple(candidates),
-            committed=committed,
-            mode=Mode.SOFT,
-            time_limit_s=time_limit,
-            max_candidates_per_slot=self.limits.max_candidates_per_slot,
-        )
-        baseline = await run_solver(self.solver, staffing)
-        fits_after = await self._fits_after(candidates, courses, role_ids, skill_ids)
-        request = TrainingRequest(
-            staffing=staffing,
-            courses=courses,
-            budget=command.budget,
-            deadline=deadline,
-            today=today,
-            available_days=dict(command.available_days),
-            default_available_days=command.default_available_days or DEFAULT_AVAILABLE_DAYS,
-            roles=tuple(roles),
-            fits_after=fits_after,
-            time_limit_s=time_limit,
-            baseline=baseline,
-        )
+        request, names = await self._request(command, outcomes, deadline, now.date())
         try:
             plan = await asyncio.to_thread(self.planner, request)
         except InvalidTrainingRequest as error:
             raise InvalidArgument.of("options", str(error)) from error
-        check, fits = await self._check(outcomes, baseline, plan, min_fit, time_limit)
+        baseline = request.baseline or await run_solver(self.solver, request.staffing)
+        check, fits = await self._check(outcomes, baseline, plan, request.time_limit_s)
         plan = with_fits_after(plan, fits)
         planned = {p.person_id for p in plan.people}
         record = record_of_plan(
@@ -301,12 +117,55 @@ class TrainingService:
             outcome_ids=tuple(o.id for o in outcomes),
             budget=command.budget,
             deadline=deadline,
-            names={c.person_id: c.name for c in candidates if c.person_id in planned},
-            titles={course.id: course.title for course in courses},
+            names={person_id: name for person_id, name in names.items() if person_id in planned},
+            titles={course.id: course.title for course in request.courses},
             check=check,
         )
         await self.plans.add(record)
         return record
+
+    async def _courses(
+        self, course_ids: Sequence[str], roles: Sequence[RoleProfile], coverage: Sequence[str]
+    ) -> tuple[Course, ...]:
+        """The courses asked for that can help: in a skill some role or coverage rule wants."""
+        catalogue = chosen_courses(await self.skills.courses(), course_ids)
+        wanted = set(coverage) | {r.skill_id for role in roles for r in role.requirements}
+        return tuple(course for course in catalogue if course.skill_id in wanted)
+
+    async def _request(
+        self, command: PlanCommand, outcomes: Sequence[Outcome], deadline: date, today: date
+    ) -> tuple[TrainingRequest, dict[str, str]]:
+        """What the planner plans from (with the baseline staffing solved), and each
+        candidate's name."""
+        role_ids, coverage_skills, _ = matrix_scope(outcomes)
+        roles = await self.skills.role_profiles(role_ids)
+        courses = await self._courses(command.course_ids, roles, coverage_skills)
+        skill_ids = sorted(set(coverage_skills) | {course.skill_id for course in courses})
+        # Everyone counts: people below every slot's minimum are who training lifts.
+        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0)
+        time_limit = self.limits.time_limit(command.time_limit_s)
+        staffing = StaffingRequest(
+            outcomes=tuple(outcomes),
+            candidates=tuple(candidates),
+            committed=tuple(await self.staffing.committed_work()),
+            mode=Mode.SOFT,
+            time_limit_s=time_limit,
+            max_candidates_per_slot=self.limits.max_candidates_per_slot,
+        )
+        request = TrainingRequest(
+            staffing=staffing,
+            courses=courses,
+            budget=command.budget,
+            deadline=deadline,
+            today=today,
+            available_days=dict(command.available_days),
+            default_available_days=command.default_available_days or DEFAULT_AVAILABLE_DAYS,
+            roles=tuple(roles),
+            fits_after=await self._fits_after(candidates, courses, role_ids, skill_ids),
+            time_limit_s=time_limit,
+            baseline=await run_solver(self.solver, staffing),
+        )
+        return request, {c.person_id: c.name for c in candidates}
 
     async def _fits_after(
         self,
@@ -343,7 +202,6 @@ class TrainingService:
         outcomes: Sequence[Outcome],
         baseline: StaffingResult,
         plan: TrainingPlan,
-        min_fit: float,
         time_limit: float,
     ) -> tuple[PlanCheckRecord, dict[str, dict[str, float]]]:
         """The staffing re-run, and each trained person's fits with all the plan's
@@ -358,7 +216,7 @@ class TrainingService:
                 status=baseline.status, slots=slot_checks(baseline, baseline, plan)
             )
             return record, {}
-        role_ids, skill_ids, _ = matrix_scope(outcomes)
+        role_ids, skill_ids, min_fit = matrix_scope(outcomes)
         candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, changes)
         trained_ids = {change.person_id for change in changes}
         fits = {c.person_id: dict(c.fits) for c in candidates if c.person_id in trained_ids}
@@ -391,24 +249,7 @@ class TrainingService:
         return page, token
 
     async def record_completion(self, command: CompletionCommand) -> PlanRecord:
-        violations = Violations()
-        for name in ("plan_id", "person_id", "course_id"):
-            violations.check(bool(getattr(command, name).strip()), name, "is required")
-        on = self.clock().date()
-        if command.completed_on:
-            parsed = _day(command.completed_on)
-            if parsed is None:
-                violations.add("completed_on", "must be an ISO date YYYY-MM-DD")
-            elif parsed > on:
-                violations.add("completed_on", "must not be in the future")
-            else:
-                on = parsed
-        violations.check(
-            len(command.note) <= MAX_NOTE_CHARS,
-            "note",
-            f"must be at most {MAX_NOTE_CHARS} characters",
-        )
-        violations.raise_if_any()
+        on = validate_completion(command, self.clock().date())
         record = await self.plans.get(command.plan_id)
         enrolment = record.enrolment(command.person_id, command.course_id)
         if enrolment is None:

@@ -9,11 +9,8 @@ import pytest
 from services.common.errors import InvalidArgument
 from services.matching.domain.model import Assignment, Sector, SolveStatus, StaffingResult
 from services.matching.domain.training import FillablePlace, SlotCheck, TrainingPlan
-from services.matching.service.training import (
-    PlanCommand,
-    slot_checks,
-    validate_plan_command,
-)
+from services.matching.service.plan_check import slot_checks
+from services.matching.service.training_commands import PlanCommand, validate_plan_command
 
 TODAY = date(2027, 5, 1)
 

@@ -20,7 +20,8 @@ from services.matching.domain.training import (
 )
 from services.matching.service.erasure import PersonErasure
 from services.matching.service.staffing import StaffingLimits
-from services.matching.service.training import CompletionCommand, PlanCommand, TrainingService
+from services.matching.service.training import TrainingService
+from services.matching.service.training_commands import CompletionCommand, PlanCommand
 from tests.unit.matching.fakes import (
     FakeOutcomeRepository,
     FakeStaffingRepository,
