@@ -26,14 +26,20 @@ def gap_solve_time_limit(default_s: float = DEFAULT_TIME_LIMIT_S) -> float:
     return min(default_s, MAX_GAP_SOLVE_S)
 
 
+def _asked_or_default(asked_s: float) -> float:
+    # Not capped: a deployment may raise matching's cap, and a budget that is
+    # too long only waits for an answer that comes sooner.
+    return asked_s or DEFAULT_TIME_LIMIT_S
+
+
 def proposal_time_budget_s(asked_s: float, what_if: bool) -> float:
-    """Solver time a ProposeStaffing call may spend in all."""
-    return (SOLVES_PER_WHAT_IF if what_if else 1) * solve_time_limit(asked_s)
+    """Solver time a ProposeStaffing call may spend in all, at most."""
+    return (SOLVES_PER_WHAT_IF if what_if else 1) * _asked_or_default(asked_s)
 
 
 def training_time_budget_s(asked_s: float) -> float:
-    """Solver time a PlanTraining call may spend in all."""
-    return SOLVES_PER_TRAINING_PLAN * solve_time_limit(asked_s)
+    """Solver time a PlanTraining call may spend in all, at most."""
+    return SOLVES_PER_TRAINING_PLAN * _asked_or_default(asked_s)
 
 
 def gaps_time_budget_s(solve: bool) -> float:
