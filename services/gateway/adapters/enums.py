@@ -3,7 +3,7 @@ vocabulary, derived from the proto (services.common.proto_enums)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lps.common.v1 import common_pb2
 from lps.matching.v1 import matching_pb2
@@ -42,6 +42,24 @@ OUTCOME_STATE_TO_PROTO = ProtoEnum(matching_pb2.OutcomeState, OutcomeState).tabl
 ASSESSMENT_TO_PROTO = ProtoEnum(matching_pb2.Assessment, Assessment).table()
 DIRECTION_TO_PROTO = ProtoEnum(matching_pb2.Direction, Direction).table()
 LEARNING_GROUPING_TO_PROTO = ProtoEnum(matching_pb2.LearningGrouping, LearningGrouping).table()
+
+# Each API vocabulary's table, by its word type.
+VOCABULARIES: dict[type, dict[Any, int]] = {
+    Sector: SECTOR_TO_PROTO,
+    LevelSource: SOURCE_TO_PROTO,
+    RequirementStatus: REQUIREMENT_STATUS_TO_PROTO,
+    CourseKind: COURSE_KIND_TO_PROTO,
+    LocalityRule: LOCALITY_RULE_TO_PROTO,
+    StaffingMode: MODE_TO_PROTO,
+    ProposalStatus: PROPOSAL_STATUS_TO_PROTO,
+    TrainingPlanStatus: TRAINING_PLAN_STATUS_TO_PROTO,
+    AssignmentState: ASSIGNMENT_STATE_TO_PROTO,
+    Approach: APPROACH_TO_PROTO,
+    OutcomeState: OUTCOME_STATE_TO_PROTO,
+    Assessment: ASSESSMENT_TO_PROTO,
+    Direction: DIRECTION_TO_PROTO,
+    LearningGrouping: LEARNING_GROUPING_TO_PROTO,
+}
 
 
 def from_proto(table: dict[E, int], value: int) -> E | None:

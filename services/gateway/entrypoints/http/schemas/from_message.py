@@ -1,0 +1,72 @@
+"""Output models filled from the proto message they show, field by field by
+name, so a response model lists its fields once and no `.of` copies them.
+
+Read from each field's annotation: a nested model (its own `of` when it has
+one) or a list of them; an API word of a vocabulary (`Sector | None`) through
+the gateway's enum tables; `date | None` from ISO text; `str | None` is None
+for empty text; a number or message `| None` is None when the proto field is
+absent. Fields the proto names otherwise, or computes, are passed in."""
+
+from __future__ import annotations
+
+import types
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+from google.protobuf.message import Message
+from pydantic import BaseModel
+
+from services.gateway.adapters.enums import VOCABULARIES, from_proto
+from services.gateway.entrypoints.http.schemas.common import date_or_none, text_or_none
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def from_message(model: type[M], message: Message, **given: Any) -> M:
+    """`model` filled from `message`; `given` values win over the message's."""
+    values = dict(given)
+    for name, field in model.model_fields.items():
+        if name not in values:
+            values[name] = _value(field.annotation, message, name)
+    return model(**values)
+
+
+def _value(annotation: Any, message: Message, name: str) -> Any:
+    optional = _is_optional(annotation)
+    kind = _without_none(annotation)
+    raw = getattr(message, name)
+    if get_origin(kind) is list:
+        (item,) = get_args(kind)
+        return [_item(item, value) for value in raw]
+    if optional and kind is str:
+        return text_or_none(raw)
+    if kind is date:
+        return date_or_none(raw)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return from_proto(VOCABULARIES[kind], raw)
+    if optional and not message.HasField(name):
+        return None
+    return _item(kind, raw)
+
+
+def _item(kind: Any, value: Any) -> Any:
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        of = getattr(kind, "of", None)
+        return of(value) if of is not None else from_message(kind, value)
+    return value
+
+
+def _is_optional(annotation: Any) -> bool:
+    return _is_union(annotation) and type(None) in get_args(annotation)
+
+
+def _without_none(annotation: Any) -> Any:
+    if not _is_union(annotation):
+        return annotation
+    (kind,) = [arg for arg in get_args(annotation) if arg is not type(None)]
+    return kind
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType)
