@@ -1,4 +1,4 @@
-"""Output models filled from proto messages by field name and annotation."""
+"""Bodies to proto messages and back, by field name and annotation."""
 
 from __future__ import annotations
 
@@ -14,8 +14,13 @@ from services.gateway.domain.vocabulary import (
     ProposalStatus,
     Sector,
 )
-from services.gateway.entrypoints.http.schemas.from_message import from_message
-from services.gateway.entrypoints.http.schemas.outcomes import Outcome, Proposal
+from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
+from services.gateway.entrypoints.http.schemas.outcomes import (
+    Outcome,
+    OutcomeCreate,
+    Proposal,
+    ProposalRequest,
+)
 
 
 def test_absent_optionals_empty_text_and_unset_enumerations_read_as_null() -> None:
@@ -80,3 +85,34 @@ def test_nested_lists_and_a_message_present_or_absent() -> None:
 def test_given_values_win_over_the_message() -> None:
     message = matching_pb2.Proposal(id="p1", summary="from the wire")
     assert from_message(Proposal, message, summary="given").summary == "given"
+
+
+def test_a_body_becomes_its_message_with_words_as_numbers_and_absent_fields_unset() -> None:
+    body = OutcomeCreate.model_validate(
+        {
+            "title": "Warm homes",
+            "start": "2030-01-01",
+            "end": "2030-06-30",
+            "slots": [{"role_id": "navigator", "count": 2, "development_floor": 0.2}],
+            "rules": {"locality": "local_only"},
+            "contributions": [{"organisation": "trust", "sector": "third_sector", "amount": 5}],
+        }
+    )
+    message = to_message(matching_pb2.Outcome, body, id="o1")
+    assert (message.id, message.start, message.end) == ("o1", "2030-01-01", "2030-06-30")
+    assert message.slots[0].development_floor == 0.2
+    assert not message.rules.HasField("max_sector_share")
+    assert message.rules.locality == matching_pb2.LOCALITY_RULE_LOCAL_ONLY
+    assert message.contributions[0].sector == common_pb2.SECTOR_THIRD_SECTOR
+    assert message.approach == matching_pb2.APPROACH_UNSPECIFIED
+
+
+def test_a_weight_left_out_stays_absent_and_zero_is_sent() -> None:
+    body = ProposalRequest.model_validate(
+        {"outcome_ids": ["o1"], "weights": {"cost": 0}, "mode": "strict"}
+    )
+    message = to_message(matching_pb2.ProposeStaffingRequest, body)
+    assert message.weights.HasField("cost") and message.weights.cost == 0
+    assert not message.weights.HasField("fit")
+    assert message.mode == matching_pb2.STAFFING_MODE_STRICT
+    assert not message.HasField("what_if") and not message.HasField("fairness")

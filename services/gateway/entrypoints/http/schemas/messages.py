@@ -1,7 +1,10 @@
-"""Output models filled from the proto message they show, field by field by
-name, so a response model lists its fields once and no `.of` copies them.
+"""Between the HTTP bodies (pydantic models) and the proto messages, field by
+field by name, so a body lists its fields once and no method copies them.
 
-Read from each field's annotation: a nested model (its own `of` when it has
+`to_message`: a request body into its message; None leaves a field unset,
+vocabulary words become the proto's numbers, dates ISO text, nested bodies
+their messages. `from_message`: a response model from its message, read from
+each field's annotation: a nested model (its own `of` when it has
 one) or a list of them; an API word of a vocabulary (`Sector | None`) through
 the gateway's enum tables; `date | None` from ISO text; `str | None` is None
 for empty text; a number or message `| None` is None when the proto field is
@@ -10,10 +13,13 @@ absent. Fields the proto names otherwise, or computes, are passed in."""
 from __future__ import annotations
 
 import types
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
+from google.protobuf import message_factory
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel
 
@@ -21,6 +27,42 @@ from services.gateway.adapters.enums import VOCABULARIES, from_proto
 from services.gateway.entrypoints.http.schemas.common import date_or_none, text_or_none
 
 M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=Message)
+
+
+def to_message(message_type: type[P], body: BaseModel, **given: Any) -> P:
+    """The message `body` stands for; `given` fields (ids from the path, the actor,
+    fields the body names otherwise) win over the body's."""
+    fields = cast(Mapping[str, FieldDescriptor], message_type.DESCRIPTOR.fields_by_name)
+    values: dict[str, Any] = {}
+    for name, value in {**dict(body), **given}.items():
+        if name in given or value is None:
+            values[name] = value
+            continue
+        nested = _message_class(fields[name])
+        if isinstance(value, list):
+            values[name] = [_wire(item, nested) for item in value]
+        else:
+            values[name] = _wire(value, nested)
+    return message_type(**values)
+
+
+def _message_class(field: FieldDescriptor) -> type[Message] | None:
+    """The class of a message field's messages; None for scalars and maps."""
+    descriptor = field.message_type
+    if descriptor is None or descriptor.GetOptions().map_entry:
+        return None
+    return message_factory.GetMessageClass(descriptor)
+
+
+def _wire(value: Any, nested: type[Message] | None) -> Any:
+    if isinstance(value, BaseModel) and nested is not None:
+        return to_message(nested, value)
+    if isinstance(value, StrEnum):
+        return VOCABULARIES[type(value)][value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def from_message(model: type[M], message: Message, **given: Any) -> M:
