@@ -84,7 +84,7 @@ def _result_from(props: Mapping[str, Any]) -> MeasureResult:
     )
 
 
-def _member_properties(member: TeamMember) -> dict[str, Any]:
+def member_properties(member: TeamMember) -> dict[str, Any]:
     return {
         "outcome_id": member.outcome_id,
         "person_id": member.person_id,
@@ -185,7 +185,7 @@ async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing)
         assessment=closing.assessment.value,
         note=closing.note,
         closed_on=closing.closed_on,
-        members=[_member_properties(member) for member in members],
+        members=[member_properties(member) for member in members],
     )
     await written.consume()
     related = await tx.run(
@@ -224,17 +224,53 @@ async def _team_history(
     return [] if record is None else list(record["members"])
 
 
-async def _closed_outcomes(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+async def _closed_outcomes(tx: AsyncManagedTransaction) -> list[list[Any]]:
+    # One record; members and results as positional lists with dates as text:
+    # the driver turns maps and temporal values into Python far more slowly.
     result = await tx.run(
         "MATCH (o:Outcome {state: 'closed'}) "
-        "CALL (o) { OPTIONAL MATCH (o)-[:SERVED_BY]->(m:TeamMember) "
-        "  RETURN collect(properties(m)) AS members } "
-        "CALL (o) { OPTIONAL MATCH (o)-[:HAS_RESULT]->(r:MeasureResult) "
-        "  RETURN collect(properties(r)) AS results } "
-        "RETURN collect({outcome: properties(o), members: members, results: results}) AS closed"
+        "CALL (o) { MATCH (o)-[:SERVED_BY]->(m:TeamMember) "
+        "  RETURN collect([m.person_id, m.role_id, m.sector, m.fte, toString(m.start), "
+        "  toString(m.end), m.fit]) AS members } "
+        "CALL (o) { MATCH (o)-[:HAS_RESULT]->(r:MeasureResult) "
+        "  RETURN collect([r.measure_id, r.value, toString(r.dated), "
+        "  toString(r.recorded_at)]) AS results } "
+        "RETURN collect([properties(o), members, results]) AS closed"
     )
     record = await result.single()
     return [] if record is None else list(record["closed"])
+
+
+def _closed_facts(row: list[Any]) -> ClosedOutcomeFacts:
+    """What the report counts of one closed outcome (results without source and note)."""
+    props, members, results = row
+    outcome = outcome_from_node(props)
+    return ClosedOutcomeFacts(
+        outcome=outcome,
+        members=tuple(
+            TeamMember(
+                outcome_id=outcome.id,
+                person_id=person_id,
+                role_id=role_id,
+                sector=Sector(sector),
+                fte=fte,
+                start=date.fromisoformat(start),
+                end=date.fromisoformat(end),
+                fit=fit,
+            )
+            for person_id, role_id, sector, fte, start, end, fit in members
+        ),
+        results=tuple(
+            MeasureResult(
+                outcome_id=outcome.id,
+                measure_id=measure_id,
+                value=value,
+                on=date.fromisoformat(dated),
+                recorded_at=datetime.fromisoformat(recorded_at) if recorded_at else None,
+            )
+            for measure_id, value, dated, recorded_at in results
+        ),
+    )
 
 
 async def _collaborations(tx: AsyncManagedTransaction, person_ids: list[str]) -> dict[str, Any]:
@@ -306,14 +342,7 @@ class Neo4jLearningRepository:
     async def closed_outcomes(self) -> list[ClosedOutcomeFacts]:
         async with self.driver.session(database=self.database) as session:
             rows = await session.execute_read(_closed_outcomes)
-        return [
-            ClosedOutcomeFacts(
-                outcome=outcome_from_node(row["outcome"]),
-                members=tuple(_member_from(m) for m in row["members"]),
-                results=tuple(_result_from(r) for r in row["results"]),
-            )
-            for row in rows
-        ]
+        return [_closed_facts(row) for row in rows]
 
     async def collaborations(self, person_ids: Sequence[str]) -> list[Collaboration]:
         if not person_ids:
