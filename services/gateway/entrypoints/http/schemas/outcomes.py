@@ -7,15 +7,6 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from lps.matching.v1 import matching_pb2
-from services.gateway.adapters.enums import (
-    ASSIGNMENT_STATE_TO_PROTO,
-    LOCALITY_RULE_TO_PROTO,
-    MODE_TO_PROTO,
-    OUTCOME_STATE_TO_PROTO,
-    PROPOSAL_STATUS_TO_PROTO,
-    SECTOR_TO_PROTO,
-    from_proto,
-)
 from services.gateway.domain.vocabulary import (
     Approach,
     Assessment,
@@ -34,9 +25,6 @@ from services.gateway.entrypoints.http.schemas.common import (
     Name,
     RequestModel,
     ShortText,
-    date_or_none,
-    date_text,
-    text_or_none,
 )
 from services.gateway.entrypoints.http.schemas.learning import (
     Contribution,
@@ -45,12 +33,8 @@ from services.gateway.entrypoints.http.schemas.learning import (
     FairnessRule,
     Measure,
     MeasureOut,
-    approach_of,
-    approach_to_proto,
-    assessment_of,
-    contributions_to_proto,
-    measures_to_proto,
 )
+from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
 from services.gateway.entrypoints.http.schemas.people import LearningStep
 from services.matching.domain.time_budget import DEFAULT_TIME_LIMIT_S
 
@@ -82,13 +66,7 @@ class TeamRules(RequestModel):
     exclude_commissioned_organisation: bool = False
 
     def to_proto(self) -> matching_pb2.TeamRules:
-        return matching_pb2.TeamRules(
-            min_sectors=self.min_sectors,
-            max_sector_share=self.max_sector_share,
-            min_community_members=self.min_community_members,
-            locality=LOCALITY_RULE_TO_PROTO[self.locality],  # type: ignore[arg-type]
-            exclude_commissioned_organisation=self.exclude_commissioned_organisation,
-        )
+        return to_message(matching_pb2.TeamRules, self)
 
 
 class OutcomeFields(RequestModel):
@@ -110,39 +88,7 @@ class OutcomeFields(RequestModel):
     contributions: list[Contribution] = Field(default_factory=list, max_length=100)
 
     def to_proto(self, outcome_id: str) -> matching_pb2.Outcome:
-        return matching_pb2.Outcome(
-            id=outcome_id,
-            title=self.title,
-            description=self.description,
-            locality=self.locality,
-            priority=self.priority,
-            budget=self.budget,
-            start=date_text(self.start),
-            end=date_text(self.end),
-            days=self.days,
-            slots=[
-                matching_pb2.Slot(
-                    role_id=s.role_id,
-                    count=s.count,
-                    fte=s.fte,
-                    min_fit=s.min_fit,
-                    clearance=s.clearance,
-                    development_floor=s.development_floor,
-                )
-                for s in self.slots
-            ],
-            skill_coverage=[
-                matching_pb2.SkillCoverage(
-                    skill_id=c.skill_id, min_level=c.min_level, min_people=c.min_people
-                )
-                for c in self.skill_coverage
-            ],
-            rules=self.rules.to_proto(),
-            commissioned_organisation=self.commissioned_organisation,
-            measures=measures_to_proto(self.measures),
-            approach=approach_to_proto(self.approach),  # type: ignore[arg-type]
-            contributions=contributions_to_proto(self.contributions),
-        )
+        return to_message(matching_pb2.Outcome, self, id=outcome_id)
 
 
 class OutcomeCreate(OutcomeFields):
@@ -202,54 +148,7 @@ class Outcome(BaseModel):
 
     @classmethod
     def of(cls, message: matching_pb2.Outcome) -> Outcome:
-        rules = message.rules
-        return cls(
-            id=message.id,
-            title=message.title,
-            description=message.description,
-            locality=message.locality,
-            priority=message.priority,
-            budget=message.budget,
-            start=date_or_none(message.start),
-            end=date_or_none(message.end),
-            days=message.days,
-            slots=[
-                SlotOut(
-                    role_id=s.role_id,
-                    count=s.count,
-                    fte=s.fte,
-                    min_fit=s.min_fit,
-                    clearance=s.clearance,
-                    development_floor=s.development_floor
-                    if s.HasField("development_floor")
-                    else None,
-                )
-                for s in message.slots
-            ],
-            skill_coverage=[
-                SkillCoverageOut(
-                    skill_id=c.skill_id, min_level=c.min_level, min_people=c.min_people
-                )
-                for c in message.skill_coverage
-            ],
-            rules=TeamRulesOut(
-                min_sectors=rules.min_sectors,
-                max_sector_share=rules.max_sector_share
-                if rules.HasField("max_sector_share")
-                else None,
-                min_community_members=rules.min_community_members,
-                locality=from_proto(LOCALITY_RULE_TO_PROTO, rules.locality),
-                exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
-            ),
-            commissioned_organisation=message.commissioned_organisation,
-            measures=[MeasureOut.of(m) for m in message.measures],
-            approach=approach_of(message),
-            contributions=[ContributionOut.of(c) for c in message.contributions],
-            state=from_proto(OUTCOME_STATE_TO_PROTO, message.state),
-            assessment=assessment_of(message),
-            assessment_note=message.assessment_note,
-            closed_on=date_or_none(message.closed_on),
-        )
+        return from_message(cls, message)
 
 
 class Pin(RequestModel):
@@ -299,37 +198,7 @@ class ProposalRequest(RequestModel):
     fairness: FairnessRule | None = None
 
     def to_proto(self) -> matching_pb2.ProposeStaffingRequest:
-        request = matching_pb2.ProposeStaffingRequest(
-            outcome_ids=self.outcome_ids,
-            pins=[
-                matching_pb2.Pin(person_id=p.person_id, outcome_id=p.outcome_id, role_id=p.role_id)
-                for p in self.pins
-            ],
-            exclusions=self.exclusions,
-            time_limit_s=self.time_limit_s,
-            mode=MODE_TO_PROTO[self.mode],  # type: ignore[arg-type]
-        )
-        if self.weights is not None:
-            request.weights.CopyFrom(matching_pb2.ObjectiveWeights(**self.weights.model_dump()))
-        if self.fairness is not None:
-            request.fairness.CopyFrom(self.fairness.to_proto())
-        if self.what_if is not None:
-            request.what_if.CopyFrom(
-                matching_pb2.WhatIf(
-                    remove_person_ids=self.what_if.remove_person_ids,
-                    level_changes=[
-                        matching_pb2.LevelChangeWhatIf(
-                            person_id=c.person_id, skill_id=c.skill_id, level=c.level
-                        )
-                        for c in self.what_if.level_changes
-                    ],
-                    rule_overrides=[
-                        matching_pb2.RuleOverride(outcome_id=o.outcome_id, rules=o.rules.to_proto())
-                        for o in self.what_if.rule_overrides
-                    ],
-                )
-            )
-        return request
+        return to_message(matching_pb2.ProposeStaffingRequest, self)
 
 
 class Assignment(BaseModel):
@@ -347,19 +216,7 @@ class Assignment(BaseModel):
 
     @classmethod
     def of(cls, message: matching_pb2.Assignment) -> Assignment:
-        return cls(
-            person_id=message.person_id,
-            role_id=message.role_id,
-            outcome_id=message.outcome_id,
-            fte=message.fte,
-            fit=message.fit,
-            reasons=list(message.reasons),
-            state=from_proto(ASSIGNMENT_STATE_TO_PROTO, message.state),
-            sector=from_proto(SECTOR_TO_PROTO, message.sector),
-            cost=message.cost,
-            development=message.development,
-            learns_skill_ids=list(message.learns_skill_ids),
-        )
+        return from_message(cls, message)
 
 
 class Unfilled(BaseModel):
@@ -419,50 +276,7 @@ class Proposal(BaseModel):
 
     @classmethod
     def of(cls, message: matching_pb2.Proposal) -> Proposal:
-        diff = None
-        if message.HasField("diff"):
-            diff = ProposalDiff(
-                added=[Assignment.of(a) for a in message.diff.added],
-                removed=[Assignment.of(a) for a in message.diff.removed],
-                objective_delta=message.diff.objective_delta,
-                unfilled_delta=message.diff.unfilled_delta,
-            )
-        return cls(
-            id=text_or_none(message.id),
-            status=from_proto(PROPOSAL_STATUS_TO_PROTO, message.status),
-            objective=message.objective,
-            bound=message.bound,
-            gap=message.gap,
-            solve_seconds=message.solve_seconds,
-            teams=[
-                Team(
-                    outcome_id=t.outcome_id,
-                    assignments=[Assignment.of(a) for a in t.assignments],
-                    unfilled=[
-                        Unfilled(role_id=u.role_id, count=u.count, reason=u.reason)
-                        for u in t.unfilled
-                    ],
-                    cost=t.cost,
-                    contributions=[ContributionUse.of(c) for c in t.contributions],
-                )
-                for t in message.teams
-            ],
-            conflicts=[Conflict(rule=c.rule, detail=c.detail) for c in message.conflicts],
-            committed=message.committed,
-            pruned=message.pruned,
-            optimality_proven=message.optimality_proven,
-            diff=diff,
-            solver=message.solver,
-            created_at=text_or_none(message.created_at),
-            pools=[
-                SlotPool(
-                    outcome_id=p.outcome_id, role_id=p.role_id, eligible=p.eligible, kept=p.kept
-                )
-                for p in message.pools
-            ],
-            summary=message.summary,
-            fairness_notes=list(message.fairness_notes),
-        )
+        return from_message(cls, message)
 
 
 class RoleDemand(BaseModel):
@@ -517,58 +331,4 @@ class Gaps(BaseModel):
 
     @classmethod
     def of(cls, message: matching_pb2.GapsReport) -> Gaps:
-        return cls(
-            roles=[
-                RoleDemand(
-                    role_id=r.role_id,
-                    demanded=r.demanded,
-                    supply=r.supply,
-                    unfilled=r.unfilled,
-                    committed=r.committed,
-                )
-                for r in message.roles
-            ],
-            skills=[
-                SkillDemand(
-                    skill_id=s.skill_id,
-                    min_level=s.min_level,
-                    demanded_people=s.demanded_people,
-                    supply=s.supply,
-                    shortfall=s.shortfall,
-                )
-                for s in message.skills
-            ],
-            blocked_slots=[
-                BlockedSlot(
-                    outcome_id=b.outcome_id,
-                    role_id=b.role_id,
-                    count=b.count,
-                    reason=b.reason,
-                    blocking_skill_ids=list(b.blocking_skill_ids),
-                )
-                for b in message.blocked_slots
-            ],
-            closest=[
-                ClosePerson(
-                    person_id=c.person_id,
-                    name=c.name,
-                    role_id=c.role_id,
-                    fit=c.fit,
-                    steps=[LearningStep.of(s) for s in c.steps],
-                )
-                for c in message.closest
-            ],
-            slots=[
-                SlotGap(
-                    outcome_id=g.outcome_id,
-                    role_id=g.role_id,
-                    places=g.places,
-                    committed=g.committed,
-                    open=g.open,
-                    supply=g.supply,
-                    unfilled=g.unfilled,
-                )
-                for g in message.slots
-            ],
-            solved=message.solved,
-        )
+        return from_message(cls, message)
