@@ -71,7 +71,9 @@ async def create_server(
     learning = Neo4jLearningRepository(driver, database)
     handlers = MatchingHandlers(
         outcomes=OutcomeHandler(OutcomeService(outcomes, skills)),
-        staffing=StaffingHandler(StaffingService(outcomes, staffing, skills, solver, limits)),
+        staffing=StaffingHandler(
+            StaffingService(outcomes, staffing, skills, solver, limits, collaborations=learning)
+        ),
         gaps=GapHandler(GapService(outcomes, staffing, skills, solver, limits)),
         training=TrainingHandler(
             TrainingService(outcomes, staffing, skills, plans, solver, plan_training, limits)

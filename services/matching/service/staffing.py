@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
 from services.matching.domain.eligibility import InvalidStaffingRequest
+from services.matching.domain.learning import closed_outcome_refusal
 from services.matching.domain.model import (
     Candidate,
+    Collaboration,
     CommittedWork,
     Mode,
     ObjectiveWeights,
@@ -40,6 +42,7 @@ from services.matching.domain.time_budget import (
 )
 from services.matching.domain.whatif import StaffingDiff, diff_results
 from services.matching.service.ports import (
+    CollaborationSource,
     LevelOverride,
     OutcomeRepository,
     SkillsPort,
@@ -233,6 +236,7 @@ class StaffingService:
         solver: Solver,
         limits: StaffingLimits,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        collaborations: CollaborationSource | None = None,
     ) -> None:
         self.outcomes = outcomes
         self.staffing = staffing
@@ -240,6 +244,7 @@ class StaffingService:
         self.solver = solver
         self.limits = limits
         self.clock = clock
+        self.collaborations = collaborations
 
     async def _solve(self, request: StaffingRequest) -> StaffingResult:
         return await run_solver(self.solver, request)
@@ -250,6 +255,9 @@ class StaffingService:
             raise InvalidArgument.of("outcome_ids", "name at least one outcome, none empty")
         command = replace(command, outcome_ids=outcome_ids, exclusions=_unique(command.exclusions))
         outcomes = await self.outcomes.get_many(outcome_ids)
+        refusal = closed_outcome_refusal(outcomes)
+        if refusal is not None:
+            raise FailedPrecondition(refusal)
         validate_command(command, outcomes)
         what_if = command.what_if if command.what_if and not command.what_if.is_empty else None
 
@@ -316,8 +324,18 @@ class StaffingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
             pruned_upstream=slots.pruned,
             fairness_max_share=command.fairness_max_share,
+            collaborations=await self._collaborations(command.weights, candidates),
         )
         return request, slots
+
+    async def _collaborations(
+        self, weights: ObjectiveWeights, candidates: Sequence[Candidate]
+    ) -> tuple[Collaboration, ...]:
+        """Who of the candidates worked together, read only when a term uses it."""
+        if self.collaborations is None or not (weights.collaboration or weights.new_connections):
+            return ()
+        people = [candidate.person_id for candidate in candidates]
+        return tuple(await self.collaborations.collaborations(people))
 
     async def get_proposal(self, proposal_id: str) -> ProposalRecord:
         if not proposal_id.strip():
