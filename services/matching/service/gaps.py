@@ -31,6 +31,7 @@ from services.matching.domain.model import (
     LocalityRule,
     Mode,
     Outcome,
+    OutcomeState,
     StaffingRequest,
     Unfilled,
 )
@@ -122,7 +123,9 @@ class GapService:
         return [
             outcome
             for outcome in chosen
-            if (not locality or outcome.locality == locality)
+            # A closed outcome has no open places, as if it had ended.
+            if outcome.state is OutcomeState.OPEN
+            and (not locality or outcome.locality == locality)
             and (not role_id or any(slot.role_id == role_id for slot in outcome.slots))
         ]
 

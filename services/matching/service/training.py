@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 
 from services.common.errors import FailedPrecondition, InvalidArgument
 from services.common.page_tokens import decode_dated_cursor, encode_dated_cursor
+from services.matching.domain.learning import closed_outcome_refusal
 from services.matching.domain.model import (
     Candidate,
     Mode,
@@ -91,7 +92,11 @@ class TrainingService:
 
     async def _outcomes(self, outcome_ids: Sequence[str], today: date) -> list[Outcome]:
         if outcome_ids:
-            return await self.outcomes.get_many(list(dict.fromkeys(outcome_ids)))
+            chosen = await self.outcomes.get_many(list(dict.fromkeys(outcome_ids)))
+            refusal = closed_outcome_refusal(chosen, doing="trained for")
+            if refusal is not None:
+                raise FailedPrecondition(refusal)
+            return chosen
         return await self.outcomes.open_outcomes("", "", today)
 
     async def plan(self, command: PlanCommand) -> PlanRecord:

@@ -23,9 +23,18 @@ from services.matching.domain.model import (
     StaffingResult,
 )
 from services.matching.domain.staffing import solve
+from services.matching.domain.training import plan_training
+from services.matching.service.gaps import GapService
 from services.matching.service.staffing import ProposeCommand, StaffingLimits, StaffingService
+from services.matching.service.training import TrainingService
+from services.matching.service.training_commands import PlanCommand
 from tests.unit.matching.fake_skills import FakeSkills
-from tests.unit.matching.fakes import FakeOutcomeRepository, FakeStaffingRepository
+from tests.unit.matching.fakes import (
+    FakeOutcomeRepository,
+    FakeStaffingRepository,
+    FakeTrainingPlanRepository,
+    FakeTrainingSkills,
+)
 
 NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
 OUTCOME = Outcome(
@@ -106,3 +115,26 @@ async def test_past_teams_are_read_only_when_a_term_uses_them() -> None:
         await staffing.propose(ProposeCommand(("o1",), weights=weights))
         assert source.asked[-1] == ["ann", "bob", "cat"]
         assert list(solver.requests[-1].collaborations) == [PAST]
+
+
+async def test_gaps_leave_a_closed_outcome_out_and_training_refuses_it() -> None:
+    closed = replace(OUTCOME, id="done", state=OutcomeState.CLOSED, closed_on=date(2030, 4, 1))
+    outcomes = FakeOutcomeRepository({o.id: o for o in (OUTCOME, closed)})
+    staffing = FakeStaffingRepository(outcomes=outcomes)
+    skills = FakeTrainingSkills([person("ann")])
+    gaps = GapService(outcomes, staffing, skills, solve, StaffingLimits(), today=lambda: NOW.date())
+    report = await gaps.report("", "", ["o1", "done"], closest_limit=0)
+    assert {slot.outcome_id for slot in report.slots} == {"o1"}
+
+    training = TrainingService(
+        outcomes,
+        staffing,
+        skills,
+        FakeTrainingPlanRepository(),
+        solve,
+        plan_training,
+        StaffingLimits(),
+        clock=lambda: NOW,
+    )
+    with pytest.raises(FailedPrecondition, match="outcome done is closed"):
+        await training.plan(PlanCommand(("o1", "done"), budget=1000.0, deadline="2030-06-30"))
