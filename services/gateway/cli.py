@@ -865,7 +865,7 @@ def print_learning(report: dict[str, Any], out: Console = console) -> None:
                 group["key"] if first else "",
                 str(group["outcomes"]) if first else "",
                 figure.get("label") or figure["name"],
-                f"{value:.2f}" if value is not None else "withheld",
+                _figure_text(value, figure["count"]),
                 str(figure["count"]),
             )
             first = False
@@ -884,6 +884,12 @@ def print_learning(report: dict[str, Any], out: Console = console) -> None:
     out.print(table)
     for note in report.get("notes", []):
         out.print(f"  {note}", highlight=False)
+
+
+def _figure_text(value: float | None, count: int) -> str:
+    if value is not None:
+        return f"{value:.2f}"
+    return "no data" if count == 0 else "withheld"
 
 
 @app.command("learning")

@@ -15,8 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from deploy.run_local import LocalStack
+from services.gateway import cli
 from tests.e2e.conftest import client_with_key, issue_key
 from tests.e2e.town import Resident, people_csv, residents, staffed_outcome
 
@@ -282,6 +284,47 @@ def test_the_learning_report_counts_every_figure_and_withholds_small_groups(
         "1",
     )
     assert any(r["section"] == "note" and "associated with" in r["detail"] for r in rows)
+
+
+def lps(stack: LocalStack, key: str, *args: str) -> str:
+    done = CliRunner().invoke(
+        cli.app, list(args), env={"LPS_URL": stack.gateway_url, "LPS_KEY": key, "COLUMNS": "200"}
+    )
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_the_lps_client_records_results_and_reads_the_learning_report(
+    stack: LocalStack,
+    admin: httpx.Client,
+    manager: httpx.Client,
+    planner: httpx.Client,
+    closed_outcome: dict[str, Any],
+) -> None:
+    if ok(planner.get(f"/v1/outcomes/{CLOSED}"))["state"] != "closed":
+        ok(manager.post(f"/v1/outcomes/{CLOSED}/close", json={"assessment": "met"}))
+    manager_key, planner_key = issue_key(admin, "manager"), issue_key(admin, "planner")
+    added = lps(stack, manager_key, "results", "add", CLOSED, "visits", "180", "--source", "log")
+    assert f"visits = 180 on {TODAY} for {CLOSED}" in added
+    listed = lps(stack, planner_key, "results", "list", CLOSED, "--measure", "visits")
+    assert "180" in listed and "200" in listed  # the value beside the measure's target
+    history = lps(stack, planner_key, "outcomes", "history", CLOSED)
+    assert "architect" in history and "community" in history
+
+    table = lps(stack, planner_key, "learning", "--group-by", "approach", "--min-group-size", "1")
+    assert "associated with" in table
+    met = next(line for line in table.splitlines() if "share of outcomes met" in line)
+    assert "1.00" in met and " 1 " in met
+    withheld = lps(stack, planner_key, "learning")
+    assert "withheld" in withheld
+    exported = lps(stack, planner_key, "learning", "--csv", "--group-by", "priority")
+    assert exported.startswith("section,group,outcomes,reported,name,label,value,count,detail")
+    refused = CliRunner().invoke(
+        cli.app,
+        ["outcomes", "close", CLOSED, "--assessment", "met"],
+        env={"LPS_URL": stack.gateway_url, "LPS_KEY": manager_key},
+    )
+    assert refused.exit_code == 1 and "409" in refused.output
 
 
 def test_collaboration_rewards_people_who_worked_together_on_a_met_outcome(

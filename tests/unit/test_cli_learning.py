@@ -18,6 +18,12 @@ REPORT = {
             "figures": [
                 {"name": "met_share", "label": "share of outcomes met", "value": 0.75, "count": 4},
                 {"name": "mean_fit", "label": "mean fit", "value": 0.812, "count": 17},
+                {
+                    "name": "progress",
+                    "label": "mean progress towards target",
+                    "value": None,
+                    "count": 0,
+                },
             ],
             "contributions": [{"sector": "third_sector", "amount": 12000.0}],
         },
@@ -44,6 +50,8 @@ def test_counts_stand_beside_every_figure_and_withheld_ones_say_so() -> None:
     assert any("mean fit" in line and "0.81" in line and "17" in line for line in lines)
     responsive = next(line for line in lines if "responsive" in line and "│" in line)
     assert "withheld" in responsive and " 1 " in responsive
+    # Nothing counted is not a figure held back.
+    assert any("mean progress" in line and "no data" in line for line in lines)
     assert any("contributed by third sector" in line and "12000.00" in line for line in lines)
     text = " ".join(lines)
     assert "associated with" in text and "fewer than 3 closed outcomes" in text

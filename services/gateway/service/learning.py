@@ -22,7 +22,8 @@ LEARNING_COLUMNS = (
     "count",
     "detail",
 )
-WITHHELD = "withheld: fewer outcomes than the minimum group size"
+WITHHELD = "withheld: counted on fewer than the minimum group size"
+NO_DATA = "no data: nothing was counted"
 
 
 def learning_rows(report: matching_pb2.LearningReport) -> Iterator[list[object]]:
@@ -30,7 +31,9 @@ def learning_rows(report: matching_pb2.LearningReport) -> Iterator[list[object]]
         reported = "yes" if group.reported else "no"
         for figure in group.figures:
             value: object = round(figure.value, 6) if figure.HasField("value") else ""
-            detail = "" if figure.HasField("value") else WITHHELD
+            detail = ""
+            if not figure.HasField("value"):
+                detail = NO_DATA if figure.count == 0 else WITHHELD
             yield [
                 "figure",
                 group.key,

@@ -195,7 +195,10 @@ def report() -> matching_pb2.LearningReport:
                 key="hillcrest",
                 outcomes=1,
                 reported=False,
-                figures=[matching_pb2.LearningFigure(name="met_share", count=1)],
+                figures=[
+                    matching_pb2.LearningFigure(name="met_share", count=1),
+                    matching_pb2.LearningFigure(name="progress", count=0),
+                ],
             ),
         ],
         notes=["Figures are associated with results; they do not show what caused them."],
@@ -209,9 +212,12 @@ def test_the_report_withholds_figures_as_null_with_their_counts() -> None:
     assert reported["figures"] == [
         {"name": "met_share", "label": "share of outcomes met", "value": 0.75, "count": 4}
     ]
-    assert withheld["figures"] == [
-        {"name": "met_share", "label": "share of outcomes met", "value": None, "count": 1}
-    ]
+    assert withheld["figures"][0] == {
+        "name": "met_share",
+        "label": "share of outcomes met",
+        "value": None,
+        "count": 1,
+    }
     assert reported["contributions"] == [{"sector": "public", "amount": 1000.0}]
 
 
@@ -219,7 +225,7 @@ def test_the_learning_csv_keeps_counts_notes_and_neutralises_formulas() -> None:
     rows = list(csv.reader(io.StringIO("".join(learning_csv(report())))))
     assert tuple(rows[0]) == LEARNING_COLUMNS
     by_section = [dict(zip(LEARNING_COLUMNS, row, strict=True)) for row in rows[1:]]
-    figure, contribution, withheld, note = by_section
+    figure, contribution, withheld, nothing, note = by_section
     assert (figure["group"], figure["value"], figure["count"]) == ("'=riverside", "0.75", "4")
     assert (contribution["section"], contribution["name"], contribution["value"]) == (
         "contribution",
@@ -228,4 +234,6 @@ def test_the_learning_csv_keeps_counts_notes_and_neutralises_formulas() -> None:
     )
     assert (withheld["value"], withheld["count"], withheld["reported"]) == ("", "1", "no")
     assert withheld["detail"].startswith("withheld")
+    assert (nothing["value"], nothing["count"]) == ("", "0")
+    assert nothing["detail"].startswith("no data")
     assert note["section"] == "note" and "associated with" in note["detail"]
