@@ -13,9 +13,11 @@ absent. Fields the proto names otherwise, or computes, are passed in."""
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import cache, partial
+from operator import attrgetter
 from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
 from google.protobuf import message_factory
@@ -23,7 +25,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel
 
-from services.gateway.adapters.enums import VOCABULARIES, from_proto
+from services.gateway.adapters.enums import VOCABULARIES
 from services.gateway.entrypoints.http.schemas.common import date_or_none, text_or_none
 
 M = TypeVar("M", bound=BaseModel)
@@ -67,35 +69,56 @@ def _wire(value: Any, nested: type[Message] | None) -> Any:
 
 def from_message(model: type[M], message: Message, **given: Any) -> M:
     """`model` filled from `message`; `given` values win over the message's."""
-    values = dict(given)
-    for name, field in model.model_fields.items():
-        if name not in values:
-            values[name] = _value(field.annotation, message, name)
-    return model(**values)
+    if given:
+        values = {name: read(message) for name, read in _readers(model) if name not in given}
+        return model(**values, **given)
+    return model(**{name: read(message) for name, read in _readers(model)})
 
 
-def _value(annotation: Any, message: Message, name: str) -> Any:
+Reader = Callable[[Message], Any]
+
+
+@cache
+def _readers(model: type[BaseModel]) -> tuple[tuple[str, Reader], ...]:
+    """How to read each field of `model`, worked out once per model."""
+    return tuple(
+        (name, _reader(name, field.annotation)) for name, field in model.model_fields.items()
+    )
+
+
+def _reader(name: str, annotation: Any) -> Reader:
     optional = _is_optional(annotation)
     kind = _without_none(annotation)
-    raw = getattr(message, name)
     if get_origin(kind) is list:
         (item,) = get_args(kind)
-        return [_item(item, value) for value in raw]
+        each = _converter(item)
+        if each is _same:
+            return lambda message: list(getattr(message, name))
+        return lambda message: [each(value) for value in getattr(message, name)]
     if optional and kind is str:
-        return text_or_none(raw)
+        return lambda message: text_or_none(getattr(message, name))
     if kind is date:
-        return date_or_none(raw)
+        return lambda message: date_or_none(getattr(message, name))
     if isinstance(kind, type) and issubclass(kind, StrEnum):
-        return from_proto(VOCABULARIES[kind], raw)
-    if optional and not message.HasField(name):
-        return None
-    return _item(kind, raw)
+        word_of = {number: word for word, number in VOCABULARIES[kind].items()}
+        return lambda message: word_of.get(getattr(message, name))
+    convert = _converter(kind)
+    if optional:
+        return lambda message: convert(getattr(message, name)) if message.HasField(name) else None
+    if convert is _same:
+        return attrgetter(name)
+    return lambda message: convert(getattr(message, name))
 
 
-def _item(kind: Any, value: Any) -> Any:
+def _converter(kind: Any) -> Callable[[Any], Any]:
+    """Nested models through their own `of` when they have one."""
     if isinstance(kind, type) and issubclass(kind, BaseModel):
-        of = getattr(kind, "of", None)
-        return of(value) if of is not None else from_message(kind, value)
+        of: Callable[[Any], Any] | None = getattr(kind, "of", None)
+        return of if of is not None else partial(from_message, kind)
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
 
 
