@@ -13,15 +13,15 @@ absent. Fields the proto names otherwise, or computes, are passed in."""
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from functools import cache, partial
 from operator import attrgetter
-from typing import Any, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from google.protobuf import message_factory
-from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel
 
@@ -35,13 +35,11 @@ P = TypeVar("P", bound=Message)
 def to_message(message_type: type[P], body: BaseModel, **given: Any) -> P:
     """The message `body` stands for; `given` fields (ids from the path, the actor,
     fields the body names otherwise) win over the body's."""
-    fields = cast(Mapping[str, FieldDescriptor], message_type.DESCRIPTOR.fields_by_name)
-    values: dict[str, Any] = {}
-    for name, value in {**dict(body), **given}.items():
+    values: dict[str, Any] = dict(given)
+    for name, value in body:
         if name in given or value is None:
-            values[name] = value
             continue
-        nested = _message_class(fields[name])
+        nested = _message_class(message_type.DESCRIPTOR, name)
         if isinstance(value, list):
             values[name] = [_wire(item, nested) for item in value]
         else:
@@ -49,19 +47,22 @@ def to_message(message_type: type[P], body: BaseModel, **given: Any) -> P:
     return message_type(**values)
 
 
-def _message_class(field: FieldDescriptor) -> type[Message] | None:
+@cache
+def _message_class(message: Descriptor, name: str) -> type[Message] | None:
     """The class of a message field's messages; None for scalars and maps."""
-    descriptor = field.message_type
+    fields = message.fields_by_name
+    descriptor = fields[name].message_type
     if descriptor is None or descriptor.GetOptions().map_entry:
         return None
     return message_factory.GetMessageClass(descriptor)
 
 
 def _wire(value: Any, nested: type[Message] | None) -> Any:
-    if isinstance(value, BaseModel) and nested is not None:
+    if nested is not None and isinstance(value, BaseModel):
         return to_message(nested, value)
-    if isinstance(value, StrEnum):
-        return VOCABULARIES[type(value)][value]
+    if isinstance(value, str):
+        # A vocabulary word is a str too; plain text is the common case.
+        return VOCABULARIES[type(value)][value] if isinstance(value, StrEnum) else value
     if isinstance(value, date):
         return value.isoformat()
     return value
