@@ -3,6 +3,8 @@ used by the servicers and the skills client alike."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from lps.common.v1 import common_pb2
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
@@ -32,3 +34,18 @@ ASSESSMENTS = ProtoEnum(matching_pb2.Assessment, Assessment)
 DIRECTIONS = ProtoEnum(matching_pb2.Direction, Direction)
 COURSE_KINDS = ProtoEnum(skills_pb2.DevelopmentKind, CourseKind)
 GROUPINGS = ProtoEnum(matching_pb2.LearningGrouping, Grouping)
+
+# Each vocabulary by its word type, for mapping by field name (services.common.wire).
+WORDS: dict[type, ProtoEnum[Any, Any]] = {
+    Sector: SECTORS,
+    LocalityRule: LOCALITY_RULES,
+    Mode: MODES,
+    SolveStatus: SOLVE_STATUSES,
+    AssignmentState: ASSIGNMENT_STATES,
+    Approach: APPROACHES,
+    OutcomeState: OUTCOME_STATES,
+    Assessment: ASSESSMENTS,
+    Direction: DIRECTIONS,
+    CourseKind: COURSE_KINDS,
+    Grouping: GROUPINGS,
+}

@@ -1,6 +1,6 @@
 """Outcomes between the wire and the domain, both ways. Reading only parses
 (dates, enumerations a field must have); the domain's `validate_outcome`
-checks the rules."""
+checks the rules. Writing goes by field name (services.common.wire)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from datetime import date
 
 from lps.matching.v1 import matching_pb2
 from services.common.errors import Violations
+from services.common.wire import message_of
 from services.matching.adapters.vocabulary import (
     APPROACHES,
-    ASSESSMENTS,
     DIRECTIONS,
     LOCALITY_RULES,
-    OUTCOME_STATES,
     SECTORS,
+    WORDS,
 )
 from services.matching.domain.model import (
     Approach,
@@ -113,74 +113,5 @@ def outcome_from_proto(message: matching_pb2.Outcome, prefix: str = "outcome") -
     )
 
 
-def rules_to_proto(rules: TeamRules) -> matching_pb2.TeamRules:
-    return matching_pb2.TeamRules(
-        min_sectors=rules.min_sectors,
-        max_sector_share=rules.max_sector_share,
-        min_community_members=rules.min_community_members,
-        locality=LOCALITY_RULES.to_proto(rules.locality),
-        exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
-    )
-
-
-def slot_to_proto(slot: Slot) -> matching_pb2.Slot:
-    return matching_pb2.Slot(
-        role_id=slot.role_id,
-        count=slot.count,
-        fte=slot.fte,
-        min_fit=slot.min_fit,
-        clearance=slot.clearance,
-        development_floor=slot.development_floor,
-    )
-
-
-def measure_to_proto(measure: Measure) -> matching_pb2.Measure:
-    return matching_pb2.Measure(
-        id=measure.id,
-        name=measure.name,
-        unit=measure.unit,
-        baseline=measure.baseline,
-        target=measure.target,
-        direction=DIRECTIONS.to_proto(measure.direction),
-    )
-
-
-def contribution_to_proto(contribution: BudgetContribution) -> matching_pb2.BudgetContribution:
-    restricted = contribution.restricted_to
-    return matching_pb2.BudgetContribution(
-        organisation=contribution.organisation,
-        sector=SECTORS.to_proto(contribution.sector),
-        amount=contribution.amount,
-        restricted_to=SECTORS.to_proto(restricted) if restricted is not None else None,
-    )
-
-
 def outcome_to_proto(outcome: Outcome) -> matching_pb2.Outcome:
-    assessment = outcome.assessment
-    return matching_pb2.Outcome(
-        id=outcome.id,
-        title=outcome.title,
-        description=outcome.description,
-        locality=outcome.locality,
-        priority=outcome.priority,
-        budget=outcome.budget,
-        start=outcome.start.isoformat(),
-        end=outcome.end.isoformat(),
-        days=outcome.days,
-        commissioned_organisation=outcome.commissioned_organisation,
-        slots=[slot_to_proto(slot) for slot in outcome.slots],
-        skill_coverage=[
-            matching_pb2.SkillCoverage(
-                skill_id=c.skill_id, min_level=c.min_level, min_people=c.min_people
-            )
-            for c in outcome.skill_coverage
-        ],
-        rules=rules_to_proto(outcome.rules),
-        measures=[measure_to_proto(measure) for measure in outcome.measures],
-        approach=APPROACHES.to_proto(outcome.approach),
-        contributions=[contribution_to_proto(c) for c in outcome.contributions],
-        state=OUTCOME_STATES.to_proto(outcome.state),
-        assessment=ASSESSMENTS.to_proto(assessment) if assessment is not None else None,
-        assessment_note=outcome.assessment_note,
-        closed_on=outcome.closed_on.isoformat() if outcome.closed_on else "",
-    )
+    return message_of(matching_pb2.Outcome, outcome, WORDS)

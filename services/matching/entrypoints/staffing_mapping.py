@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from lps.matching.v1 import matching_pb2
-from services.matching.adapters.vocabulary import (
-    ASSIGNMENT_STATES,
-    MODES,
-    SECTORS,
-    SOLVE_STATUSES,
-)
-from services.matching.domain.model import Assignment, ContributionUse, Mode, ObjectiveWeights, Pin
+from services.common.wire import message_of
+from services.matching.adapters.vocabulary import ASSIGNMENT_STATES, MODES, WORDS
+from services.matching.domain.model import Assignment, Mode, ObjectiveWeights, Pin
 from services.matching.domain.proposals import AssignmentRecord, AssignmentState
 from services.matching.domain.summary import summarise
 from services.matching.domain.teams import Team, teams_of
@@ -59,19 +55,12 @@ def propose_command_from_proto(request: matching_pb2.ProposeStaffingRequest) -> 
 def assignment_to_proto(
     line: Assignment, state: AssignmentState, proposal_id: str
 ) -> matching_pb2.Assignment:
-    return matching_pb2.Assignment(
-        person_id=line.person_id,
-        role_id=line.role_id,
-        fte=line.fte,
-        fit=line.fit,
-        reasons=list(line.reasons),
-        outcome_id=line.outcome_id,
+    return message_of(
+        matching_pb2.Assignment,
+        line,
+        WORDS,
         state=ASSIGNMENT_STATES.to_proto(state),
         proposal_id=proposal_id,
-        sector=SECTORS.to_proto(line.sector),
-        cost=line.cost,
-        development=line.development,
-        learns_skill_ids=list(line.learns_skill_ids),
     )
 
 
@@ -79,71 +68,43 @@ def assignment_record_to_proto(record: AssignmentRecord) -> matching_pb2.Assignm
     return assignment_to_proto(record.assignment, record.state, record.proposal_id)
 
 
-def contribution_use_to_proto(use: ContributionUse) -> matching_pb2.ContributionUse:
-    contribution = use.contribution
-    restricted = contribution.restricted_to
-    return matching_pb2.ContributionUse(
-        organisation=contribution.organisation,
-        sector=SECTORS.to_proto(contribution.sector),
-        amount=contribution.amount,
-        used=use.used,
-        restricted_to=SECTORS.to_proto(restricted) if restricted is not None else None,
-    )
-
-
 def team_to_proto(team: Team, state: AssignmentState, proposal_id: str) -> matching_pb2.Team:
-    return matching_pb2.Team(
-        outcome_id=team.outcome_id,
+    return message_of(
+        matching_pb2.Team,
+        team,
+        WORDS,
         assignments=[assignment_to_proto(line, state, proposal_id) for line in team.assignments],
-        unfilled=[
-            matching_pb2.UnfilledSlot(role_id=u.role_id, count=u.count, reason=u.reason)
-            for u in team.unfilled
+        # A use is its contribution's figures and what the team takes of it.
+        contributions=[
+            message_of(matching_pb2.ContributionUse, use.contribution, WORDS, used=use.used)
+            for use in team.contributions
         ],
-        cost=team.cost,
-        contributions=[contribution_use_to_proto(use) for use in team.contributions],
     )
 
 
 def diff_to_proto(diff: StaffingDiff) -> matching_pb2.ProposalDiff:
     proposed = AssignmentState.PROPOSED
-    return matching_pb2.ProposalDiff(
+    return message_of(
+        matching_pb2.ProposalDiff,
+        diff,
+        WORDS,
         added=[assignment_to_proto(line, proposed, "") for line in diff.added],
         removed=[assignment_to_proto(line, proposed, "") for line in diff.removed],
-        objective_delta=diff.objective_delta,
-        unfilled_delta=diff.unfilled_delta,
     )
 
 
 def proposal_to_proto(view: ProposalView) -> matching_pb2.Proposal:
     proposal = view.proposal
-    result = proposal.result
     state = AssignmentState.COMMITTED if proposal.committed else AssignmentState.PROPOSED
-    message = matching_pb2.Proposal(
+    teams = teams_of(proposal.outcome_ids, proposal.result)
+    return message_of(
+        matching_pb2.Proposal,
+        proposal.result,
+        WORDS,
         id=proposal.id,
-        status=SOLVE_STATUSES.to_proto(result.status),
-        objective=result.objective,
-        bound=result.bound,
-        gap=result.gap,
-        solve_seconds=result.solve_seconds,
-        teams=[
-            team_to_proto(team, state, proposal.id)
-            for team in teams_of(proposal.outcome_ids, result)
-        ],
-        conflicts=[matching_pb2.Conflict(rule=c.rule, detail=c.detail) for c in result.conflicts],
+        teams=[team_to_proto(team, state, proposal.id) for team in teams],
         committed=proposal.committed,
-        pruned=result.pruned,
-        optimality_proven=result.optimality_proven,
-        solver=result.solver,
         created_at=proposal.created_at.isoformat(),
-        pools=[
-            matching_pb2.SlotPoolFigures(
-                outcome_id=p.outcome_id, role_id=p.role_id, eligible=p.eligible, kept=p.kept
-            )
-            for p in result.pools
-        ],
-        summary=summarise(result),
-        fairness_notes=list(result.fairness_notes),
+        summary=summarise(proposal.result),
+        diff=diff_to_proto(view.diff) if view.diff is not None else None,
     )
-    if view.diff is not None:
-        message.diff.CopyFrom(diff_to_proto(view.diff))
-    return message
