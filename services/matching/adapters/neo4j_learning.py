@@ -23,8 +23,11 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from services.common.errors import FailedPrecondition, Inconsistent, NotFound
-from services.matching.adapters.neo4j_outcomes import mark_proposals_stale, outcome_from_node
-from services.matching.adapters.neo4j_staffing import LEDGER_ID
+from services.matching.adapters.neo4j_outcomes import (
+    mark_proposals_stale,
+    outcome_from_node,
+    serialise_with_commits,
+)
 from services.matching.domain.learning import (
     Closing,
     MeasureResult,
@@ -140,13 +143,7 @@ async def _results(
 
 
 async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing) -> dict[str, Any]:
-    # The commit ledger's lock first: commits of this outcome wait, or we wait for them.
-    ledger = await tx.run(
-        "MERGE (l:CommitLedger {id: $ledger}) ON CREATE SET l.sequence = 0 "
-        "SET l.sequence = l.sequence RETURN l.id AS id",
-        ledger=LEDGER_ID,
-    )
-    await ledger.consume()
+    await serialise_with_commits(tx)
     found = await tx.run(
         "MATCH (o:Outcome {id: $id}) "
         "OPTIONAL MATCH (a:Assignment {outcome_id: $id}) WHERE a.state IN $states "

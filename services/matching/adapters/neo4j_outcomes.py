@@ -11,6 +11,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.matching.adapters.neo4j_staffing import LEDGER_ID
 from services.matching.domain.learning import closed_outcome_refusal
 from services.matching.domain.model import (
     Approach,
@@ -173,9 +174,21 @@ async def _create(tx: AsyncManagedTransaction, props: dict[str, Any]) -> None:
     await result.consume()
 
 
+async def serialise_with_commits(tx: AsyncManagedTransaction) -> None:
+    """Takes the commit ledger's write lock, which every commit takes first: a
+    close, an edit or a deletion of an outcome and a commit never interleave."""
+    result = await tx.run(
+        "MERGE (l:CommitLedger {id: $ledger}) ON CREATE SET l.sequence = 0 "
+        "SET l.writes = coalesce(l.writes, 0) + 1",
+        ledger=LEDGER_ID,
+    )
+    await result.consume()
+
+
 async def _refuse_closed(tx: AsyncManagedTransaction, outcome_id: str, doing: str) -> None:
-    """NotFound for an unknown outcome, FailedPrecondition for a closed one; locks it."""
-    result = await tx.run("MATCH (o:Outcome {id: $id}) SET o.id = o.id RETURN o", id=outcome_id)
+    """NotFound for an unknown outcome, FailedPrecondition for a closed one."""
+    await serialise_with_commits(tx)
+    result = await tx.run("MATCH (o:Outcome {id: $id}) RETURN o", id=outcome_id)
     record = await result.single()
     if record is None:
         raise NotFound.of("outcome", outcome_id)
