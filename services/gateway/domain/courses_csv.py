@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from services.common.errors import InvalidArgument
 from services.common.identifiers import MAX_ID_CHARS
-from services.gateway.domain.people_csv import RowProblem, RowReader, csv_records
+from services.gateway.domain.csv_rows import RowProblem, RowReader, column_positions, csv_records
 from services.gateway.domain.vocabulary import MAX_LEVEL
 
 COURSE_COLUMNS = (
@@ -76,26 +75,14 @@ def format_runs(runs: tuple[CourseRun, ...]) -> str:
 def parse_courses_csv(text: str, delimiter: str = ",") -> CoursesImport:
     records = csv_records(text, delimiter)
     _, header = next(records, (1, []))
-    positions = {name.strip().lower(): index for index, name in enumerate(header)}
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise InvalidArgument.of(
-            "body",
-            "the header lacks the column(s) "
-            + ", ".join(missing)
-            + "; expected "
-            + ",".join(COURSE_COLUMNS),
-        )
-    columns = {name: positions[name] for name in COURSE_COLUMNS if name in positions}
+    columns = column_positions(header, COURSE_COLUMNS, REQUIRED_COLUMNS)
     courses: list[tuple[int, CourseFields]] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for line, cells in records:
-        if not any(cell.strip() for cell in cells):
+        row = RowReader.of_record(line, cells, columns, len(header))
+        if row is None:
             continue
-        row = RowReader(line, cells, columns)
-        if len(cells) > len(header):
-            row.fail("", f"has {len(cells)} cells but the header has {len(header)} columns")
         course = _read_course(row)
         earlier = seen.get(row.raw("id"))
         if earlier is not None:

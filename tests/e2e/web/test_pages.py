@@ -250,35 +250,24 @@ def test_people_shows_levels_with_evidence_history_and_fit_to_each_role(
 
 
 def test_manager_records_a_result_and_closes_then_planner_reads_what_it_teaches(
-    page: Page, keys: dict[str, str], stack: LocalStack
+    page: Page, keys: dict[str, str]
 ) -> None:
-    created = httpx.post(
-        f"{stack.gateway_url}/v1/outcomes",
-        headers={"Authorization": f"Bearer {keys['manager']}"},
-        json={
-            "id": "web-learning-1",
-            "title": "Fewer falls at home in Riverside",
-            "locality": "riverside",
-            "approach": "preventative",
-            "start": "2026-01-05",
-            "end": "2026-06-30",
-            "slots": [{"role_id": "navigator", "count": 1, "fte": 0.2}],
-            "measures": [
-                {
-                    "id": "falls",
-                    "name": "Falls reported a month",
-                    "baseline": 40,
-                    "target": 25,
-                    "direction": "lower_is_better",
-                }
-            ],
-        },
-        timeout=60,
-    )
-    assert created.status_code == 201, created.text
-
     sign_in(page, keys["manager"])
     open_page(page, "Team builder")
+    page.get_by_text("Commission an outcome").click()
+    page.get_by_label("Title", exact=True).fill("Fewer falls at home in Riverside")
+    page.get_by_label("Locality", exact=True).fill("riverside")
+    page.get_by_label("Start", exact=True).fill("2026-01-05")
+    page.get_by_label("End", exact=True).fill("2026-06-30")
+    page.get_by_label("Approach").select_option(label="Preventative")
+    page.get_by_role("button", name="Add a measure").click()
+    page.get_by_label("Measure 1", exact=True).fill("Falls reported a month")
+    page.get_by_label("Baseline").fill("40")
+    page.get_by_label("Target").fill("25")
+    page.get_by_label("Better when").select_option(label="lower")
+    page.get_by_role("button", name="Commission", exact=True).click()
+    expect(page.get_by_text("Commissioned “Fewer falls at home in Riverside”")).to_be_visible()
+
     results = page.get_by_role("region", name="Results and closing")
     results.get_by_label("Outcome").select_option(label="Fewer falls at home in Riverside")
     results.get_by_label("Value").fill("24")

@@ -16,7 +16,7 @@ from services.gateway.adapters.neo4j_store import Neo4jGatewayStore
 from services.gateway.adapters.skills_client import SkillsClient
 from services.gateway.config import GatewaySettings
 from services.gateway.domain.auth import ApiKey, Permission
-from services.gateway.entrypoints.http.middleware import api_key_of
+from services.gateway.entrypoints.http.middleware.authentication import api_key_of
 from services.gateway.entrypoints.http.problems import PermissionDenied, Unauthenticated
 from services.gateway.service.key_cache import CachedKeyStore
 

@@ -25,11 +25,17 @@ function figureColumns(report: Report): { name: string; label: string }[] {
   return [...columns].map(([name, label]) => ({ name, label }));
 }
 
+/** A figure's value; without one, "no data" when nothing was counted, else "withheld" (under the minimum). */
+function figureText(figure: Figure): string {
+  if (figure.value !== null && figure.value !== undefined) return figure.value.toFixed(2);
+  return figure.count === 0 ? "no data" : "withheld";
+}
+
 function FigureCell({ figure }: { figure: Figure | undefined }) {
   if (!figure) return <td class="muted">—</td>;
   return (
     <td>
-      <span class="cell-main">{figure.value === null || figure.value === undefined ? "withheld" : figure.value.toFixed(2)}</span>
+      <span class="cell-main">{figureText(figure)}</span>
       <span class="cell-sub">n = {figure.count}</span>
     </td>
   );
@@ -113,7 +119,8 @@ export function LearningPage() {
           {data.groups.length === 0 ? (
             <p>No outcome is closed yet: close one with its assessment to start learning from it.</p>
           ) : (
-            <div class="table-scroll">
+            // Focusable so that keyboard users can scroll a table wider than the page.
+            <div class="table-scroll" tabIndex={0} role="region" aria-label={`Learning by ${groupLabel.toLowerCase()}, scrolls sideways`}>
               <table>
                 <caption>
                   Learning by {groupLabel.toLowerCase()} (minimum group size {data.min_group_size})
