@@ -20,11 +20,15 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from services.matching.domain.assignment import solve_assignment
+from services.matching.domain.eligibility import build_pool
 from services.matching.domain.greedy import greedy
 from services.matching.domain.model import (
+    Assessment,
     Candidate,
     Clearance,
+    Collaboration,
     LocalityRule,
+    ObjectiveWeights,
     Outcome,
     Sector,
     SkillCoverage,
@@ -33,6 +37,7 @@ from services.matching.domain.model import (
     StaffingResult,
     TeamRules,
 )
+from services.matching.domain.rules import collaboration
 from services.matching.domain.slot_queries import pruning_k, staffing_query
 from services.matching.domain.staffing import solve
 from tests.bench.report import write_section
@@ -59,6 +64,14 @@ TIME_LIMIT_S = 10.0
 ASSIGNMENT_SIZE = 2000
 ASSIGNMENT_REPEATS = 3
 UNPRUNED_TIME_LIMIT_S = 60.0
+# Synthetic worked-with history: one past team per PAST_TEAM_EVERY people, drawn
+# from one ward, with these assessments.
+PAST_TEAM_EVERY = 4
+PAST_TEAM_SIZES = (3, 6)
+PAST_ASSESSMENTS = (Assessment.MET, Assessment.PARTLY_MET, Assessment.NOT_MET)
+PAST_ASSESSMENT_SHARES = (0.5, 0.3, 0.2)
+# A pair that worked together on a met outcome is worth a tenth of a unit of fit.
+COLLABORATION_WEIGHT = 100.0
 
 
 @dataclass(frozen=True)
@@ -257,6 +270,143 @@ def run_slot_pruning(size: Size, seed: int) -> SlotPruningRun:
     )
 
 
+def synthetic_collaborations(
+    rng: np.random.Generator, people: tuple[Candidate, ...]
+) -> tuple[Collaboration, ...]:
+    """Past teams of 3 to 5 people of one ward, each pair a WORKED_WITH record."""
+    by_ward: dict[str, list[str]] = {}
+    for candidate in people:
+        by_ward.setdefault(candidate.locality, []).append(candidate.person_id)
+    wards = sorted(by_ward)
+    records: list[Collaboration] = []
+    for past in range(len(people) // PAST_TEAM_EVERY):
+        members = by_ward[wards[int(rng.integers(len(wards)))]]
+        size = min(len(members), int(rng.integers(*PAST_TEAM_SIZES)))
+        chosen = sorted(rng.choice(len(members), size=size, replace=False).tolist())
+        assessment = PAST_ASSESSMENTS[
+            int(rng.choice(len(PAST_ASSESSMENTS), p=PAST_ASSESSMENT_SHARES))
+        ]
+        for i, a in enumerate(chosen):
+            for b in chosen[i + 1 :]:
+                records.append(Collaboration(members[a], members[b], f"past-{past}", assessment))
+    return tuple(records)
+
+
+@dataclass(frozen=True)
+class CollaborationRun:
+    """The L portfolio with the collaboration term on, against the same portfolio without."""
+
+    collaborations: int
+    pair_terms: int
+    status: str
+    gap: float
+    seconds: float
+    credited_pairs: int
+    plain_credited_pairs: int
+    fit: float
+    plain_fit: float
+    filled: int
+    plain_filled: int
+
+
+def credited_pairs(staffing: StaffingRequest, result: StaffingResult) -> int:
+    """Pairs placed on one outcome who worked together on an outcome met or partly met."""
+    history = collaboration.History.of(staffing.collaborations)
+    teams: dict[str, list[str]] = {}
+    for assignment in result.assignments:
+        teams.setdefault(assignment.outcome_id, []).append(assignment.person_id)
+    return sum(
+        1
+        for team in teams.values()
+        for _, record in history.partners(team)
+        if collaboration.credit(record.assessment) > 0
+    )
+
+
+def run_collaboration(size: Size, seed: int) -> CollaborationRun:
+    plain = portfolio(size, seed)
+    history = synthetic_collaborations(np.random.default_rng(seed + 1), plain.candidates)
+    staffing = replace(
+        plain,
+        collaborations=history,
+        weights=ObjectiveWeights(collaboration=COLLABORATION_WEIGHT),
+    )
+    pool = build_pool(staffing)
+    index = collaboration.History.of(history)
+    candidates = pool.table.candidates
+    terms = 0
+    for o_index, outcome in enumerate(staffing.outcomes):
+        people = {
+            candidates[p].person_id
+            for slot_pool in pool.slots
+            if slot_pool.ref.outcome_index == o_index
+            for p in slot_pool.kept.tolist()
+        }
+        terms += len(collaboration.pair_terms(staffing, outcome, people, index))
+    result = solve(staffing)
+    baseline = solve(replace(staffing, weights=ObjectiveWeights()))
+    return CollaborationRun(
+        collaborations=len(history),
+        pair_terms=terms,
+        status=result.status.value,
+        gap=result.gap,
+        seconds=result.solve_seconds,
+        credited_pairs=credited_pairs(staffing, result),
+        plain_credited_pairs=credited_pairs(staffing, baseline),
+        fit=sum(a.fit for a in result.assignments),
+        plain_fit=sum(a.fit for a in baseline.assignments),
+        filled=len(result.assignments),
+        plain_filled=len(baseline.assignments),
+    )
+
+
+def collaboration_markdown(size: Size, run: CollaborationRun, load: tuple[float, float]) -> str:
+    return "\n".join(
+        [
+            "## Matching: worked-with term",
+            "",
+            f"The {size.name} portfolio ({size.outcomes} outcomes, {size.people:,} people) with "
+            f"`weights.collaboration` = {COLLABORATION_WEIGHT:.0f} (a pair who worked together on "
+            "a met outcome is worth a tenth of a unit of fit, partly met half that) over "
+            f"{run.collaborations:,} synthetic WORKED_WITH records (past teams of 3 to 5 people "
+            f"of one ward), {TIME_LIMIT_S:.0f} s limit. The model carried {run.pair_terms:,} pair "
+            f"literals (at most {collaboration.MAX_PAIR_TERMS} per outcome). Load average "
+            f"{load[0]:.1f} before, {load[1]:.1f} after.",
+            "",
+            "| run | status | gap | seconds | credited pairs placed | total fit | filled |",
+            "|---|---|---|---|---|---|---|",
+            f"| collaboration on | {run.status} | {run.gap:.4%} | {run.seconds:.2f} "
+            f"| {run.credited_pairs} | {run.fit:.2f} | {run.filled} |",
+            f"| off (same portfolio) | | | | {run.plain_credited_pairs} | {run.plain_fit:.2f} "
+            f"| {run.plain_filled} |",
+        ]
+    )
+
+
+def collaboration_summary(size: Size, run: CollaborationRun) -> dict[str, object]:
+    prefix = f"{size.name}_collaboration"
+    return {
+        f"{prefix}_status": run.status,
+        f"{prefix}_gap": run.gap,
+        f"{prefix}_seconds": run.seconds,
+        f"{prefix}_pair_terms": run.pair_terms,
+        f"{prefix}_credited_pairs": run.credited_pairs,
+        f"{prefix}_plain_credited_pairs": run.plain_credited_pairs,
+        f"{prefix}_fit_given_up": run.plain_fit - run.fit,
+    }
+
+
+def main_collaboration() -> None:
+    """Only the worked-with run: `python -m tests.bench.matching_bench collaboration`."""
+    load_before = os.getloadavg()[0]
+    size = SIZES[2]
+    run = run_collaboration(size, seed=102)
+    print(run, file=sys.stderr, flush=True)
+    load = (load_before, os.getloadavg()[0])
+    write_section("matching-collaboration", collaboration_markdown(size, run, load))
+    print(json.dumps(collaboration_summary(size, run) | {"load_average": list(load)}))
+
+
 def run_assignment(seed: int) -> AssignmentRun:
     fits = np.round(np.random.default_rng(seed).random((ASSIGNMENT_SIZE, ASSIGNMENT_SIZE)), 4)
     scipy_times, our_times = [], []
@@ -361,8 +511,11 @@ def main() -> None:
     assignment = run_assignment(seed=7)
     slot_pruning = run_slot_pruning(SIZES[1], seed=101)
     print(slot_pruning, file=sys.stderr, flush=True)
+    collaborating = run_collaboration(SIZES[2], seed=102)
+    print(collaborating, file=sys.stderr, flush=True)
     load = (load_before, os.getloadavg()[0])
     write_section("matching", markdown(portfolios, assignment, load, slot_pruning))
+    write_section("matching-collaboration", collaboration_markdown(SIZES[2], collaborating, load))
     summary: dict[str, object] = {}
     for name, run in portfolios.items():
         summary |= {
@@ -380,9 +533,13 @@ def main() -> None:
     summary["M_unpruned_objective"] = slot_pruning.unpruned_objective
     summary["M_unpruned_bound"] = slot_pruning.unpruned_bound
     summary["M_slot_pruned_equals_whole"] = slot_pruning.equal
+    summary |= collaboration_summary(SIZES[2], collaborating)
     summary["load_average"] = list(load)
     print(json.dumps(summary))
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["collaboration"]:
+        main_collaboration()
+    else:
+        main()

@@ -26,14 +26,12 @@ from services.matching.domain.model import SolveStatus
 from services.matching.domain.training import (
     CoverageMet,
     FillablePlace,
-    SlotCheck,
-    UnmetDemand,
-)
-from services.matching.domain.training_plans import (
     PlanCheckRecord,
     PlannedEnrolment,
     PlannedPerson,
     PlanRecord,
+    SlotCheck,
+    UnmetDemand,
 )
 
 TRAINING_SCHEMA = (

@@ -25,190 +25,73 @@ The skills service applies the same rule before sending candidates
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-from services.matching.domain.model import (
-    Candidate,
-    CommittedWork,
-    LocalityRule,
-    Outcome,
-    Pin,
-    Sector,
-    Slot,
-    StaffingRequest,
+from services.matching.domain.candidate_table import (
+    SECTORS,
+    BoolArray,
+    CandidateTable,
+    FloatArray,
+    IntArray,
+    InvalidStaffingRequest,
+    build_table,
 )
+from services.matching.domain.model import Outcome, Pin, Slot, StaffingRequest
+from services.matching.domain.rules import (
+    availability,
+    capacity,
+    clearance,
+    community,
+    conflict_of_interest,
+    coverage,
+    excluded,
+    locality,
+    min_fit,
+    sector_share,
+)
+from services.matching.domain.rules.availability import is_available_for
+from services.matching.domain.rules.slot_filter import SlotFilter
 
-FTE_SCALE = 100
-MONEY_SCALE = 100
+# Re-exported for callers outside the matching domain's rules.
+__all__ = ["CandidateTable", "FloatArray", "InvalidStaffingRequest", "is_available_for"]
+
 AUTO_PRUNE_PAIRS = 20_000
 AUTO_K = 30
 RESERVE_MARGIN = 2
-SECTORS: tuple[Sector, ...] = tuple(Sector)
-_NEVER = 10**9
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-
-
-class InvalidStaffingRequest(ValueError):
-    """The request contradicts itself (duplicate slot, pin to an unknown slot...)."""
-
-
-def fte_units(fte: float) -> int:
-    return round(fte * FTE_SCALE)
+# The order is the order a pin's refusal lists them in.
+SLOT_FILTERS: tuple[SlotFilter, ...] = (
+    excluded.FILTER,
+    min_fit.FILTER,
+    availability.FILTER,
+    capacity.FILTER,
+    clearance.FILTER,
+    conflict_of_interest.FILTER,
+    locality.FILTER,
+)
+JUDGEMENT_FILTERS = frozenset(f.name for f in SLOT_FILTERS if f.judgement)
 
 
-def money_units(amount: float) -> int:
-    return round(amount * MONEY_SCALE)
-
-
-def pair_cost(candidate: Candidate, outcome: Outcome, slot: Slot) -> float:
-    """Day rate x days x FTE; community-sector people (volunteers, citizens) cost nothing."""
-    if candidate.sector is Sector.COMMUNITY:
-        return 0.0
-    return candidate.day_rate * outcome.days * slot.fte
-
-
-def clearance_valid_until(candidate: Candidate, kind: str) -> int:
-    """Ordinal of the last day the person holds `kind`; -1 when never held."""
-    best = -1
-    for clearance in candidate.clearances:
-        if clearance.kind != kind:
-            continue
-        expiry = _NEVER if clearance.expires is None else clearance.expires.toordinal()
-        best = max(best, expiry)
-    return best
-
-
-def dates_overlap(a: Outcome, b: Outcome) -> bool:
-    return a.start <= b.end and b.start <= a.end
-
-
-def overlaps_any(work: CommittedWork, outcomes: Iterable[Outcome]) -> bool:
-    """Whether committed work runs while any of the outcomes does. Work that does
-    counts against the person's capacity for the whole request: safe (never
-    overbooks), if cautious for a request spanning several periods."""
-    if work.start is None or work.end is None:
-        return True
-    return any(o.start <= work.end and work.start <= o.end for o in outcomes)
-
-
-@dataclass
-class CandidateTable:
-    """The candidate matrix as columns, one row per candidate."""
-
-    candidates: tuple[Candidate, ...]
-    index: dict[str, int]
-    sector: IntArray
-    locality: IntArray
-    organisation: IntArray
-    free_fte_units: IntArray
-    committed_fte_units: IntArray
-    available_from: IntArray
-    available_until: IntArray
-    excluded: BoolArray
-    locality_codes: dict[str, int]
-    organisation_codes: dict[str, int]
-    fits: dict[str, FloatArray] = field(default_factory=dict)
-    clearances: dict[str, IntArray] = field(default_factory=dict)
-    levels: dict[str, IntArray] = field(default_factory=dict)
-
-    def fit_column(self, role_id: str) -> FloatArray:
-        if role_id not in self.fits:
-            self.fits[role_id] = np.array(
-                [c.fits.get(role_id, -1.0) for c in self.candidates], dtype=np.float64
-            )
-        return self.fits[role_id]
-
-    def clearance_column(self, kind: str) -> IntArray:
-        if kind not in self.clearances:
-            self.clearances[kind] = np.array(
-                [clearance_valid_until(c, kind) for c in self.candidates], dtype=np.int64
-            )
-        return self.clearances[kind]
-
-    def level_column(self, skill_id: str) -> IntArray:
-        if skill_id not in self.levels:
-            self.levels[skill_id] = np.array(
-                [c.levels.get(skill_id, 0) for c in self.candidates], dtype=np.int64
-            )
-        return self.levels[skill_id]
-
-    def is_local(self, outcome: Outcome) -> BoolArray:
-        code = self.locality_codes.get(outcome.locality, -2)
-        local: BoolArray = self.locality == code
-        return local
-
-
-def _codes(values: Iterable[str]) -> tuple[IntArray, dict[str, int]]:
-    codes: dict[str, int] = {}
-    column = [codes.setdefault(value, len(codes)) for value in values]
-    return np.array(column, dtype=np.int64), codes
-
-
-def build_table(request: StaffingRequest) -> CandidateTable:
-    candidates = request.candidates
-    index: dict[str, int] = {}
-    for position, candidate in enumerate(candidates):
-        if candidate.person_id in index:
-            raise InvalidStaffingRequest(f"candidate {candidate.person_id} appears twice")
-        index[candidate.person_id] = position
-    committed = np.zeros(len(candidates), dtype=np.int64)
-    for work in request.committed:
-        if work.person_id in index and overlaps_any(work, request.outcomes):
-            committed[index[work.person_id]] += fte_units(work.fte)
-    capacity = np.array([fte_units(c.capacity_fte) for c in candidates], dtype=np.int64)
-    locality, locality_codes = _codes(c.locality for c in candidates)
-    organisation, organisation_codes = _codes(c.organisation for c in candidates)
-    sector_code = {sector: code for code, sector in enumerate(SECTORS)}
-    return CandidateTable(
-        candidates=candidates,
-        index=index,
-        sector=np.array([sector_code[Sector(c.sector)] for c in candidates], dtype=np.int64),
-        locality=locality,
-        organisation=organisation,
-        free_fte_units=capacity - committed,
-        committed_fte_units=committed,
-        available_from=np.array(
-            [c.available_from.toordinal() if c.available_from else 0 for c in candidates],
-            dtype=np.int64,
-        ),
-        available_until=np.array(
-            [c.available_until.toordinal() if c.available_until else _NEVER for c in candidates],
-            dtype=np.int64,
-        ),
-        excluded=np.array([c.person_id in request.exclusions for c in candidates], dtype=bool),
-        locality_codes=locality_codes,
-        organisation_codes=organisation_codes,
-    )
+def filters_for(outcome: Outcome, slot: Slot) -> list[SlotFilter]:
+    return [f for f in SLOT_FILTERS if f.applies(outcome, slot)]
 
 
 def slot_filters(table: CandidateTable, outcome: Outcome, slot: Slot) -> dict[str, BoolArray]:
     """Each eligibility filter as its own mask, so a reason can name the one that bites."""
-    fits = table.fit_column(slot.role_id)
-    filters: dict[str, BoolArray] = {
-        "not excluded": ~table.excluded,
-        "fit": (fits >= 0.0) & (fits >= slot.min_fit - 1e-9),
-        "available": (table.available_from <= outcome.start.toordinal())
-        & (table.available_until >= outcome.end.toordinal()),
-        "capacity": table.free_fte_units >= fte_units(slot.fte),
-    }
-    if slot.clearance:
-        filters["clearance"] = table.clearance_column(slot.clearance) >= outcome.end.toordinal()
-    if outcome.rules.exclude_commissioned_organisation and outcome.commissioned_organisation:
-        code = table.organisation_codes.get(outcome.commissioned_organisation, -2)
-        filters["no conflict of interest"] = table.organisation != code
-    if outcome.rules.locality is LocalityRule.LOCAL_ONLY:
-        filters["local"] = table.is_local(outcome)
-    return filters
+    return {f.name: f.mask(table, outcome, slot) for f in filters_for(outcome, slot)}
 
 
-JUDGEMENT_FILTERS = frozenset({"fit", "local"})
+def failing_facts(
+    table: CandidateTable, person: int, outcome: Outcome, slot: Slot
+) -> list[SlotFilter]:
+    """The factual filters (those a pin cannot override) the person fails for the slot."""
+    return [
+        f
+        for f in filters_for(outcome, slot)
+        if not f.judgement and not f.mask(table, outcome, slot)[person]
+    ]
 
 
 def combine(
@@ -296,17 +179,19 @@ def _resolve_pins(
             continue
         person = table.index[pin.person_id]
         outcome = request.outcomes[ref.outcome_index]
-        filters = slot_filters(table, outcome, outcome.slots[ref.slot_index])
         failing = [
-            name
-            for name, column in filters.items()
-            if name not in JUDGEMENT_FILTERS and not column[person]
+            f.name for f in failing_facts(table, person, outcome, outcome.slots[ref.slot_index])
         ]
         if failing:
             impossible.append((pin, "fails: " + ", ".join(failing)))
         else:
             holding.append((person, ref))
     return holding, impossible
+
+
+def needs_sector_reserves(outcome: Outcome) -> bool:
+    """The sector rules need the best of every sector kept."""
+    return outcome.rules.min_sectors > 0 or sector_share.is_limited(outcome.rules.max_sector_share)
 
 
 def _reserves(
@@ -318,15 +203,15 @@ def _reserves(
     reserves: list[IntArray] = []
     sectors = table.sector[eligible]
     if rules.min_community_members > 0:
-        members = eligible[sectors == SECTORS.index(Sector.COMMUNITY)]
+        members = eligible[sectors == community.COMMUNITY]
         reserves.append(members[: rules.min_community_members + RESERVE_MARGIN])
-    if rules.min_sectors > 0 or (rules.max_sector_share is not None and rules.max_sector_share < 1):
+    if needs_sector_reserves(outcome):
         for code in range(len(SECTORS)):
             reserves.append(eligible[sectors == code][:RESERVE_MARGIN])
-    for coverage in outcome.skill_coverage:
-        holders = eligible[table.level_column(coverage.skill_id)[eligible] >= coverage.min_level]
-        reserves.append(holders[: coverage.min_people + RESERVE_MARGIN])
-    if rules.locality is LocalityRule.PREFER_LOCAL:
+    for needed in outcome.skill_coverage:
+        holders = eligible[coverage.holders_mask(table, needed)[eligible]]
+        reserves.append(holders[: needed.min_people + RESERVE_MARGIN])
+    if locality.prefers_local(outcome):
         local = eligible[table.is_local(outcome)[eligible]]
         reserves.append(local[: slot.count + RESERVE_MARGIN])
     return reserves
@@ -403,15 +288,8 @@ def keep_pairs(
 
 def describe_slot_requirements(outcome: Outcome, slot: Slot) -> str:
     """'fit >= 0.60 and clearance dbs-enhanced' — what a candidate must bring."""
-    parts = [f"fit >= {slot.min_fit:.2f}"]
-    if slot.clearance:
-        parts.append(f"clearance {slot.clearance} valid to {outcome.end.isoformat()}")
-    if outcome.rules.locality is LocalityRule.LOCAL_ONLY:
-        parts.append(f"living in {outcome.locality}")
-    return " and ".join(parts)
-
-
-def is_available_for(candidate: Candidate, start: date, end: date) -> bool:
-    starts_ok = candidate.available_from is None or candidate.available_from <= start
-    ends_ok = candidate.available_until is None or candidate.available_until >= end
-    return starts_ok and ends_ok
+    return " and ".join(
+        f.requirement(outcome, slot)
+        for f in filters_for(outcome, slot)
+        if f.requirement is not None
+    )

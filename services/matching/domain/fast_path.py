@@ -11,27 +11,29 @@ places - 1 of them can be taken elsewhere.
 
 from __future__ import annotations
 
-from time import perf_counter
-
 import numpy as np
 
 from services.matching.domain.assignment import max_value_assignment
-from services.matching.domain.eligibility import CandidatePool, money_units, pair_cost
+from services.matching.domain.candidate_table import IntArray, money_units, pair_cost
+from services.matching.domain.eligibility import CandidatePool
 from services.matching.domain.model import Mode, SolveStatus, StaffingRequest, StaffingResult
 from services.matching.domain.objective import ObjectiveTerms, to_reported
-from services.matching.domain.reasons import assignments_with_reasons, unfilled_with_reasons
-from services.matching.domain.staffing_model import max_pair_cost
+from services.matching.domain.reasons import open_places, settled_result
+from services.matching.domain.rules import budget, collaboration, development, fairness
+from services.matching.domain.staffing_model import OUTCOME_RULES, max_pair_cost
 
 
 def is_pure_assignment(request: StaffingRequest, pool: CandidatePool) -> bool:
     if request.mode is not Mode.SOFT or len(request.outcomes) != 1 or request.pins:
         return False
     outcome = request.outcomes[0]
-    rules = outcome.rules
-    share = rules.max_sector_share
-    if rules.min_sectors > 0 or rules.min_community_members > 0 or outcome.skill_coverage:
+    if any(rule.is_set(outcome) for rule in OUTCOME_RULES if rule is not budget.RULE):
         return False
-    if share is not None and share < 1:
+    if (
+        development.is_set(outcome)
+        or collaboration.is_active(request)
+        or fairness.is_active(request)
+    ):
         return False
     table = pool.table
     worst_cost = 0
@@ -42,15 +44,16 @@ def is_pure_assignment(request: StaffingRequest, pool: CandidatePool) -> bool:
             for p in slot_pool.eligible
         ]
         worst_cost += slot.count * max(costs, default=0)
-    return worst_cost <= money_units(outcome.budget)
+    return budget.within_budget(outcome, [worst_cost])
 
 
-def solve_pure_assignment(
-    request: StaffingRequest, pool: CandidatePool, started: float
-) -> StaffingResult:
+def _value_matrix(
+    request: StaffingRequest, pool: CandidatePool, terms: ObjectiveTerms
+) -> tuple[list[int], list[int], IntArray]:
+    """(slot index of each place, table row of each person, person x place values):
+    a place is worth the pair's value plus the unfilled penalty it avoids."""
     outcome = request.outcomes[0]
     table = pool.table
-    terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
     penalty = terms.shortfall_penalty(outcome)
     places: list[int] = [s for s, slot in enumerate(outcome.slots) for _ in range(slot.count)]
     slot_values: list[dict[int, int]] = []
@@ -75,10 +78,20 @@ def solve_pure_assignment(
     for column, s_index in enumerate(places):
         for row, person in enumerate(people):
             matrix[row, column] = slot_values[s_index].get(person, 0)
+    return places, people, matrix
+
+
+def solve_pure_assignment(
+    request: StaffingRequest, pool: CandidatePool, started: float
+) -> StaffingResult:
+    outcome = request.outcomes[0]
+    table = pool.table
+    terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
+    penalty = terms.shortfall_penalty(outcome)
+    places, people, matrix = _value_matrix(request, pool, terms)
     mate = max_value_assignment(matrix)
 
     chosen = []
-    filled = [0] * len(outcome.slots)
     total = 0
     for row, column in enumerate(mate.tolist()):
         if column < 0 or matrix[row, column] <= 0:
@@ -87,21 +100,15 @@ def solve_pure_assignment(
         chosen.append(
             (table.candidates[people[row]].person_id, outcome.id, outcome.slots[s_index].role_id)
         )
-        filled[s_index] += 1
         total += int(matrix[row, column]) - penalty
-    unfilled = {
-        (outcome.id, slot.role_id): slot.count - filled[s] for s, slot in enumerate(outcome.slots)
-    }
-    total -= penalty * sum(unfilled.values())
-    objective = to_reported(total)
-    return StaffingResult(
+    total -= penalty * sum(open_places(request, chosen).values())
+    return settled_result(
+        request,
+        pool,
+        chosen,
         status=SolveStatus.OPTIMAL,
-        objective=objective,
-        bound=objective,
-        gap=0.0,
-        solve_seconds=perf_counter() - started,
-        assignments=tuple(assignments_with_reasons(request, pool, chosen)),
-        unfilled=tuple(unfilled_with_reasons(request, pool, chosen, unfilled)),
+        objective=to_reported(total),
+        started=started,
         solver="linear-assignment",
         # Exact over every eligible candidate it was given; skills may have sent
         # only the best of a large pool.

@@ -15,24 +15,32 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from time import perf_counter
 
-from services.matching.domain.eligibility import (
-    CandidatePool,
-    build_pool,
-    dates_overlap,
-    fte_units,
-    money_units,
-    pair_cost,
-)
+from services.matching.domain.candidate_table import fte_units, pair_cost
+from services.matching.domain.eligibility import CandidatePool, build_pool
 from services.matching.domain.model import (
-    Sector,
+    Candidate,
     SkillCoverage,
+    Slot,
     SolveStatus,
     StaffingRequest,
     StaffingResult,
 )
 from services.matching.domain.objective import ObjectiveTerms, to_reported
-from services.matching.domain.reasons import assignments_with_reasons, unfilled_with_reasons
-from services.matching.domain.staffing_model import COMMUNITY, max_pair_cost, sector_share_limit
+from services.matching.domain.reasons import settled_result
+from services.matching.domain.rules import (
+    capacity,
+    collaboration,
+    community,
+    coverage,
+    development,
+    fairness,
+    min_sectors,
+    sector_share,
+    slot_count,
+)
+from services.matching.domain.staffing_model import OUTCOME_RULES, max_pair_cost
+
+GROWING_RULES = tuple(rule for rule in OUTCOME_RULES if rule.grows)
 
 PairKey = tuple[str, str, str]
 
@@ -43,34 +51,19 @@ def evaluate_objective(request: StaffingRequest, chosen: Sequence[PairKey]) -> i
     people = {c.person_id: c for c in request.candidates}
     total = 0
     for outcome in request.outcomes:
-        team = [(p, r) for p, o, r in chosen if o == outcome.id]
+        slots = {slot.role_id: slot for slot in outcome.slots}
+        team = [(people[p], slots[r]) for p, o, r in chosen if o == outcome.id]
         penalty = terms.shortfall_penalty(outcome)
         for slot in outcome.slots:
-            members = [people[p] for p, r in team if r == slot.role_id]
+            members = [candidate for candidate, s in team if s.role_id == slot.role_id]
             for candidate in members:
                 cost = pair_cost(candidate, outcome, slot)
                 total += terms.assignment_value(candidate, outcome, slot, cost)
-            total -= penalty * max(0, slot.count - len(members))
-        sectors = [people[p].sector for p, _ in team]
-        rules = outcome.rules
-        total -= penalty * max(0, rules.min_sectors - len(set(sectors)))
-        total -= penalty * max(0, rules.min_community_members - sectors.count(Sector.COMMUNITY))
-        for coverage in outcome.skill_coverage:
-            holders = sum(
-                1
-                for p, _ in team
-                if people[p].levels.get(coverage.skill_id, 0) >= coverage.min_level
-            )
-            total -= penalty * max(0, coverage.min_people - holders)
-    return total
-
-
-def _within_share(sector_counts: dict[int, int], share: float | None) -> bool:
-    if share is None or share >= 1:
-        return True
-    size = sum(sector_counts.values())
-    limit = sector_share_limit(share)
-    return all(count * 100 <= limit * size for count in sector_counts.values())
+            total -= penalty * slot_count.unfilled(slot, len(members))
+        for rule in OUTCOME_RULES:
+            if rule.shortfalls is not None:
+                total -= penalty * sum(rule.shortfalls(outcome, team).values())
+    return total + collaboration.objective(request, chosen) + fairness.objective(request, chosen)
 
 
 class _TeamBuilder:
@@ -89,28 +82,40 @@ class _TeamBuilder:
         self.outcome = request.outcomes[o_index]
         self.used = used
         self.slot_pools = [p for p in pool.slots if p.ref.outcome_index == o_index]
+        # Each slot's eligible people, best fit first, as plain ints (asked many times).
+        self.eligible = {p.ref.slot_index: p.eligible.tolist() for p in self.slot_pools}
+        self.growing = [rule for rule in GROWING_RULES if rule.is_set(self.outcome)]
         self.in_team: dict[int, tuple[int, float]] = {}
         self.filled: dict[int, int] = defaultdict(int)
-        self.spent = 0
-        self.budget = money_units(self.outcome.budget)
 
     def fits_capacity(self, person: int, units: int) -> bool:
-        busy = sum(
-            u
-            for other, u in self.used[person]
-            if dates_overlap(self.request.outcomes[other], self.outcome)
+        free = int(self.pool.table.free_fte_units[person])
+        return capacity.has_room(
+            self.request.outcomes, self.used[person], self.outcome, units, free
         )
-        return busy + units <= int(self.pool.table.free_fte_units[person])
+
+    def team(self) -> list[tuple[Candidate, Slot]]:
+        candidates = self.pool.table.candidates
+        return [(candidates[p], self.outcome.slots[s]) for p, (s, _) in self.in_team.items()]
+
+    def keeps_growing_rules(
+        self, team: list[tuple[Candidate, Slot]], person: int, slot: Slot
+    ) -> bool:
+        """A newcomer who would break a rule no later member can mend (a budget) is refused."""
+        candidate = self.pool.table.candidates[person]
+        grown = [*team, (candidate, slot)]
+        return all(rule.holds(self.outcome, grown) for rule in self.growing) and (
+            development.may_join(self.request, self.outcome, candidate, slot, team)
+        )
 
     def add(self, person: int, s_index: int, fit: float) -> None:
-        slot = self.outcome.slots[s_index]
         self.in_team[person] = (s_index, fit)
         self.filled[s_index] += 1
-        self.spent += money_units(pair_cost(self.pool.table.candidates[person], self.outcome, slot))
 
     def best(self, wanted: Callable[[int], bool]) -> tuple[int, int, float] | None:
         """The best-fit (person, slot, fit) that may still join and satisfies `wanted`."""
         table = self.pool.table
+        team = self.team()
         found: tuple[int, int, float] | None = None
         for slot_pool in self.slot_pools:
             s_index = slot_pool.ref.slot_index
@@ -119,15 +124,14 @@ class _TeamBuilder:
                 continue
             units = fte_units(slot.fte)
             fits = table.fit_column(slot.role_id)
-            for person in slot_pool.eligible.tolist():
+            for person in self.eligible[s_index]:
                 if found is not None and fits[person] <= found[2]:
                     break
                 if person in self.in_team or not wanted(person):
                     continue
                 if not self.fits_capacity(person, units):
                     continue
-                cost = money_units(pair_cost(table.candidates[person], self.outcome, slot))
-                if self.spent + cost > self.budget:
+                if not self.keeps_growing_rules(team, person, slot):
                     continue
                 found = (person, s_index, float(fits[person]))
                 break
@@ -147,37 +151,38 @@ class _TeamBuilder:
         return counts
 
     def _coverage_tests(
-        self, coverage: SkillCoverage
+        self, needed: SkillCoverage
     ) -> tuple[Callable[[], bool], Callable[[int], bool]]:
-        levels = self.pool.table.level_column(coverage.skill_id)
+        holders = coverage.holders_mask(self.pool.table, needed)
 
         def holds(person: int) -> bool:
-            return bool(levels[person] >= coverage.min_level)
+            return bool(holders[person])
 
         def short() -> bool:
-            return sum(1 for p in self.in_team if holds(p)) < coverage.min_people
+            return coverage.shortfall(needed, sum(1 for p in self.in_team if holds(p))) > 0
 
         return short, holds
 
     def build(self, pinned: Sequence[tuple[int, int]]) -> None:
         table = self.pool.table
-        rules = self.outcome.rules
+        outcome = self.outcome
         for person, s_index in pinned:
             if person not in self.in_team:
                 self.add(person, s_index, float("inf"))
-        for coverage in self.outcome.skill_coverage:
-            self.fill_while(*self._coverage_tests(coverage))
+        for needed in outcome.skill_coverage:
+            self.fill_while(*self._coverage_tests(needed))
+        members = community.COMMUNITY
         self.fill_while(
-            lambda: self.sector_counts().get(COMMUNITY, 0) < rules.min_community_members,
-            lambda p: int(table.sector[p]) == COMMUNITY,
+            lambda: community.shortfall(outcome, self.sector_counts().get(members, 0)) > 0,
+            lambda p: int(table.sector[p]) == members,
         )
         self.fill_while(
-            lambda: len(self.sector_counts()) < rules.min_sectors,
+            lambda: min_sectors.shortfall(outcome, self.sector_counts()) > 0,
             lambda p: int(table.sector[p]) not in self.sector_counts(),
         )
         self.fill_while(lambda: True, lambda p: True)
         counts = self.sector_counts()
-        while not _within_share(counts, rules.max_sector_share):
+        while not sector_share.within(counts.values(), outcome.rules.max_sector_share):
             largest = max(counts, key=lambda s: counts[s])
             weakest = min(
                 (p for p in self.in_team if int(table.sector[p]) == largest),
@@ -186,6 +191,9 @@ class _TeamBuilder:
             s_index, _ = self.in_team.pop(weakest)
             self.filled[s_index] -= 1
             counts[largest] -= 1
+        for person_id in development.unbacked(self.request, outcome, self.team()):
+            s_index, _ = self.in_team.pop(table.index[person_id])
+            self.filled[s_index] -= 1
 
 
 def greedy_team(
@@ -221,23 +229,13 @@ def greedy(request: StaffingRequest) -> StaffingResult:
     started = perf_counter()
     pool = build_pool(request)
     chosen = greedy_pairs(request, pool)
-    objective = to_reported(evaluate_objective(request, chosen))
-    filled: dict[tuple[str, str], int] = defaultdict(int)
-    for _, outcome_id, role_id in chosen:
-        filled[(outcome_id, role_id)] += 1
-    unfilled = {
-        (o.id, s.role_id): s.count - filled[(o.id, s.role_id)]
-        for o in request.outcomes
-        for s in o.slots
-    }
-    return StaffingResult(
+    return settled_result(
+        request,
+        pool,
+        chosen,
         status=SolveStatus.FEASIBLE,
-        objective=objective,
-        bound=objective,
-        gap=0.0,
-        solve_seconds=perf_counter() - started,
-        assignments=tuple(assignments_with_reasons(request, pool, chosen)),
-        unfilled=tuple(unfilled_with_reasons(request, pool, chosen, unfilled)),
+        objective=to_reported(evaluate_objective(request, chosen)),
+        started=started,
         solver="greedy",
         pruned=False,
         optimality_proven=False,

@@ -185,6 +185,16 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class EssentialSkill:
+    """An essential requirement of a role: what a development placement below
+    `min_level` learns from an expert of the team."""
+
+    role_id: str
+    skill_id: str
+    min_level: int
+
+
+@dataclass(frozen=True)
 class ObjectiveWeights:
     fit: float = 1000.0
     cost: float = 1.0
@@ -216,6 +226,8 @@ class StaffingRequest:
     # Fairness rule: nobody above this share of their capacity while others who
     # fit stay idle (None: off).
     fairness_max_share: float | None = None
+    # The roles' essential requirements (development placements; empty: none).
+    essential_skills: tuple[EssentialSkill, ...] = ()
 
 
 @dataclass(frozen=True)

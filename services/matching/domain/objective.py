@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from services.matching.domain.model import (
     Candidate,
-    LocalityRule,
     ObjectiveWeights,
     Outcome,
     Slot,
     StaffingRequest,
 )
+from services.matching.domain.rules import locality
 
 OBJECTIVE_SCALE = 10
 LOCAL_TIE_BREAK_SHARE = 0.1
@@ -37,8 +37,8 @@ class ObjectiveTerms:
     ) -> int:
         fit = candidate.fits.get(slot.role_id, 0.0)
         value = self.weights.fit * fit * outcome.priority
-        if candidate.locality == outcome.locality:
-            if outcome.rules.locality is LocalityRule.PREFER_LOCAL:
+        if locality.is_local(candidate, outcome):
+            if locality.prefers_local(outcome):
                 value += self.weights.locality * outcome.priority
             else:
                 value += self.weights.locality * LOCAL_TIE_BREAK_SHARE

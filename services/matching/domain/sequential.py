@@ -22,17 +22,12 @@ from time import perf_counter
 import numpy as np
 from ortools.sat.python import cp_model
 
-from services.matching.domain.eligibility import (
-    CandidatePool,
-    SlotPool,
-    SlotRef,
-    dates_overlap,
-    fte_units,
-    prune_slot,
-)
+from services.matching.domain.candidate_table import fte_units
+from services.matching.domain.eligibility import CandidatePool, SlotPool, SlotRef, prune_slot
 from services.matching.domain.greedy import greedy_team
 from services.matching.domain.model import Mode, StaffingRequest
 from services.matching.domain.objective import ObjectiveTerms
+from services.matching.domain.rules import capacity
 from services.matching.domain.staffing_model import PairKey, build_model
 
 MIN_PART_SECONDS = 0.05
@@ -84,30 +79,8 @@ def _solve_alone(
     seconds: float,
 ) -> list[tuple[int, int]] | None:
     """One outcome's best team among the people with time left, as (person, slot index)."""
-    outcomes = request.outcomes
-    outcome = outcomes[o_index]
-    table = pool.table
-    free = table.free_fte_units.copy()
-    for person, entries in used.items():
-        free[person] -= sum(
-            units
-            for other, units in entries
-            if other != o_index and dates_overlap(outcomes[other], outcome)
-        )
-    slot_pools = {slot_pool.ref: slot_pool for slot_pool in pool.slots}
-    parts: list[SlotPool] = []
-    for s_index, slot in enumerate(outcome.slots):
-        whole = slot_pools[SlotRef(o_index, s_index)]
-        eligible = whole.eligible[free[whole.eligible] >= fte_units(slot.fte)]
-        if pool.k > 0:
-            kept = prune_slot(table, outcome, slot, eligible, whole.pinned, min(pool.k, PART_K))
-        else:
-            kept = np.union1d(eligible, whole.pinned).astype(np.int64)
-        parts.append(SlotPool(SlotRef(0, s_index), eligible, kept, whole.pinned))
-    pins = [(p, SlotRef(0, ref.slot_index)) for p, ref in pool.pins if ref.outcome_index == o_index]
-    part_pool = CandidatePool(
-        table=table, slots=parts, pruned=pool.pruned, impossible_pins=[], pins=pins, k=pool.k
-    )
+    outcome = request.outcomes[o_index]
+    part_pool = _part_pool(request, pool, o_index, used)
     part_request = replace(
         request,
         outcomes=(outcome,),
@@ -127,3 +100,33 @@ def _solve_alone(
         for key, pair in variables.pairs.items()
         if solver.boolean_value(variables.assign[key])
     ]
+
+
+def _part_pool(
+    request: StaffingRequest,
+    pool: CandidatePool,
+    o_index: int,
+    used: dict[int, list[tuple[int, int]]],
+) -> CandidatePool:
+    """The pool of one outcome alone, among the people with its FTE still free."""
+    outcomes = request.outcomes
+    outcome = outcomes[o_index]
+    table = pool.table
+    free = table.free_fte_units.copy()
+    for person, entries in used.items():
+        others = [(other, units) for other, units in entries if other != o_index]
+        free[person] -= capacity.busy_units(outcomes, others, outcome)
+    slot_pools = {slot_pool.ref: slot_pool for slot_pool in pool.slots}
+    parts: list[SlotPool] = []
+    for s_index, slot in enumerate(outcome.slots):
+        whole = slot_pools[SlotRef(o_index, s_index)]
+        eligible = whole.eligible[free[whole.eligible] >= fte_units(slot.fte)]
+        if pool.k > 0:
+            kept = prune_slot(table, outcome, slot, eligible, whole.pinned, min(pool.k, PART_K))
+        else:
+            kept = np.union1d(eligible, whole.pinned).astype(np.int64)
+        parts.append(SlotPool(SlotRef(0, s_index), eligible, kept, whole.pinned))
+    pins = [(p, SlotRef(0, ref.slot_index)) for p, ref in pool.pins if ref.outcome_index == o_index]
+    return CandidatePool(
+        table=table, slots=parts, pruned=pool.pruned, impossible_pins=[], pins=pins, k=pool.k
+    )

@@ -22,20 +22,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from services.matching.domain.candidate_table import overlaps_any
 from services.matching.domain.eligibility import (
     AUTO_K,
     AUTO_PRUNE_PAIRS,
     RESERVE_MARGIN,
-    overlaps_any,
+    needs_sector_reserves,
 )
 from services.matching.domain.model import (
     Candidate,
     CommittedWork,
-    LocalityRule,
     Outcome,
     Pin,
     Slot,
 )
+from services.matching.domain.rules import conflict_of_interest, locality, min_fit
 
 ROLE_GROUP_PREFIX = "role:"
 
@@ -156,7 +157,7 @@ def keep_for(outcome: Outcome, slot: Slot, k: int) -> int:
 def keep_per_sector_for(outcome: Outcome) -> int:
     rules = outcome.rules
     keep = 0
-    if rules.min_sectors > 0 or (rules.max_sector_share is not None and rules.max_sector_share < 1):
+    if needs_sector_reserves(outcome):
         keep = RESERVE_MARGIN
     if rules.min_community_members > 0:
         keep = max(keep, rules.min_community_members + RESERVE_MARGIN)
@@ -166,23 +167,21 @@ def keep_per_sector_for(outcome: Outcome) -> int:
 def slot_query(
     outcome: Outcome, slot: Slot, k: int, pins: Iterable[Pin] = (), group: bool = False
 ) -> SlotQuery:
-    rules = outcome.rules
-    conflict = rules.exclude_commissioned_organisation and outcome.commissioned_organisation
     pinned = sorted(
         {p.person_id for p in pins if (p.outcome_id, p.role_id) == (outcome.id, slot.role_id)}
     )
     return SlotQuery(
         key=slot_key(outcome.id, slot.role_id),
         role_id=slot.role_id,
-        min_fit=slot.min_fit,
+        min_fit=min_fit.threshold(slot),
         fte=slot.fte,
         locality=outcome.locality,
-        local_only=rules.locality is LocalityRule.LOCAL_ONLY,
-        prefer_local=rules.locality is LocalityRule.PREFER_LOCAL,
+        local_only=locality.local_only(outcome),
+        prefer_local=locality.prefers_local(outcome),
         clearance=slot.clearance,
         start=outcome.start,
         end=outcome.end,
-        exclude_organisation=outcome.commissioned_organisation if conflict else "",
+        exclude_organisation=conflict_of_interest.excluded_organisation(outcome),
         keep=keep_for(outcome, slot, k),
         keep_per_sector=keep_per_sector_for(outcome) if k > 0 else 0,
         coverage=tuple(SkillLevel(c.skill_id, c.min_level) for c in outcome.skill_coverage),

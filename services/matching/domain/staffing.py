@@ -25,16 +25,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from time import perf_counter
 
 from ortools.sat.python import cp_model
 
 from services.matching.domain import explanation, reasons
 from services.matching.domain.assignment import solve_assignment
-from services.matching.domain.eligibility import build_pool, keep_pairs
+from services.matching.domain.eligibility import CandidatePool, build_pool, keep_pairs
 from services.matching.domain.fast_path import is_pure_assignment, solve_pure_assignment
 from services.matching.domain.greedy import evaluate_objective, greedy_pairs
 from services.matching.domain.model import (
+    Conflict,
     Mode,
     SolveStatus,
     StaffingRequest,
@@ -42,6 +44,7 @@ from services.matching.domain.model import (
     Unfilled,
 )
 from services.matching.domain.objective import ObjectiveTerms, to_reported
+from services.matching.domain.rules import fairness, pooled_budget
 from services.matching.domain.sequential import sequential_pairs
 from services.matching.domain.staffing_model import (
     PairKey,
@@ -82,42 +85,35 @@ def _empty_result(status: SolveStatus, started: float, **extra: object) -> Staff
     )
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What a solve settled: the status to report, the figures, each variable's value."""
+
+    status: SolveStatus
+    objective: float
+    bound: float
+    value_of: Callable[[cp_model.IntVar], int]
+    proven: bool
+
+
 def solve(request: StaffingRequest) -> StaffingResult:
     """Propose staffing for every outcome of the request at once."""
     started = perf_counter()
     pool = build_pool(request)
+    pin_conflicts = tuple(explanation.impossible_pin_conflicts(request, pool))
     if pool.impossible_pins and request.mode is Mode.STRICT:
         return _empty_result(
-            SolveStatus.INFEASIBLE,
-            started,
-            conflicts=tuple(explanation.impossible_pin_conflicts(request, pool)),
-            pruned=pool.pruned,
+            SolveStatus.INFEASIBLE, started, conflicts=pin_conflicts, pruned=pool.pruned
         )
-    pin_conflicts = tuple(explanation.impossible_pin_conflicts(request, pool))
     if is_pure_assignment(request, pool):
         return solve_pure_assignment(request, pool, started)
-
-    # The better of the greedy baseline and (for pruned soft portfolios) the
-    # outcome-by-outcome solve seeds the search as a hint; when pruning, both
-    # stay in the pool, so the answer is never worse than either. A strict
-    # request would mostly reject a soft seed, and needs its time for the search.
-    seed = greedy_pairs(request, pool)
     terms = ObjectiveTerms(weights=request.weights, max_pair_cost=max_pair_cost(request))
-    seeded = pool.pruned and len(request.outcomes) > 1 and request.mode is Mode.SOFT
-    if pool.pruned:
-        keep_pairs(request, pool, seed)
-    if seeded:
-        deadline = started + SEQUENTIAL_TIME_SHARE * request.time_limit_s
-        teams = sequential_pairs(request, pool, terms, deadline)
-        keep_pairs(request, pool, teams)
-        if evaluate_objective(request, teams) > evaluate_objective(request, seed):
-            seed = teams
+    seed, seeded = _seed(request, pool, terms, started)
     model, variables = build_model(request, pool=pool, terms=terms)
     seed_values = hint(request, model, variables, seed)
     remaining = request.time_limit_s - (perf_counter() - started)
     solver = _solver(remaining, seeded=seeded)
     status = solver.solve(model)
-
     if status == cp_model.INFEASIBLE:
         deadline = started + request.time_limit_s * (1 + EXPLAIN_TIME_SHARE)
         conflicts = explanation.explain_infeasible(request, pool, deadline)
@@ -129,59 +125,119 @@ def solve(request: StaffingRequest) -> StaffingResult:
         )
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"staffing model invalid: {model.validate()}")
+    if status != cp_model.UNKNOWN:
+        reading = _solver_reading(solver, status, remaining)
+    elif request.mode is Mode.SOFT and satisfies(model, seed_values):
+        reading = _seed_reading(request, variables, seed, seed_values)
+    else:
+        return _nothing_found(request, pool, started)
+    return _result(request, pool, variables, reading, pin_conflicts, started)
 
-    timed_out = solver.wall_time >= TIMED_OUT_SHARE * max(remaining, 0.01)
-    value_of: Callable[[cp_model.IntVar], int]
-    if status == cp_model.UNKNOWN:
-        # No solution from the search: the seed still answers when it keeps every
-        # rule, against a bound no team can beat.
-        if request.mode is not Mode.SOFT or not satisfies(model, seed_values):
-            unfilled = tuple(
-                Unfilled(o.id, s.role_id, s.count, "no solution found within the time limit")
-                for o in request.outcomes
-                for s in o.slots
-            )
-            return _empty_result(
-                SolveStatus.TIMED_OUT, started, unfilled=unfilled, pruned=pool.pruned
-            )
-        objective = float(evaluate_objective(request, seed))
-        bound = float(optimistic_bound(request, variables))
 
-        def value_of(var: cp_model.IntVar) -> int:
-            return seed_values[var.index]
+def _seed(
+    request: StaffingRequest, pool: CandidatePool, terms: ObjectiveTerms, started: float
+) -> tuple[list[PairKey], bool]:
+    """The better of the greedy baseline and (for pruned soft portfolios) the
+    outcome-by-outcome solve seeds the search as a hint; when pruning, both
+    stay in the pool, so the answer is never worse than either. A strict
+    request would mostly reject a soft seed, and needs its time for the search.
+    Returns the seed and whether the search starts from the sequential one's."""
+    seed = greedy_pairs(request, pool)
+    seeded = pool.pruned and len(request.outcomes) > 1 and request.mode is Mode.SOFT
+    if pool.pruned:
+        keep_pairs(request, pool, seed)
+    if seeded:
+        deadline = started + SEQUENTIAL_TIME_SHARE * request.time_limit_s
+        teams = sequential_pairs(request, pool, terms, deadline)
+        keep_pairs(request, pool, teams)
+        if evaluate_objective(request, teams) > evaluate_objective(request, seed):
+            seed = teams
+    return seed, seeded
 
+
+def _solver_reading(
+    solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, remaining: float
+) -> _Reading:
+    if status == cp_model.OPTIMAL:
+        result_status = SolveStatus.OPTIMAL
+    elif solver.wall_time >= TIMED_OUT_SHARE * max(remaining, 0.01):
         result_status = SolveStatus.TIMED_OUT
     else:
-        objective = solver.objective_value
-        bound = solver.best_objective_bound
+        result_status = SolveStatus.FEASIBLE
 
-        def value_of(var: cp_model.IntVar) -> int:
-            return int(solver.value(var))
+    def value_of(var: cp_model.IntVar) -> int:
+        return int(solver.value(var))
 
-        if status == cp_model.OPTIMAL:
-            result_status = SolveStatus.OPTIMAL
-        elif timed_out:
-            result_status = SolveStatus.TIMED_OUT
-        else:
-            result_status = SolveStatus.FEASIBLE
+    return _Reading(
+        status=result_status,
+        objective=solver.objective_value,
+        bound=solver.best_objective_bound,
+        value_of=value_of,
+        proven=status == cp_model.OPTIMAL,
+    )
+
+
+def _seed_reading(
+    request: StaffingRequest,
+    variables: StaffingVariables,
+    seed: list[PairKey],
+    seed_values: Mapping[int, int],
+) -> _Reading:
+    """No solution from the search: the seed still answers when it keeps every
+    rule, against a bound no team can beat."""
+
+    def value_of(var: cp_model.IntVar) -> int:
+        return seed_values[var.index]
+
+    return _Reading(
+        status=SolveStatus.TIMED_OUT,
+        objective=float(evaluate_objective(request, seed)),
+        bound=float(optimistic_bound(request, variables)),
+        value_of=value_of,
+        proven=False,
+    )
+
+
+def _nothing_found(request: StaffingRequest, pool: CandidatePool, started: float) -> StaffingResult:
+    unfilled = tuple(
+        Unfilled(o.id, s.role_id, s.count, "no solution found within the time limit")
+        for o in request.outcomes
+        for s in o.slots
+    )
+    return _empty_result(SolveStatus.TIMED_OUT, started, unfilled=unfilled, pruned=pool.pruned)
+
+
+def _result(
+    request: StaffingRequest,
+    pool: CandidatePool,
+    variables: StaffingVariables,
+    reading: _Reading,
+    pin_conflicts: tuple[Conflict, ...],
+    started: float,
+) -> StaffingResult:
+    value_of = reading.value_of
     chosen = [key for key, var in variables.assign.items() if value_of(var)]
     unfilled_counts = {key: value_of(var) for key, var in variables.unfilled.items()}
     shortfalls = {
         name: value_of(var) + variables.fixed_shortfalls.get(name, 0)
         for name, var in variables.shortfalls.items()
     }
+    assignments = tuple(reasons.assignments_with_reasons(request, pool, chosen))
+    fairness_notes = fairness.report(request, pool, chosen, assignments, solve)
     return StaffingResult(
-        status=result_status,
-        objective=to_reported(objective),
-        bound=to_reported(bound),
-        gap=relative_gap(objective, bound),
+        status=reading.status,
+        objective=to_reported(reading.objective),
+        bound=to_reported(reading.bound),
+        gap=relative_gap(reading.objective, reading.bound),
         solve_seconds=perf_counter() - started,
-        assignments=tuple(reasons.assignments_with_reasons(request, pool, chosen)),
+        assignments=assignments,
+        contribution_uses=pooled_budget.contribution_uses(request.outcomes, assignments),
+        fairness_notes=fairness_notes,
         unfilled=tuple(reasons.unfilled_with_reasons(request, pool, chosen, unfilled_counts)),
         conflicts=pin_conflicts + tuple(explanation.shortfall_conflicts(request, pool, shortfalls)),
         solver="cp-sat",
         pruned=pool.pruned,
-        optimality_proven=status == cp_model.OPTIMAL and not pool.pruned,
+        optimality_proven=reading.proven and not pool.pruned,
     )
 
 
@@ -215,6 +271,11 @@ def hint(
         model.add_hint(present, values[present.index])
     for short in variables.shortfalls.values():
         model.add_hint(short, values[short.index])
+    for part in variables.derived:
+        derived = part.hint_values(values)
+        values |= derived
+        for index, value in derived.items():
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
     return values
 
 
@@ -260,7 +321,7 @@ def optimistic_bound(request: StaffingRequest, variables: StaffingVariables) -> 
             best = sorted(values[(outcome.id, slot.role_id)], reverse=True)[: slot.count]
             total += sum(max(value, empty) for value in best)
             total += empty * (slot.count - len(best))
-    return total
+    return total + sum(part.most() for part in variables.derived)
 
 
 def relative_gap(objective: float, bound: float) -> float:

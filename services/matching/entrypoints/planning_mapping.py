@@ -7,7 +7,7 @@ from lps.matching.v1 import matching_pb2
 from services.common.wire import message_of
 from services.matching.adapters.vocabulary import SOLVE_STATUSES, WORDS
 from services.matching.domain import gaps
-from services.matching.domain.training_plans import PlanRecord
+from services.matching.domain.training import PlanRecord
 from services.matching.service.training_commands import CompletionCommand, PlanCommand
 
 

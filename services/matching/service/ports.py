@@ -15,8 +15,7 @@ from services.matching.domain.model import Candidate, Collaboration, CommittedWo
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
 from services.matching.domain.slot_queries import LevelOverride as LevelOverride
 from services.matching.domain.slot_queries import SlotCandidates, SlotCandidatesQuery
-from services.matching.domain.training import Course, RoleProfile
-from services.matching.domain.training_plans import PlanRecord
+from services.matching.domain.training import Course, PlanRecord, RoleProfile
 
 
 @dataclass(frozen=True)

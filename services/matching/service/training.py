@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from services.common.errors import FailedPrecondition, InvalidArgument
@@ -30,13 +31,15 @@ from services.matching.domain.training import (
     CourseOutcome,
     FitAfter,
     InvalidTrainingRequest,
+    PlanCheckRecord,
+    PlanRecord,
     RoleProfile,
     TrainingPlan,
     TrainingRequest,
     override_rounds,
+    plan_check,
+    record_of_plan,
 )
-from services.matching.domain.training_plans import PlanCheckRecord, PlanRecord, record_of_plan
-from services.matching.service.plan_check import slot_checks, with_fits_after
 from services.matching.service.ports import (
     LevelOverride,
     OutcomeRepository,
@@ -67,6 +70,31 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Candidate matrices asked of skills at once when pricing each course in fit.
 FIT_QUERIES_AT_ONCE = 4
+
+
+def with_fits_after(plan: TrainingPlan, fits: Mapping[str, Mapping[str, float]]) -> TrainingPlan:
+    """The plan with the fits skills computes for its people after all their courses,
+    in place of the planner's sum of one-course gains (which overstates where two
+    courses credit the same requirement)."""
+    if not fits:
+        return plan
+    fillable = tuple(
+        replace(place, fit_after=fits[place.person_id].get(place.role_id, place.fit_after))
+        if place.person_id in fits
+        else place
+        for place in plan.fillable
+    )
+    people = tuple(
+        replace(
+            person,
+            fits_after={
+                role: fits.get(person.person_id, {}).get(role, fit)
+                for role, fit in person.fits_after.items()
+            },
+        )
+        for person in plan.people
+    )
+    return replace(plan, fillable=fillable, people=people)
 
 
 class TrainingService:
@@ -217,10 +245,7 @@ class TrainingService:
             for skill_id, level in sorted(person.levels_after.items())
         )
         if not changes:
-            record = PlanCheckRecord(
-                status=baseline.status, slots=slot_checks(baseline, baseline, plan)
-            )
-            return record, {}
+            return plan_check(baseline, baseline, plan), {}
         role_ids, skill_ids, min_fit = matrix_scope(outcomes)
         candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, changes)
         trained_ids = {change.person_id for change in changes}
@@ -236,8 +261,7 @@ class TrainingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
         )
         after = await run_solver(self.solver, request)
-        record = PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
-        return record, fits
+        return plan_check(baseline, after, plan), fits
 
     async def get(self, plan_id: str) -> PlanRecord:
         if not plan_id.strip():

@@ -18,8 +18,7 @@ from services.matching.domain.proposals import (
     ProposalRecord,
     refusal_to_commit,
 )
-from services.matching.domain.training import Course, RoleProfile
-from services.matching.domain.training_plans import PlanRecord
+from services.matching.domain.training import Course, PlanRecord, RoleProfile
 from services.matching.service.ports import LevelOverride, OutcomePage
 from tests.unit.matching.fake_skills import FakeSkills
 

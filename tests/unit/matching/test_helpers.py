@@ -7,14 +7,8 @@ from datetime import date
 
 import numpy as np
 
-from services.matching.domain.eligibility import (
-    build_pool,
-    build_table,
-    clearance_valid_until,
-    pair_cost,
-    slot_filters,
-    top_by,
-)
+from services.matching.domain.candidate_table import build_table, clearance_valid_until, pair_cost
+from services.matching.domain.eligibility import build_pool, slot_filters, top_by
 from services.matching.domain.model import (
     Clearance,
     LocalityRule,
@@ -23,7 +17,8 @@ from services.matching.domain.model import (
     SolveStatus,
     TeamRules,
 )
-from services.matching.domain.staffing_model import capacity_groups, sector_share_limit
+from services.matching.domain.rules.capacity import capacity_groups
+from services.matching.domain.rules.sector_share import share_limit as sector_share_limit
 from services.matching.domain.whatif import diff_results
 from tests.unit.matching.builders import outcome, person, request
 

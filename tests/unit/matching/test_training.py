@@ -1,116 +1,40 @@
-"""The training planner on cases a person can check by hand.
-
-Fits follow the role requirements: navigator needs welfare at 4, architect
-needs design at 4, so a person at level 3 has fit 0.75 and a slot asking for
-1.0 opens only after a course to level 4.
-"""
+"""The training planners on cases a person can check by hand (see training_builders)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
-from typing import Any
 
 import pytest
 
 from services.matching.domain.model import (
-    Candidate,
-    Outcome,
     Sector,
-    SkillCoverage,
     Slot,
     SolveStatus,
     TeamRules,
 )
-from services.matching.domain.staffing import solve
 from services.matching.domain.training import (
-    Course,
-    CourseKind,
-    CourseOutcome,
     CourseRun,
-    FillablePlace,
-    FitAfter,
     InvalidTrainingRequest,
     RoleProfile,
     RoleRequirement,
-    TrainingPlan,
-    TrainingRequest,
-    check_plan,
     greedy_training,
-    override_rounds,
     plan_training,
-    trained_request,
 )
-from tests.unit.matching.builders import outcome, person, request
-
-TODAY = date(2025, 10, 1)
-DEADLINE = date(2025, 12, 31)
-NOVEMBER = CourseRun(date(2025, 11, 3), date(2025, 11, 7))
-ROLES = (
-    RoleProfile("navigator", (RoleRequirement("welfare", 4),)),
-    RoleProfile("architect", (RoleRequirement("design", 4),)),
+from tests.unit.matching.builders import outcome, person
+from tests.unit.matching.training_builders import (
+    ARCHITECT,
+    JAN,
+    NAVIGATOR,
+    NOVEMBER,
+    check_plan,
+    course,
+    courses_of,
+    fillable,
+    navigator_at,
+    training,
 )
-NAVIGATOR = Slot("navigator", 1, 0.5, min_fit=1.0)
-ARCHITECT = Slot("architect", 1, 0.5, min_fit=1.0)
-JAN = (date(2026, 1, 5), date(2026, 2, 27))
-MAR = (date(2026, 3, 2), date(2026, 4, 30))
-
-
-def course(
-    course_id: str,
-    skill_id: str,
-    *,
-    cost: float = 100.0,
-    capacity: int = 0,
-    runs: tuple[CourseRun, ...] = (NOVEMBER,),
-    from_level: int = 3,
-    to_level: int = 4,
-) -> Course:
-    return Course(
-        id=course_id,
-        title=course_id.title(),
-        kind=CourseKind.COURSE,
-        skill_id=skill_id,
-        from_level=from_level,
-        to_level=to_level,
-        cost=cost,
-        duration_days=5.0,
-        capacity_per_run=capacity,
-        runs=runs,
-    )
-
-
-def navigator_at(person_id: str, level: int) -> Candidate:
-    return person(person_id, {"navigator": level / 4}, levels={"welfare": level})
-
-
-def training(
-    outcomes: list[Outcome],
-    people: list[Candidate],
-    courses: list[Course],
-    *,
-    budget: float = 10_000.0,
-    **extra: Any,
-) -> TrainingRequest:
-    return TrainingRequest(
-        staffing=request(outcomes, people, time_limit_s=5.0),
-        courses=tuple(courses),
-        budget=budget,
-        deadline=DEADLINE,
-        today=TODAY,
-        roles=ROLES,
-        time_limit_s=10.0,
-        **extra,
-    )
-
-
-def fillable(plan: TrainingPlan) -> set[tuple[str, str, str]]:
-    return {(f.outcome_id, f.role_id, f.person_id) for f in plan.fillable}
-
-
-def courses_of(plan: TrainingPlan) -> dict[str, list[str]]:
-    return {p.person_id: [e.course_id for e in p.enrolments] for p in plan.people}
 
 
 def test_the_course_that_unlocks_two_slots_wins_over_the_one_that_unlocks_one() -> None:
@@ -248,40 +172,6 @@ def test_demand_no_affordable_training_can_reach_is_reported() -> None:
     assert plan.staffable_demand == 0
 
 
-def test_coverage_is_met_by_training_a_team_member() -> None:
-    coverage = (SkillCoverage("safeguarding", 3, 1),)
-    req = training(
-        [outcome("o1", (Slot("navigator", 1, 0.5),), skill_coverage=coverage)],
-        [person("ann", {"navigator": 0.8}, levels={"safeguarding": 2})],
-        [course("safeguarding-3", "safeguarding", from_level=1, to_level=3)],
-    )
-    plan = plan_training(req)
-    assert [(c.outcome_id, c.skill_id, c.person_ids) for c in plan.coverage_met] == [
-        ("o1", "safeguarding", ("ann",))
-    ]
-    assert plan.people[0].levels_after == {"safeguarding": 3}
-    check = check_plan(req, plan)
-    assert check.holds
-    baseline_short = {c.rule for c in solve(req.staffing).conflicts}
-    assert "outcome:o1:coverage:safeguarding" in baseline_short
-
-
-def test_fits_from_the_caller_take_precedence_over_role_requirements() -> None:
-    # The caller knows (say, through a neighbouring skill) that the course lifts
-    # Ann's navigator fit all the way; the requirement rule alone would not.
-    req = training(
-        [outcome("o1", (NAVIGATOR,))],
-        [navigator_at("ann", 2)],
-        [course("welfare-3", "welfare", from_level=2, to_level=3)],
-        fits_after=(FitAfter("ann", "welfare-3", {"navigator": 1.0}),),
-    )
-    plan = plan_training(req)
-    assert fillable(plan) == {("o1", "navigator", "ann")}
-    trained = trained_request(req, plan)
-    assert trained.candidates[0].fits["navigator"] == 1.0
-    assert trained.candidates[0].levels == {"welfare": 3}
-
-
 def test_cp_sat_beats_the_greedy_baseline_when_the_biggest_gap_is_a_trap() -> None:
     # Greedy spends the budget on the largest gap (o1, two places, priority 2)
     # but can train only one person for it; CP-SAT spends it on o2 and o3.
@@ -309,26 +199,6 @@ def test_cp_sat_beats_the_greedy_baseline_when_the_biggest_gap_is_a_trap() -> No
 def test_a_course_that_lowers_no_level_is_rejected() -> None:
     with pytest.raises(InvalidTrainingRequest):
         plan_training(training([], [], [course("odd", "welfare", from_level=3, to_level=3)]))
-
-
-def test_a_claim_the_staffing_model_cannot_honour_is_caught() -> None:
-    req = training(
-        [outcome("o1", (NAVIGATOR,)), outcome("o2", (ARCHITECT,))],
-        [navigator_at("ann", 3), person("bob", {"architect": 0.5}, levels={"design": 2})],
-        [course("welfare-4", "welfare")],
-    )
-    plan = plan_training(req)
-    assert fillable(plan) == {("o1", "navigator", "ann")}
-    # Bob has no course to level 4 in design; claiming him for o2 is false.
-    bogus = FillablePlace("o2", "architect", "bob", 0.5, 1.0)
-    check = check_plan(req, replace(plan, fillable=(*plan.fillable, bogus)))
-    assert not check.holds
-    assert check.pinned_feasible is False
-    assert not check.feasible
-    assert [(s.outcome_id, s.claimed, s.filled) for s in check.slots] == [
-        ("o1", 1, 1),
-        ("o2", 1, 0),
-    ]
 
 
 def test_without_open_demand_the_plan_is_empty() -> None:
@@ -414,41 +284,3 @@ def test_nobody_is_booked_on_two_runs_on_the_same_days() -> None:
         # One course alone is not enough, however many runs it has.
         (place,) = plan.fillable
         assert sorted(courses_of(plan)[place.person_id]) == ["budget", "design"]
-
-
-def test_fits_after_each_course_are_asked_in_rounds_of_one_level_per_person() -> None:
-    # Ann may take either welfare course (both lead to 4) and the design one; Bob
-    # (welfare 1, below both) and Cat (welfare 4 already) only the design one.
-    courses = [
-        course("welfare-a", "welfare"),
-        course("welfare-b", "welfare", cost=50.0),
-        course("design", "design", from_level=0),
-    ]
-    people = [
-        navigator_at("ann", 3),
-        person("bob", {}, levels={"welfare": 1}),
-        navigator_at("cat", 4),
-    ]
-    rounds = override_rounds(people, courses)
-    assert rounds == [
-        {
-            "ann": CourseOutcome("design", 4, ("design",)),
-            "bob": CourseOutcome("design", 4, ("design",)),
-            "cat": CourseOutcome("design", 4, ("design",)),
-        },
-        {"ann": CourseOutcome("welfare", 4, ("welfare-a", "welfare-b"))},
-    ]
-
-
-def test_fits_from_the_caller_that_name_nobody_gain_nothing() -> None:
-    # Skills found no one who may take the course: the requirement estimate must not
-    # step in and claim Ann reaches the slot (as it does when no fits are given).
-    req = training(
-        [outcome("o1", (NAVIGATOR,))],
-        [navigator_at("ann", 3)],
-        [course("welfare-4", "welfare")],
-        fits_after=(),
-    )
-    assert fillable(plan_training(req)) == set()
-    estimated = plan_training(replace(req, fits_after=None))
-    assert fillable(estimated) == {("o1", "navigator", "ann")}

@@ -3,61 +3,31 @@ confirmed, and which enrolments have been completed since. Plain data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from services.matching.domain.model import SolveStatus
-from services.matching.domain.training import (
+from services.matching.domain.training.check import PlanCheckRecord
+from services.matching.domain.training.plan import (
     CoverageMet,
+    Enrolment,
     FillablePlace,
-    SlotCheck,
+    PersonPlan,
     TrainingPlan,
     UnmetDemand,
 )
 
 
 @dataclass(frozen=True)
-class PlannedEnrolment:
-    person_id: str
-    course_id: str
-    course_title: str
-    skill_id: str
-    from_level: int
-    to_level: int
-    run_start: date
-    run_end: date
-    cost: float
+class PlannedEnrolment(Enrolment):
+    course_title: str = ""
     completed_on: date | None = None
 
 
 @dataclass(frozen=True)
-class PlannedPerson:
-    person_id: str
-    name: str
-    cost: float
+class PlannedPerson(PersonPlan):
     enrolments: tuple[PlannedEnrolment, ...]
-    levels_after: dict[str, int]
-    fits_after: dict[str, float]
-
-
-@dataclass(frozen=True)
-class PlanCheckRecord:
-    """Staffing re-run with the plan's levels, fits recomputed by skills."""
-
-    status: SolveStatus
-    slots: tuple[SlotCheck, ...]
-
-    @property
-    def claimed_places(self) -> int:
-        return sum(s.claimed for s in self.slots)
-
-    @property
-    def filled_places(self) -> int:
-        return sum(s.filled for s in self.slots)
-
-    @property
-    def holds(self) -> bool:
-        return all(s.filled >= s.claimed for s in self.slots)
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,17 +152,7 @@ def record_of_plan(
                 name=names.get(person.person_id, ""),
                 cost=person.cost,
                 enrolments=tuple(
-                    PlannedEnrolment(
-                        person_id=e.person_id,
-                        course_id=e.course_id,
-                        course_title=titles.get(e.course_id, ""),
-                        skill_id=e.skill_id,
-                        from_level=e.from_level,
-                        to_level=e.to_level,
-                        run_start=e.run_start,
-                        run_end=e.run_end,
-                        cost=e.cost,
-                    )
+                    PlannedEnrolment(**asdict(e), course_title=titles.get(e.course_id, ""))
                     for e in person.enrolments
                 ),
                 levels_after=dict(person.levels_after),
