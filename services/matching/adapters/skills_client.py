@@ -18,7 +18,7 @@ from services.common.grpc_errors import domain_error_from_rpc
 from services.common.grpc_server import insecure_channel
 from services.matching.adapters.vocabulary import COURSE_KINDS, SECTORS
 from services.matching.domain.gaps import ClosePerson, GapStep
-from services.matching.domain.model import Candidate, Clearance, Sector
+from services.matching.domain.model import Candidate, Clearance, EssentialSkill, Sector
 from services.matching.domain.slot_queries import (
     PoolCount,
     SlotCandidates,
@@ -342,11 +342,14 @@ class SkillsClient:
     ) -> skills_pb2.ListCoursesResponse:
         return await self._call(lambda: self.stub.ListCourses(request, timeout=self.timeout_s))
 
-    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]:
+    async def _roles(self, role_ids: Sequence[str]) -> list[skills_pb2.Role]:
         response = await self._call(
             lambda: self.stub.ListRoles(skills_pb2.ListRolesRequest(), timeout=self.timeout_s)
         )
         wanted = set(role_ids)
+        return [role for role in response.roles if role.id in wanted]
+
+    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]:
         return [
             RoleProfile(
                 role_id=role.id,
@@ -355,8 +358,15 @@ class SkillsClient:
                     for r in role.requirements
                 ),
             )
-            for role in response.roles
-            if role.id in wanted
+            for role in await self._roles(role_ids)
+        ]
+
+    async def essential_skills(self, role_ids: Sequence[str]) -> list[EssentialSkill]:
+        return [
+            EssentialSkill(role.id, r.skill_id, r.min_level)
+            for role in await self._roles(role_ids)
+            for r in role.requirements
+            if r.essential
         ]
 
     async def record_training_level(

@@ -11,7 +11,13 @@ from typing import Protocol
 from services.matching.domain.gaps import ClosePerson, GapStep
 from services.matching.domain.learning import Closing, MeasureResult, TeamMember
 from services.matching.domain.learning_report import ClosedOutcomeFacts
-from services.matching.domain.model import Candidate, Collaboration, CommittedWork, Outcome
+from services.matching.domain.model import (
+    Candidate,
+    Collaboration,
+    CommittedWork,
+    EssentialSkill,
+    Outcome,
+)
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
 from services.matching.domain.slot_queries import LevelOverride as LevelOverride
 from services.matching.domain.slot_queries import SlotCandidates, SlotCandidatesQuery
@@ -90,6 +96,10 @@ class SkillsPort(Protocol):
     ) -> list[Candidate]: ...
 
     async def capacities(self, person_ids: Sequence[str]) -> dict[str, float | None]: ...
+
+    async def essential_skills(self, role_ids: Sequence[str]) -> list[EssentialSkill]:
+        """The essential requirements of these roles."""
+        ...
 
     async def rank(self, role_id: str, limit: int, locality: str = "") -> list[RankedPerson]: ...
 

@@ -17,6 +17,7 @@ from services.matching.domain.model import (
     Candidate,
     Collaboration,
     CommittedWork,
+    EssentialSkill,
     Mode,
     ObjectiveWeights,
     Outcome,
@@ -28,6 +29,7 @@ from services.matching.domain.model import (
 )
 from services.matching.domain.outcomes import MAX_LEVEL, MIN_LEVEL, check_rules
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
+from services.matching.domain.rules import min_fit
 from services.matching.domain.slot_queries import (
     SlotCandidates,
     SlotCandidatesQuery,
@@ -176,11 +178,27 @@ def apply_what_if(
 
 
 def matrix_scope(outcomes: Sequence[Outcome]) -> tuple[list[str], list[str], float]:
-    """Roles, coverage skills and the lowest minimum fit of any slot."""
+    """Roles, coverage skills and the lowest fit any slot accepts."""
     role_ids = sorted({slot.role_id for outcome in outcomes for slot in outcome.slots})
     skill_ids = sorted({item.skill_id for outcome in outcomes for item in outcome.skill_coverage})
-    min_fits = [slot.min_fit for outcome in outcomes for slot in outcome.slots]
-    return role_ids, skill_ids, min(min_fits, default=0.0)
+    lowest = [min_fit.threshold(slot) for outcome in outcomes for slot in outcome.slots]
+    return role_ids, skill_ids, min(lowest, default=0.0)
+
+
+async def essential_skills(
+    skills: SkillsPort, outcomes: Sequence[Outcome]
+) -> tuple[EssentialSkill, ...]:
+    """What a development placement learns, asked only of the roles of slots that
+    take one (`rules.development`)."""
+    role_ids = sorted(
+        {
+            slot.role_id
+            for outcome in outcomes
+            for slot in outcome.slots
+            if slot.development_floor is not None
+        }
+    )
+    return tuple(await skills.essential_skills(role_ids)) if role_ids else ()
 
 
 async def slot_candidates(
@@ -191,15 +209,19 @@ async def slot_candidates(
     pins: Sequence[Pin] = (),
     exclusions: Sequence[str] = (),
     level_overrides: Sequence[LevelOverride] = (),
+    essentials: Sequence[EssentialSkill] = (),
 ) -> SlotCandidates:
-    """The candidates of a staffing request, asked for slot by slot. Pruned as
-    eligibility would prune the whole workforce: without a configured `k`,
-    the pool's size (counted first, no rows) decides whether to prune."""
+    """The candidates of a staffing request, asked for slot by slot, with their
+    levels in the coverage skills and the essential skills development placements
+    learn. Pruned as eligibility would prune the whole workforce: without a
+    configured `k`, the pool's size (counted first, no rows) decides whether to prune."""
 
     def query(k: int, counts_only: bool) -> SlotCandidatesQuery:
-        return staffing_query(
+        asked = staffing_query(
             outcomes, committed, k, pins, exclusions, level_overrides, counts_only
         )
+        skill_ids = sorted({*asked.skill_ids, *(e.skill_id for e in essentials)})
+        return replace(asked, skill_ids=tuple(skill_ids))
 
     k = configured_k
     if k <= 0:
@@ -300,6 +322,7 @@ class StaffingService:
         staffed_outcomes = list(outcomes)
         if what_if:
             staffed_outcomes, _ = apply_what_if(outcomes, (), what_if)
+        essentials = await essential_skills(self.skills, staffed_outcomes)
         slots = await slot_candidates(
             self.skills,
             staffed_outcomes,
@@ -308,6 +331,7 @@ class StaffingService:
             pins=command.pins,
             exclusions=(*command.exclusions, *leavers),
             level_overrides=what_if.level_changes if what_if else (),
+            essentials=essentials,
         )
         candidates = list(slots.candidates)
         if what_if:
@@ -325,6 +349,7 @@ class StaffingService:
             pruned_upstream=slots.pruned,
             fairness_max_share=command.fairness_max_share,
             collaborations=await self._collaborations(command.weights, candidates),
+            essential_skills=essentials,
         )
         return request, slots
 

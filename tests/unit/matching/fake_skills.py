@@ -13,7 +13,7 @@ from datetime import date
 
 from services.matching.domain.eligibility import is_available_for
 from services.matching.domain.gaps import ClosePerson, GapStep
-from services.matching.domain.model import Candidate
+from services.matching.domain.model import Candidate, EssentialSkill
 from services.matching.domain.slot_queries import (
     CommittedLoad,
     LevelOverride,
@@ -139,6 +139,8 @@ class FakeSkills:
     gap_step_calls: int = 0
     # The catalogue's skill ids; None: every skill asked about exists.
     catalogue: set[str] | None = None
+    # The roles' essential requirements.
+    essentials: list[EssentialSkill] = field(default_factory=list)
 
     async def role_ids(self) -> set[str]:
         return {role for c in self.candidates for role in c.fits}
@@ -156,6 +158,9 @@ class FakeSkills:
         level_overrides: Sequence[LevelOverride] = (),
     ) -> list[Candidate]:
         return [_with_levels(c, level_overrides) for c in self.candidates]
+
+    async def essential_skills(self, role_ids: Sequence[str]) -> list[EssentialSkill]:
+        return [e for e in self.essentials if e.role_id in role_ids]
 
     async def capacities(self, person_ids: Sequence[str]) -> dict[str, float | None]:
         known = {c.person_id: c.capacity_fte for c in self.candidates}

@@ -9,7 +9,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
-from services.matching.domain.model import Candidate, Outcome, Pin, Sector, Slot, TeamRules
+from services.matching.domain.model import (
+    Candidate,
+    EssentialSkill,
+    Outcome,
+    Pin,
+    Sector,
+    Slot,
+    TeamRules,
+)
 from services.matching.domain.staffing import solve
 from services.matching.domain.teams import teams_of
 from services.matching.service.erasure import PersonErasure
@@ -165,3 +173,21 @@ async def test_erasure_reaches_every_store_and_makes_open_proposals_stale() -> N
     with pytest.raises(InvalidArgument) as error:
         await erasure.forget("  ")
     assert [v.field for v in error.value.violations] == ["person_id"]
+
+
+async def test_a_development_placement_learns_the_essential_skill_from_an_expert() -> None:
+    town = Town()
+    slot = Slot("navigator", 2, 0.5, min_fit=0.8, development_floor=0.5)
+    town.outcomes.items["o1"] = replace(outcome("o1"), slots=(slot,))
+    town.skills.candidates = [
+        replace(person("ann", 0.9), levels={"casework": 4}),
+        replace(person("bob", 0.6), levels={"casework": 1}),
+    ]
+    town.skills.essentials = [EssentialSkill("navigator", "casework", 3)]
+    proposal = (await town.service.propose(ProposeCommand(("o1",)))).proposal
+    placed = {a.person_id: a for a in proposal.result.assignments}
+    assert set(placed) == {"ann", "bob"}
+    assert placed["bob"].development and placed["bob"].learns_skill_ids == ("casework",)
+    assert not placed["ann"].development
+    # The levels in the essential skill were asked of skills with the slot's candidates.
+    assert "casework" in town.skills.queries[-1].skill_ids
