@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from services.gateway.cli import print_learning
+from services.gateway.cli.learning import print_learning
 
 REPORT = {
     "group_by": "approach",
