@@ -18,7 +18,8 @@ from services.matching.domain.model import (
     TeamRules,
 )
 from services.matching.domain.staffing import solve
-from services.matching.service.gaps import FULL_FIT, MAX_GAP_SOLVE_S, GapService
+from services.matching.domain.time_budget import MAX_GAP_SOLVE_S
+from services.matching.service.gaps import FULL_FIT, GapService
 from services.matching.service.staffing import StaffingLimits
 from tests.unit.matching.builders import outcome, person
 from tests.unit.matching.fake_skills import FakeSkills
