@@ -376,3 +376,32 @@ async def test_collaborations_for_staffing_come_from_closed_and_committed_teams(
         Collaboration("ann", "cat", "running", None),
     ]
     assert without_cat == []
+
+
+async def test_past_teams_reach_staffing_when_a_term_asks_for_them(
+    stubs: Stubs, people: Any
+) -> None:
+    open_slot = [matching_pb2.Slot(role_id="caseworker", count=2, fte=0.5, min_fit=0.0)]
+    await stubs.matching.CreateOutcome(
+        matching_pb2.CreateOutcomeRequest(outcome=past_outcome("done"))
+    )
+    await stubs.matching.CreateOutcome(
+        matching_pb2.CreateOutcomeRequest(outcome=past_outcome("next", slots=open_slot))
+    )
+    assert await staffed_and_committed(stubs, "done") == {"ann", "cat"}
+    await close(stubs, "done", MET)
+
+    async def proposed(weights: matching_pb2.ObjectiveWeights) -> dict[str, list[str]]:
+        proposal = await stubs.matching.ProposeStaffing(
+            matching_pb2.ProposeStaffingRequest(outcome_ids=["next"], weights=weights)
+        )
+        return {a.person_id: list(a.reasons) for t in proposal.teams for a in t.assignments}
+
+    together = await proposed(matching_pb2.ObjectiveWeights(collaboration=100.0))
+    assert set(together) == {"ann", "cat"}
+    assert "worked with cat on done, met" in together["ann"]
+
+    # Ann and Cat fit best, but a new connection is worth more than the fit Bob lacks.
+    apart = await proposed(matching_pb2.ObjectiveWeights(new_connections=5000.0))
+    assert set(apart) != {"ann", "cat"} and "bob" in apart
+    assert any(reason.startswith("new connection with") for reason in apart["bob"])
