@@ -16,8 +16,8 @@ does and the proposal is stale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
@@ -34,6 +34,7 @@ from services.matching.domain.learning import (
     ServedLine,
     TeamMember,
     closed,
+    members_leaving,
     refusal_to_close,
     team_history,
     worked_with,
@@ -142,6 +143,18 @@ async def _results(
     return [] if record is None else list(record["results"])
 
 
+def _served_line(line: Mapping[str, Any]) -> ServedLine:
+    return ServedLine(
+        person_id=line["person_id"],
+        role_id=line["role_id"],
+        sector=Sector(line["sector"]),
+        fte=line["fte"],
+        fit=line["fit"],
+        committed_on=_date_of(line.get("committed_at")),
+        released_on=_date_of(line.get("released_at")),
+    )
+
+
 async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing) -> dict[str, Any]:
     await serialise_with_commits(tx)
     found = await tx.run(
@@ -158,18 +171,7 @@ async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing)
     refusal = refusal_to_close(outcome)
     if refusal is not None:
         raise FailedPrecondition(refusal)
-    lines = [
-        ServedLine(
-            person_id=line["person_id"],
-            role_id=line["role_id"],
-            sector=Sector(line["sector"]),
-            fte=line["fte"],
-            fit=line["fit"],
-            committed_on=_date_of(line.get("committed_at")),
-            released_on=_date_of(line.get("released_at")),
-        )
-        for line in record["lines"]
-    ]
+    lines = [_served_line(line) for line in record["lines"]]
     members = team_history(outcome, closing, lines)
     pairs = worked_with(members, closing.assessment)
     written = await tx.run(
@@ -200,20 +202,26 @@ async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing)
     return dict(record["outcome"])
 
 
+# History is kept at closing; a member left by an erasure waits for it. One
+# statement per lookup, so that each seeks its own index.
+HISTORY_OF_OUTCOME = (
+    "MATCH (o:Outcome {id: $outcome_id, state: 'closed'})-[:SERVED_BY]->(m:TeamMember) "
+    "WHERE $person_id = '' OR m.person_id = $person_id "
+    "WITH m ORDER BY m.role_id, m.person_id, m.start "
+    "RETURN collect(properties(m)) AS members"
+)
+HISTORY_OF_PERSON = (
+    "MATCH (m:TeamMember {person_id: $person_id})<-[:SERVED_BY]-(:Outcome {state: 'closed'}) "
+    "WITH m ORDER BY m.outcome_id, m.role_id, m.start "
+    "RETURN collect(properties(m)) AS members"
+)
+
+
 async def _team_history(
     tx: AsyncManagedTransaction, outcome_id: str, person_id: str
 ) -> list[dict[str, Any]]:
-    # One statement per lookup, so that each seeks its own index.
-    if outcome_id:
-        query = (
-            "MATCH (m:TeamMember {outcome_id: $outcome_id}) "
-            "WHERE $person_id = '' OR m.person_id = $person_id "
-        )
-    else:
-        query = "MATCH (m:TeamMember {person_id: $person_id}) "
     result = await tx.run(
-        query + "WITH m ORDER BY m.outcome_id, m.role_id, m.person_id, m.start "
-        "RETURN collect(properties(m)) AS members",
+        HISTORY_OF_OUTCOME if outcome_id else HISTORY_OF_PERSON,
         outcome_id=outcome_id,
         person_id=person_id,
     )
@@ -294,7 +302,37 @@ async def _collaborations(tx: AsyncManagedTransaction, person_ids: list[str]) ->
     return {"closed": record["closed"], "current": record["current"]}
 
 
-async def _forget(tx: AsyncManagedTransaction, person_id: str) -> None:
+async def _keep_places_of_leaver(tx: AsyncManagedTransaction, person_id: str, on: date) -> None:
+    """Before staffing deletes the person's lines: their places on open outcomes
+    join those outcomes' history without their identity. Keyed by the line, so
+    erasing again adds nothing."""
+    served = await tx.run(
+        "MATCH (a:Assignment {person_id: $person_id}) WHERE a.state IN $states "
+        "MATCH (o:Outcome {id: a.outcome_id}) WHERE coalesce(o.state, 'open') = 'open' "
+        "RETURN properties(o) AS outcome, "
+        "collect(a {.*, line: a.proposal_id + '/' + a.role_id}) AS lines",
+        person_id=person_id,
+        states=[AssignmentState.COMMITTED.value, AssignmentState.RELEASED.value],
+    )
+    places = []
+    async for record in served:
+        outcome = outcome_from_node(record["outcome"])
+        for line in record["lines"]:
+            places += [
+                member_properties(member) | {"line": line["line"]}
+                for member in members_leaving(outcome, [_served_line(line)], on)
+            ]
+    kept = await tx.run(
+        "UNWIND $places AS place MATCH (o:Outcome {id: place.outcome_id}) "
+        "MERGE (o)-[:SERVED_BY]->(m:TeamMember {outcome_id: place.outcome_id, line: place.line}) "
+        "ON CREATE SET m += place",
+        places=places,
+    )
+    await kept.consume()
+
+
+async def _forget(tx: AsyncManagedTransaction, person_id: str, on: date) -> None:
+    await _keep_places_of_leaver(tx, person_id, on)
     # Sector, role, FTE, dates and fit stay: the team's composition is not theirs alone.
     history = await tx.run(
         "MATCH (m:TeamMember {person_id: $person_id}) SET m.person_id = ''",
@@ -308,9 +346,15 @@ async def _forget(tx: AsyncManagedTransaction, person_id: str) -> None:
 
 
 class Neo4jLearningRepository:
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    ) -> None:
         self.driver = driver
         self.database = database
+        self.today = today
 
     async def prepare(self) -> None:
         for statement in LEARNING_SCHEMA:
@@ -353,4 +397,4 @@ class Neo4jLearningRepository:
 
     async def forget_person(self, person_id: str) -> None:
         async with self.driver.session(database=self.database) as session:
-            await session.execute_write(_forget, person_id)
+            await session.execute_write(_forget, person_id, self.today())

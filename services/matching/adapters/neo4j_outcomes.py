@@ -280,6 +280,7 @@ async def _delete(tx: AsyncManagedTransaction, outcome_id: str) -> None:
     removed = await tx.run(
         "MATCH (o:Outcome {id: $id}) "
         "CALL (o) { MATCH (o)-[:HAS_RESULT]->(r:MeasureResult) DETACH DELETE r } "
+        "CALL (o) { MATCH (o)-[:SERVED_BY]->(m:TeamMember) DETACH DELETE m } "
         "OPTIONAL MATCH (a:Assignment {outcome_id: $id}) "
         "DETACH DELETE a, o",
         id=outcome_id,

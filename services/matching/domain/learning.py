@@ -212,12 +212,7 @@ def closed(outcome: Outcome, closing: Closing) -> Outcome:
     )
 
 
-def team_history(
-    outcome: Outcome, closing: Closing, lines: Sequence[ServedLine]
-) -> list[TeamMember]:
-    """The members the outcome's committed and released lines make, each with the
-    period they served (see the module's notes)."""
-    work_ends = min(outcome.end, closing.closed_on)
+def _served(outcome: Outcome, work_ends: date, lines: Sequence[ServedLine]) -> list[TeamMember]:
     members = []
     for line in lines:
         start = outcome.start
@@ -239,6 +234,22 @@ def team_history(
             )
         )
     return sorted(members, key=lambda m: (m.role_id, m.person_id, m.start))
+
+
+def team_history(
+    outcome: Outcome, closing: Closing, lines: Sequence[ServedLine]
+) -> list[TeamMember]:
+    """The members the outcome's committed and released lines make, each with the
+    period they served (see the module's notes)."""
+    return _served(outcome, min(outcome.end, closing.closed_on), lines)
+
+
+def members_leaving(outcome: Outcome, lines: Sequence[ServedLine], on: date) -> list[TeamMember]:
+    """What a person erased while serving an open outcome leaves to its history:
+    their places until `on`, without their identity, so that the outcome's team
+    stays whole when it closes."""
+    served = _served(outcome, min(outcome.end, on), lines)
+    return [replace(member, person_id="") for member in served]
 
 
 def worked_with(members: Sequence[TeamMember], assessment: Assessment) -> list[Collaboration]:

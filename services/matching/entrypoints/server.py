@@ -78,7 +78,9 @@ async def create_server(
         training=TrainingHandler(
             TrainingService(outcomes, staffing, skills, plans, solver, plan_training, limits)
         ),
-        erasure=ErasureHandler(PersonErasure([staffing, plans, learning])),
+        # Learning first: it keeps the person's places on open outcomes, without
+        # their identity, from the lines staffing then deletes.
+        erasure=ErasureHandler(PersonErasure([learning, staffing, plans])),
     )
     learning_service = LearningService(outcomes, learning, settings.learning_min_group_size)
     server = MatchingGrpcServer([SERVICE_NAME, LEARNING_SERVICE_NAME])

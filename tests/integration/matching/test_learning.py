@@ -405,3 +405,33 @@ async def test_past_teams_reach_staffing_when_a_term_asks_for_them(
     apart = await proposed(matching_pb2.ObjectiveWeights(new_connections=5000.0))
     assert set(apart) != {"ann", "cat"} and "bob" in apart
     assert any(reason.startswith("new connection with") for reason in apart["bob"])
+
+
+async def test_a_person_erased_before_closing_still_counts_in_the_team(
+    stubs: Stubs, people: Any
+) -> None:
+    await stubs.matching.CreateOutcome(
+        matching_pb2.CreateOutcomeRequest(outcome=past_outcome("warm-homes"))
+    )
+    await staffed_and_committed(stubs, "warm-homes")
+    history_before = await stubs.learning.GetTeamHistory(
+        matching_pb2.GetTeamHistoryRequest(outcome_id="warm-homes")
+    )
+    assert list(history_before.members) == []
+
+    for _ in range(2):  # erasing again adds nothing
+        await stubs.matching.ForgetPerson(matching_pb2.ForgetPersonRequest(person_id="ann"))
+    await close(stubs, "warm-homes")
+
+    history = await stubs.learning.GetTeamHistory(
+        matching_pb2.GetTeamHistoryRequest(outcome_id="warm-homes")
+    )
+    assert sorted((m.person_id, m.sector, m.role_id, m.fte) for m in history.members) == [
+        ("", PUBLIC, "caseworker", 0.5),
+        ("cat", THIRD, "caseworker", 0.5),
+    ]
+    report = await stubs.learning.GetLearningReport(
+        matching_pb2.GetLearningReportRequest(min_group_size=1)
+    )
+    figures = {f.name: f.value for f in report.groups[0].figures}
+    assert figures["role_coverage"] == 1.0 and figures["sector_count"] == 2.0

@@ -16,6 +16,7 @@ from services.matching.domain.learning import (
     check_measure_filter,
     closed,
     closed_outcome_refusal,
+    members_leaving,
     refusal_to_close,
     team_history,
     validate_closing,
@@ -136,3 +137,18 @@ def test_members_whose_periods_overlap_worked_together_once_per_pair() -> None:
         Collaboration("ann", "bob", "riverside", Assessment.MET),
         Collaboration("ann", "cat", "riverside", Assessment.MET),
     ]
+
+
+def test_a_person_erased_while_serving_leaves_their_place_without_their_identity() -> None:
+    left = members_leaving(
+        OUTCOME,
+        [
+            line("ann", date(2030, 2, 1)),
+            line("bob", date(2029, 12, 1), released=date(2029, 12, 20)),
+        ],
+        on=date(2030, 3, 31),
+    )
+    assert [(m.person_id, m.sector, m.start, m.end) for m in left] == [
+        ("", Sector.COMMUNITY, date(2030, 2, 1), date(2030, 3, 31))
+    ]
+    assert members_leaving(OUTCOME, [line("ann", None)], on=date(2029, 12, 31)) == []
