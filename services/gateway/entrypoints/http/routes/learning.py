@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from services.gateway.domain.vocabulary import LearningGrouping
 from services.gateway.entrypoints.http.deps import Learning, ReadGaps, ReadOutcomes, WriteOutcomes
+from services.gateway.entrypoints.http.routes.lookup import CSV_RESPONSE, csv_download
 from services.gateway.entrypoints.http.schemas.common import Page, PathId
 from services.gateway.entrypoints.http.schemas.learning import (
     Closing,
@@ -38,7 +39,6 @@ MinGroupSize = Annotated[
         "absent: the service's default",
     ),
 ]
-CSV_RESPONSE = {200: {"content": {"text/csv": {}}, "description": "A CSV file"}}
 
 
 @router.post(
@@ -110,7 +110,7 @@ async def learning_report(
     tags=["exports"],
     summary="The learning report as CSV: a row per figure with its count, withheld ones empty",
     response_class=StreamingResponse,
-    responses=CSV_RESPONSE,  # type: ignore[arg-type]
+    responses=CSV_RESPONSE,
 )
 async def export_learning(
     _: ReadGaps,
@@ -119,8 +119,4 @@ async def export_learning(
     min_group_size: MinGroupSize = None,
 ) -> StreamingResponse:
     report = await learning.learning_report(learning_request(group_by, min_group_size))
-    return StreamingResponse(
-        learning_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="learning.csv"'},
-    )
+    return csv_download(learning_csv(report), "learning.csv")
