@@ -98,21 +98,6 @@ def parse_courses_csv(text: str, delimiter: str = ",") -> CoursesImport:
     return CoursesImport(courses=courses, problems=problems)
 
 
-def _whole(row: RowReader, column: str, default: int, low: int, high: int) -> int:
-    raw = row.text(column)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        row.fail(column, f"{raw!r} is not a whole number")
-        return default
-    if not low <= value <= high:
-        row.fail(column, f"must be between {low} and {high}")
-        return default
-    return value
-
-
 def _runs(row: RowReader) -> tuple[CourseRun, ...]:
     runs: list[CourseRun] = []
     for part in filter(None, (piece.strip() for piece in row.text("runs").split(";"))):
@@ -146,17 +131,17 @@ def _read_course(row: RowReader) -> CourseFields | None:
     except ValueError:
         allowed = ", ".join(k.value for k in CourseKind)
         row.fail("kind", f"{kind_text!r} is not one of {allowed}")
-    from_level = _whole(row, "from_level", 0, 0, MAX_LEVEL - 1)
+    from_level = row.whole("from_level", 0, 0, MAX_LEVEL - 1)
     if not row.text("to_level"):
         row.fail("to_level", "is required")
-    to_level = _whole(row, "to_level", 0, 1, MAX_LEVEL)
+    to_level = row.whole("to_level", 0, 1, MAX_LEVEL)
     if to_level and to_level <= from_level:
         row.fail("to_level", "must be above from_level")
     cost = row.number("cost", 0.0, 0.0, None)
     duration = row.number("duration_days", 1.0, 0.0, 260.0)
     if row.text("duration_days") and duration <= 0:
         row.fail("duration_days", "must be more than 0")
-    capacity = _whole(row, "capacity_per_run", 0, 0, 100_000)
+    capacity = row.whole("capacity_per_run", 0, 0, 100_000)
     runs = _runs(row)
     if row.problems:
         return None

@@ -102,6 +102,20 @@ class RowReader:
             return default
         return value
 
+    def whole(self, column: str, default: int, low: int, high: int) -> int:
+        raw = self.text(column)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.fail(column, f"{raw!r} is not a whole number")
+            return default
+        if not low <= value <= high:
+            self.fail(column, f"must be between {low} and {high}")
+            return default
+        return value
+
     def day(self, column: str, raw: str | None = None) -> date | None:
         raw = self.text(column) if raw is None else raw
         if not raw:

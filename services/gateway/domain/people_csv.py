@@ -283,17 +283,9 @@ def _read_level(row: RowReader) -> LevelFields | None:
         return None
     if raw_reference != skill_id:
         row.fail("skill_id", "must not start or end with white space")
-    level = 0
     if not level_text:
         row.fail("level", "is required when a skill is given")
-    else:
-        try:
-            level = int(level_text)
-        except ValueError:
-            row.fail("level", f"{level_text!r} is not a whole number")
-        else:
-            if not MIN_LEVEL <= level <= MAX_LEVEL:
-                row.fail("level", f"must be between {MIN_LEVEL} and {MAX_LEVEL}")
+    level = row.whole("level", 0, MIN_LEVEL, MAX_LEVEL)
     source_text = row.text("source").lower() or LevelSource.SELF.value
     try:
         source = LevelSource(source_text)
