@@ -11,7 +11,9 @@ pair per closed outcome; how often two people worked together is how many
 there are. Closing is one write transaction that first takes the commit
 ledger's lock, so a commit and a close of the same outcome never interleave:
 either the commit lands first and its people join the history, or the close
-does and the proposal is stale.
+does and the proposal is stale. A place an erasure left on an open outcome is
+a TeamMember with an empty person_id and the `line` it came from (proposal and
+role), so erasing again finds it and adds nothing.
 """
 
 from __future__ import annotations
