@@ -25,15 +25,15 @@ from services.gateway.cli.client import (
     refuse,
     segment,
 )
-from services.gateway.cli.staffing import print_assignments
-from services.gateway.domain.csv_text import DELIMITER_NAMES, decode_csv, detect_delimiter
-from services.gateway.domain.people_csv import PEOPLE_COLUMNS
-from services.gateway.people_import import (
+from services.gateway.cli.people_import import (
     ImportInterrupted,
     ImportState,
     import_people_file,
     state_path_for,
 )
+from services.gateway.cli.staffing import print_assignments
+from services.gateway.domain.csv_text import DELIMITER_NAMES, decode_csv, detect_delimiter
+from services.gateway.domain.people_csv import PEOPLE_COLUMNS
 
 people_app = typer.Typer(help="HR: people and their levels", no_args_is_help=True)
 
