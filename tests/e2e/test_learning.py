@@ -2,8 +2,9 @@
 outcome with measures and a pooled budget is staffed, its results recorded
 and it is closed; its team is kept as history (and survives an erasure
 without the person's identity); the planner's learning report groups closed
-outcomes with counts beside every figure and withholds small groups; and a
-later proposal may reward people who worked together on a met outcome."""
+outcomes with counts beside every figure and withholds small groups; a later
+proposal may reward people who worked together on a met outcome; and a slot
+may take a development placement that learns from the team's experts."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typer.testing import CliRunner
 from deploy.run_local import LocalStack
 from services.gateway import cli
 from tests.e2e.conftest import client_with_key, issue_key
-from tests.e2e.town import Resident, people_csv, residents, staffed_outcome
+from tests.e2e.town import ROLE_SKILLS, Resident, people_csv, residents, staffed_outcome
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
 
@@ -343,6 +344,38 @@ def test_collaboration_rewards_people_who_worked_together_on_a_met_outcome(
     assert not any(
         "worked with" in reason for a in plain["teams"][0]["assignments"] for reason in a["reasons"]
     )
+
+
+def test_a_development_placement_learns_from_the_team_s_experts(
+    manager: httpx.Client, town: list[Resident]
+) -> None:
+    """Two expert architects fit; a third place below the minimum fit goes to the
+    architect novice, who lacks essential skills the experts hold at level 4."""
+    outcome = {
+        **staffed_outcome("learning-stretch"),
+        "start": STARTED,
+        "slots": [
+            {
+                "role_id": "architect",
+                "count": 3,
+                "fte": 0.1,
+                "min_fit": 0.9,
+                "development_floor": 0.1,
+            }
+        ],
+        "rules": {"locality": "any"},
+    }
+    created = ok(manager.post("/v1/outcomes", json=outcome), 201)
+    assert created["slots"][0]["development_floor"] == pytest.approx(0.1)
+    [team] = propose(manager, "learning-stretch")["teams"]
+    placements = [a for a in team["assignments"] if a["development"]]
+    assert [a["person_id"] for a in placements] == ["novice-3"], team
+    [placement] = placements
+    assert placement["fit"] < 0.9
+    assert placement["learns_skill_ids"]
+    assert set(placement["learns_skill_ids"]) <= set(ROLE_SKILLS["architect"])
+    experts = {a["person_id"] for a in team["assignments"] if not a["development"]}
+    assert experts == {"arch-1", "arch-2"}
 
 
 def test_erasure_keeps_role_and_sector_in_the_history_but_not_the_person(
