@@ -12,6 +12,7 @@ from services.common.logging import configure_logging
 from services.common.settings import LoggingSettings, Neo4jSettings
 from services.common.tracing import configure_tracing, shutdown_tracing
 from services.gateway.adapters.deadlines import Deadlines
+from services.gateway.adapters.learning_client import LearningClient
 from services.gateway.adapters.matching_client import MatchingClient
 from services.gateway.adapters.neo4j_store import Neo4jGatewayStore
 from services.gateway.adapters.skills_client import SkillsClient
@@ -25,6 +26,7 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
     driver = open_driver(neo4j)
     skills = SkillsClient.connect(settings.skills_address, deadlines)
     matching = MatchingClient.connect(settings.matching_address, deadlines)
+    learning = LearningClient.connect(settings.matching_address, deadlines)
     try:
         app = create_app(
             Gateway(
@@ -32,6 +34,7 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
                 skills=skills,
                 matching=matching,
                 store=Neo4jGatewayStore(driver, neo4j.database),
+                learning=learning,
             )
         )
         config = uvicorn.Config(
@@ -48,6 +51,7 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
     finally:
         await skills.close()
         await matching.close()
+        await learning.close()
         await driver.close()
         shutdown_tracing()
 

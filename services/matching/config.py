@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import Neo4jSettings
+from services.matching.domain.time_budget import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
 
 
 class MatchingSettings(BaseSettings):
@@ -17,8 +18,8 @@ class MatchingSettings(BaseSettings):
     skills_timeout_s: float = Field(default=10.0, gt=0)
     matrix_timeout_s: float = Field(default=60.0, gt=0)
     # A proposal's solver time limit: the default when none is asked, and the cap.
-    default_time_limit_s: float = Field(default=10.0, gt=0)
-    max_time_limit_s: float = Field(default=60.0, gt=0)
+    default_time_limit_s: float = Field(default=DEFAULT_TIME_LIMIT_S, gt=0)
+    max_time_limit_s: float = Field(default=MAX_TIME_LIMIT_S, gt=0)
     # Candidates kept per slot before solving; 0 keeps everyone.
     max_candidates_per_slot: int = Field(default=0, ge=0)
     shutdown_grace_s: float = Field(default=10.0, ge=0)
@@ -27,6 +28,8 @@ class MatchingSettings(BaseSettings):
     shutdown_drain_s: float = Field(default=0.0, ge=0)
     # Prometheus /metrics over HTTP on the host of grpc_address; 0 picks a free port, -1 is off.
     metrics_port: int = Field(default=9102, ge=-1, le=65535)
+    # The learning report withholds figures of groups with fewer closed outcomes.
+    learning_min_group_size: int = Field(default=5, ge=1)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
 
     @model_validator(mode="after")

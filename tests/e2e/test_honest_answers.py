@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from deploy.run_local import LocalStack
-from services.gateway.cli import UNCONFIRMED_EXIT, app
+from services.gateway.cli import app
+from services.gateway.cli.training import UNCONFIRMED_EXIT
 from tests.e2e.conftest import client_with_key, issue_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]

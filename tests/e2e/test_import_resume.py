@@ -14,7 +14,7 @@ from neo4j import Driver
 
 from deploy.run_local import LocalStack
 from services.common.settings import Neo4jSettings
-from services.gateway.people_import import (
+from services.gateway.cli.people_import import (
     ImportInterrupted,
     import_people_file,
     state_path_for,

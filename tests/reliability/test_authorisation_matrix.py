@@ -85,6 +85,12 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/v1/outcomes/{outcome_id}/assignments/{person_id}"): MANAGER,
     ("GET", "/v1/people/{person_id}/history"): ALL,
     ("PUT", "/v1/skill-relations"): HR,
+    ("POST", "/v1/outcomes/{outcome_id}/results"): MANAGER,
+    ("GET", "/v1/outcomes/{outcome_id}/results"): READERS_OF_OUTCOMES,
+    ("POST", "/v1/outcomes/{outcome_id}/close"): MANAGER,
+    ("GET", "/v1/outcomes/{outcome_id}/team-history"): READERS_OF_OUTCOMES,
+    ("GET", "/v1/learning"): READERS_OF_OUTCOMES,
+    ("GET", "/v1/exports/learning.csv"): READERS_OF_OUTCOMES,
 }
 # Served but not in the OpenAPI document and behind the keys: none since both docs
 # pages (/docs and /redoc, with their assets under /docs-assets/) are public.

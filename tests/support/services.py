@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from services.common.graph import open_driver
 from services.common.settings import Neo4jSettings
 from services.gateway.adapters.deadlines import Deadlines
+from services.gateway.adapters.learning_client import LearningClient
 from services.gateway.adapters.matching_client import MatchingClient
 from services.gateway.adapters.neo4j_store import Neo4jGatewayStore
 from services.gateway.adapters.skills_client import SkillsClient
@@ -123,6 +124,7 @@ async def running_gateway(
         skills=SkillsClient.connect(settings.skills_address, deadlines),
         matching=MatchingClient.connect(settings.matching_address, deadlines),
         store=Neo4jGatewayStore(driver, neo4j.database),
+        learning=LearningClient.connect(settings.matching_address, deadlines),
     )
     app = create_app(gateway)
     try:
@@ -133,6 +135,8 @@ async def running_gateway(
     finally:
         await gateway.skills.close()
         await gateway.matching.close()
+        if gateway.learning is not None:
+            await gateway.learning.close()
         await driver.close()
 
 

@@ -5,8 +5,8 @@ import io
 
 from rich.console import Console
 
-from services.gateway.cli import print_plan
-from services.gateway.people_import import split_people_csv
+from services.gateway.cli.people_import import split_people_csv
+from services.gateway.cli.training import print_plan
 
 HEADER = "id,name,skill_id,level\n"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.common.errors import InvalidArgument
 from services.common.identifiers import MAX_ID_CHARS, id_problem
 from services.gateway.domain.people_csv import parse_people_csv
-from services.matching.domain.outcomes import OutcomeDraft, SlotDraft, validate_outcome
+from services.matching.domain.model import Outcome, Slot
+from services.matching.domain.outcomes import validate_outcome
 from services.skills.domain.validation import require_id, require_stored_id
 
 
@@ -67,16 +70,16 @@ def test_the_skills_service_refuses_what_the_rule_refuses_but_erases_as_stored()
 
 
 def test_an_outcome_id_follows_the_rule() -> None:
-    draft = OutcomeDraft(
+    draft = Outcome(
         id="o 1",
         title="T",
         locality="L",
         priority=3,
         budget=1000,
-        start="2027-01-01",
-        end="2027-02-01",
+        start=date(2027, 1, 1),
+        end=date(2027, 2, 1),
         days=5,
-        slots=(SlotDraft(role_id="navigator", count=1, fte=0.5),),
+        slots=(Slot(role_id="navigator", count=1, fte=0.5),),
     )
     with pytest.raises(InvalidArgument) as refused:
         validate_outcome(draft, {"navigator"})

@@ -1,16 +1,24 @@
-"""The API's words against the protos' enumerations, both ways."""
+"""The API's words against the protos' enumerations, both ways: one table per
+vocabulary, derived from the proto (services.common.proto_enums)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lps.common.v1 import common_pb2
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
+from services.common.proto_enums import ProtoEnum
+from services.gateway.domain.courses_csv import CourseKind
 from services.gateway.domain.vocabulary import (
+    Approach,
+    Assessment,
     AssignmentState,
+    Direction,
+    LearningGrouping,
     LevelSource,
     LocalityRule,
+    OutcomeState,
     ProposalStatus,
     RequirementStatus,
     Sector,
@@ -20,51 +28,37 @@ from services.gateway.domain.vocabulary import (
 
 E = TypeVar("E")
 
-SECTOR_TO_PROTO: dict[Sector, int] = {
-    Sector.PUBLIC: common_pb2.SECTOR_PUBLIC,
-    Sector.PRIVATE: common_pb2.SECTOR_PRIVATE,
-    Sector.THIRD_SECTOR: common_pb2.SECTOR_THIRD_SECTOR,
-    Sector.COMMUNITY: common_pb2.SECTOR_COMMUNITY,
-}
-SOURCE_TO_PROTO: dict[LevelSource, int] = {
-    LevelSource.SELF: skills_pb2.LEVEL_SOURCE_SELF,
-    LevelSource.MANAGER: skills_pb2.LEVEL_SOURCE_MANAGER,
-    LevelSource.TRAINING: skills_pb2.LEVEL_SOURCE_TRAINING,
-    LevelSource.ASSESSMENT: skills_pb2.LEVEL_SOURCE_ASSESSMENT,
-    LevelSource.CERTIFICATE: skills_pb2.LEVEL_SOURCE_CERTIFICATE,
-}
-REQUIREMENT_STATUS_TO_PROTO: dict[RequirementStatus, int] = {
-    RequirementStatus.MET: skills_pb2.REQUIREMENT_STATUS_MET,
-    RequirementStatus.PARTIAL: skills_pb2.REQUIREMENT_STATUS_PARTIAL,
-    RequirementStatus.MISSING: skills_pb2.REQUIREMENT_STATUS_MISSING,
-}
-LOCALITY_RULE_TO_PROTO: dict[LocalityRule, int] = {
-    LocalityRule.ANY: matching_pb2.LOCALITY_RULE_ANY,
-    LocalityRule.PREFER_LOCAL: matching_pb2.LOCALITY_RULE_PREFER_LOCAL,
-    LocalityRule.LOCAL_ONLY: matching_pb2.LOCALITY_RULE_LOCAL_ONLY,
-}
-MODE_TO_PROTO: dict[StaffingMode, int] = {
-    StaffingMode.SOFT: matching_pb2.STAFFING_MODE_SOFT,
-    StaffingMode.STRICT: matching_pb2.STAFFING_MODE_STRICT,
-}
-PROPOSAL_STATUS_TO_PROTO: dict[ProposalStatus, int] = {
-    ProposalStatus.OPTIMAL: matching_pb2.PROPOSAL_STATUS_OPTIMAL,
-    ProposalStatus.FEASIBLE: matching_pb2.PROPOSAL_STATUS_FEASIBLE,
-    ProposalStatus.INFEASIBLE: matching_pb2.PROPOSAL_STATUS_INFEASIBLE,
-    ProposalStatus.TIMED_OUT: matching_pb2.PROPOSAL_STATUS_TIMED_OUT,
-}
+SECTOR_TO_PROTO = ProtoEnum(common_pb2.Sector, Sector).table()
+SOURCE_TO_PROTO = ProtoEnum(skills_pb2.LevelSource, LevelSource).table()
+REQUIREMENT_STATUS_TO_PROTO = ProtoEnum(skills_pb2.RequirementStatus, RequirementStatus).table()
+COURSE_KIND_TO_PROTO = ProtoEnum(skills_pb2.DevelopmentKind, CourseKind).table()
+LOCALITY_RULE_TO_PROTO = ProtoEnum(matching_pb2.LocalityRule, LocalityRule).table()
+MODE_TO_PROTO = ProtoEnum(matching_pb2.StaffingMode, StaffingMode).table()
+PROPOSAL_STATUS_TO_PROTO = ProtoEnum(matching_pb2.ProposalStatus, ProposalStatus).table()
+TRAINING_PLAN_STATUS_TO_PROTO = ProtoEnum(matching_pb2.ProposalStatus, TrainingPlanStatus).table()
+ASSIGNMENT_STATE_TO_PROTO = ProtoEnum(matching_pb2.AssignmentState, AssignmentState).table()
+APPROACH_TO_PROTO = ProtoEnum(matching_pb2.Approach, Approach).table()
+OUTCOME_STATE_TO_PROTO = ProtoEnum(matching_pb2.OutcomeState, OutcomeState).table()
+ASSESSMENT_TO_PROTO = ProtoEnum(matching_pb2.Assessment, Assessment).table()
+DIRECTION_TO_PROTO = ProtoEnum(matching_pb2.Direction, Direction).table()
+LEARNING_GROUPING_TO_PROTO = ProtoEnum(matching_pb2.LearningGrouping, LearningGrouping).table()
 
-TRAINING_PLAN_STATUS_TO_PROTO: dict[TrainingPlanStatus, int] = {
-    TrainingPlanStatus.OPTIMAL: matching_pb2.PROPOSAL_STATUS_OPTIMAL,
-    TrainingPlanStatus.FEASIBLE: matching_pb2.PROPOSAL_STATUS_FEASIBLE,
-    TrainingPlanStatus.INFEASIBLE: matching_pb2.PROPOSAL_STATUS_INFEASIBLE,
-    TrainingPlanStatus.TIMED_OUT: matching_pb2.PROPOSAL_STATUS_TIMED_OUT,
-    TrainingPlanStatus.UNCONFIRMED: matching_pb2.PROPOSAL_STATUS_UNCONFIRMED,
-}
-ASSIGNMENT_STATE_TO_PROTO: dict[AssignmentState, int] = {
-    AssignmentState.PROPOSED: matching_pb2.ASSIGNMENT_STATE_PROPOSED,
-    AssignmentState.COMMITTED: matching_pb2.ASSIGNMENT_STATE_COMMITTED,
-    AssignmentState.RELEASED: matching_pb2.ASSIGNMENT_STATE_RELEASED,
+# Each API vocabulary's table, by its word type.
+VOCABULARIES: dict[type, dict[Any, int]] = {
+    Sector: SECTOR_TO_PROTO,
+    LevelSource: SOURCE_TO_PROTO,
+    RequirementStatus: REQUIREMENT_STATUS_TO_PROTO,
+    CourseKind: COURSE_KIND_TO_PROTO,
+    LocalityRule: LOCALITY_RULE_TO_PROTO,
+    StaffingMode: MODE_TO_PROTO,
+    ProposalStatus: PROPOSAL_STATUS_TO_PROTO,
+    TrainingPlanStatus: TRAINING_PLAN_STATUS_TO_PROTO,
+    AssignmentState: ASSIGNMENT_STATE_TO_PROTO,
+    Approach: APPROACH_TO_PROTO,
+    OutcomeState: OUTCOME_STATE_TO_PROTO,
+    Assessment: ASSESSMENT_TO_PROTO,
+    Direction: DIRECTION_TO_PROTO,
+    LearningGrouping: LEARNING_GROUPING_TO_PROTO,
 }
 
 

@@ -1,4 +1,6 @@
-"""The matching service as the gateway calls it: one method per RPC, each with a deadline."""
+"""The matching service as the gateway calls it: one method per RPC, each with a
+deadline. Calls that solve wait for matching's own time budget (its time policy)
+plus a margin for everything around the solves."""
 
 from __future__ import annotations
 
@@ -8,6 +10,11 @@ from lps.matching.v1 import matching_pb2, matching_pb2_grpc
 from services.gateway.adapters.channels import service_channel
 from services.gateway.adapters.deadlines import Deadlines
 from services.gateway.adapters.health import is_serving
+from services.matching.domain.time_budget import (
+    gaps_time_budget_s,
+    proposal_time_budget_s,
+    training_time_budget_s,
+)
 
 SERVICE = "lps.matching.v1.MatchingService"
 IDEMPOTENT_METHODS = (
@@ -20,7 +27,6 @@ IDEMPOTENT_METHODS = (
     "GetTrainingPlan",
     "ListTrainingPlans",
 )
-DEFAULT_TIME_LIMIT_S = 10.0
 
 
 class MatchingClient:
@@ -75,8 +81,8 @@ class MatchingClient:
     async def propose_staffing(
         self, request: matching_pb2.ProposeStaffingRequest
     ) -> matching_pb2.Proposal:
-        time_limit = request.time_limit_s or DEFAULT_TIME_LIMIT_S
-        deadline = time_limit + self.deadlines.staffing_margin_s
+        solving = proposal_time_budget_s(request.time_limit_s, request.HasField("what_if"))
+        deadline = solving + self.deadlines.staffing_margin_s
         response: matching_pb2.Proposal = await self.stub.ProposeStaffing(request, timeout=deadline)
         return response
 
@@ -114,16 +120,16 @@ class MatchingClient:
         await self.stub.ForgetPerson(request, timeout=self.deadlines.call_s)
 
     async def report_gaps(self, request: matching_pb2.ReportGapsRequest) -> matching_pb2.GapsReport:
-        deadline = self.deadlines.call_s + self.deadlines.staffing_margin_s
+        solving = gaps_time_budget_s(request.solve)
+        deadline = self.deadlines.call_s + solving + self.deadlines.staffing_margin_s
         response: matching_pb2.GapsReport = await self.stub.ReportGaps(request, timeout=deadline)
         return response
 
     async def plan_training(
         self, request: matching_pb2.PlanTrainingRequest
     ) -> matching_pb2.TrainingPlan:
-        # The planner solves staffing twice (before and after) around its own model.
-        time_limit = request.options.time_limit_s or DEFAULT_TIME_LIMIT_S
-        deadline = 3 * time_limit + self.deadlines.staffing_margin_s
+        solving = training_time_budget_s(request.options.time_limit_s)
+        deadline = solving + self.deadlines.staffing_margin_s
         response: matching_pb2.TrainingPlan = await self.stub.PlanTraining(
             request, timeout=deadline
         )

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.common.errors import InvalidArgument
+from services.common.page_tokens import decode_dated_cursor, encode_dated_cursor
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -32,14 +29,9 @@ class AuditCursor:
     id: str
 
     def encode(self) -> str:
-        raw = json.dumps({"at": self.at.isoformat(), "id": self.id}).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return encode_dated_cursor(self.at, self.id)
 
     @classmethod
-    def decode(cls, token: str) -> AuditCursor:
-        try:
-            padded = token + "=" * (-len(token) % 4)
-            fields = json.loads(base64.urlsafe_b64decode(padded.encode()))
-            return cls(at=datetime.fromisoformat(fields["at"]), id=str(fields["id"]))
-        except (binascii.Error, ValueError, KeyError, TypeError) as error:
-            raise InvalidArgument.of("page_token", "is not a token this API issued") from error
+    def decode(cls, token: str) -> AuditCursor | None:
+        cursor = decode_dated_cursor(token)
+        return None if cursor is None else cls(at=cursor[0], id=cursor[1])

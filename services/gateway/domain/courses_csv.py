@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from services.common.errors import InvalidArgument
 from services.common.identifiers import MAX_ID_CHARS
-from services.gateway.domain.people_csv import RowProblem, RowReader, csv_records
+from services.gateway.domain.csv_rows import RowProblem, RowReader, column_positions, csv_records
 from services.gateway.domain.vocabulary import MAX_LEVEL
 
 COURSE_COLUMNS = (
@@ -76,26 +75,14 @@ def format_runs(runs: tuple[CourseRun, ...]) -> str:
 def parse_courses_csv(text: str, delimiter: str = ",") -> CoursesImport:
     records = csv_records(text, delimiter)
     _, header = next(records, (1, []))
-    positions = {name.strip().lower(): index for index, name in enumerate(header)}
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise InvalidArgument.of(
-            "body",
-            "the header lacks the column(s) "
-            + ", ".join(missing)
-            + "; expected "
-            + ",".join(COURSE_COLUMNS),
-        )
-    columns = {name: positions[name] for name in COURSE_COLUMNS if name in positions}
+    columns = column_positions(header, COURSE_COLUMNS, REQUIRED_COLUMNS)
     courses: list[tuple[int, CourseFields]] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for line, cells in records:
-        if not any(cell.strip() for cell in cells):
+        row = RowReader.of_record(line, cells, columns, len(header))
+        if row is None:
             continue
-        row = RowReader(line, cells, columns)
-        if len(cells) > len(header):
-            row.fail("", f"has {len(cells)} cells but the header has {len(header)} columns")
         course = _read_course(row)
         earlier = seen.get(row.raw("id"))
         if earlier is not None:
@@ -109,21 +96,6 @@ def parse_courses_csv(text: str, delimiter: str = ",") -> CoursesImport:
         seen[course.id] = line
         courses.append((line, course))
     return CoursesImport(courses=courses, problems=problems)
-
-
-def _whole(row: RowReader, column: str, default: int, low: int, high: int) -> int:
-    raw = row.text(column)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        row.fail(column, f"{raw!r} is not a whole number")
-        return default
-    if not low <= value <= high:
-        row.fail(column, f"must be between {low} and {high}")
-        return default
-    return value
 
 
 def _runs(row: RowReader) -> tuple[CourseRun, ...]:
@@ -159,17 +131,17 @@ def _read_course(row: RowReader) -> CourseFields | None:
     except ValueError:
         allowed = ", ".join(k.value for k in CourseKind)
         row.fail("kind", f"{kind_text!r} is not one of {allowed}")
-    from_level = _whole(row, "from_level", 0, 0, MAX_LEVEL - 1)
+    from_level = row.whole("from_level", 0, 0, MAX_LEVEL - 1)
     if not row.text("to_level"):
         row.fail("to_level", "is required")
-    to_level = _whole(row, "to_level", 0, 1, MAX_LEVEL)
+    to_level = row.whole("to_level", 0, 1, MAX_LEVEL)
     if to_level and to_level <= from_level:
         row.fail("to_level", "must be above from_level")
     cost = row.number("cost", 0.0, 0.0, None)
     duration = row.number("duration_days", 1.0, 0.0, 260.0)
     if row.text("duration_days") and duration <= 0:
         row.fail("duration_days", "must be more than 0")
-    capacity = _whole(row, "capacity_per_run", 0, 0, 100_000)
+    capacity = row.whole("capacity_per_run", 0, 0, 100_000)
     runs = _runs(row)
     if row.problems:
         return None

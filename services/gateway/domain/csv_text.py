@@ -133,29 +133,39 @@ def read_records(
                 yield first + 1, UnreadableRecord(first + 1, f"not valid CSV ({error})")
                 return
             consumed = reader.line_num
-            last = start + consumed
             if not width:
                 width = len(cells)
             else:
-                at_end_open = last == len(lines) and _quotes_left_open(lines[first:last])
-                # Lines wholly inside a quoted cell: not the one where the quote closes.
-                inside_until = last if at_end_open else last - 1
-                swallowed = _first_swallowed_line(lines, first + 1, inside_until, delimiter, width)
-                if swallowed is not None or at_end_open:
-                    opened = first + 1 + _newlines_before_open_cell(cells, swallowed, first)
-                    swallowing = (
-                        f"the records from line {swallowed + 1} on were read into it"
-                        if swallowed is not None
-                        else "it runs to the end of the file"
-                    )
-                    reason = f"a quote opened on line {opened} is never closed ({swallowing})"
-                    yield opened, UnreadableRecord(opened, reason)
-                    resume = swallowed
+                open_quote = _open_quote(lines, first, start + consumed, cells, delimiter, width)
+                if open_quote is not None:
+                    unreadable, resume = open_quote
+                    yield unreadable.line, unreadable
                     break
             yield first + 1, cells
         if resume is None:
             return
         start = resume
+
+
+def _open_quote(
+    lines: list[str], first: int, last: int, cells: list[str], delimiter: str, width: int
+) -> tuple[UnreadableRecord, int | None] | None:
+    """The record read from lines[first:last], when a quote left open swallowed
+    what follows: where the quote opened, and the line to resume reading at."""
+    at_end_open = last == len(lines) and _quotes_left_open(lines[first:last])
+    # Lines wholly inside a quoted cell: not the one where the quote closes.
+    inside_until = last if at_end_open else last - 1
+    swallowed = _first_swallowed_line(lines, first + 1, inside_until, delimiter, width)
+    if swallowed is None and not at_end_open:
+        return None
+    opened = first + 1 + _newlines_before_open_cell(cells, swallowed, first)
+    swallowing = (
+        f"the records from line {swallowed + 1} on were read into it"
+        if swallowed is not None
+        else "it runs to the end of the file"
+    )
+    reason = f"a quote opened on line {opened} is never closed ({swallowing})"
+    return UnreadableRecord(opened, reason), swallowed
 
 
 def _first_swallowed_line(

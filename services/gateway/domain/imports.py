@@ -51,6 +51,31 @@ class ImportReport:
     # ESCO relations kept until both of their concepts are imported.
     relations_pending: int = 0
 
+    @classmethod
+    def of_stream(
+        cls,
+        kind: str,
+        rows_read: int,
+        summary: StreamSummary,
+        problems: list[LineProblem],
+        encoding: str,
+        delimiter: str,
+    ) -> ImportReport:
+        """The report of a file whose good rows were streamed to the skills
+        service: its counts, and every problem in file order."""
+        return cls(
+            kind=kind,
+            rows_read=rows_read,
+            accepted=summary.accepted,
+            levels_written=summary.levels_written,
+            relations_written=summary.relations_written,
+            problems=sorted(problems, key=lambda p: (p.line, p.field)),
+            unchanged=summary.unchanged,
+            encoding=encoding,
+            delimiter=delimiter,
+            relations_pending=summary.relations_pending,
+        )
+
     @property
     def rejected_rows(self) -> int:
         return len({problem.line for problem in self.problems})

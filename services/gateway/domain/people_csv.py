@@ -13,13 +13,13 @@ date while the level and its evidence stay the same, else dates the level today.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from services.common.errors import InvalidArgument
-from services.common.identifiers import MAX_ID_CHARS, id_problem
+from services.common.identifiers import MAX_ID_CHARS
+from services.gateway.domain.csv_rows import RowProblem, RowReader, column_positions
 from services.gateway.domain.csv_text import UnreadableRecord, read_records
 from services.gateway.domain.vocabulary import MAX_LEVEL, MIN_LEVEL, LevelSource, Sector
 
@@ -88,14 +88,6 @@ class LevelFields:
     source: LevelSource
     valid_until: date | None
     assessed_at: date | None = None
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    id: str
-    field: str
-    reason: str
 
 
 @dataclass
@@ -171,8 +163,7 @@ def parse_people_csv(text: str, delimiter: str = ",") -> PeopleImport:
     _, header = next(records, (1, []))
     if isinstance(header, UnreadableRecord):
         raise InvalidArgument.of("body", f"line {header.line}: {header.reason}")
-    columns = _column_positions(header)
-    width = len(header)
+    columns = column_positions(header, PEOPLE_COLUMNS, REQUIRED_COLUMNS)
     groups: dict[str, PersonGroup] = {}
     seen_levels: dict[tuple[str, str, LevelSource], int] = {}
     problems: list[RowProblem] = []
@@ -180,93 +171,14 @@ def parse_people_csv(text: str, delimiter: str = ",") -> PeopleImport:
         if isinstance(cells, UnreadableRecord):
             problems.append(RowProblem(line, "", "", cells.reason))
             continue
-        if not any(cell.strip() for cell in cells):
-            continue
-        row = RowReader(line, cells, columns)
-        if len(cells) > width:
-            row.fail("", f"has {len(cells)} cells but the header has {width} columns")
-        problems.extend(_read_row(row, groups, seen_levels))
+        row = RowReader.of_record(line, cells, columns, len(header))
+        if row is not None:
+            problems.extend(_read_row(row, groups, seen_levels))
     return PeopleImport(people=list(groups.values()), problems=problems)
 
 
-def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on; a file whose quoting breaks is refused by line."""
-    for line, cells in read_records(text, delimiter):
-        if isinstance(cells, UnreadableRecord):
-            raise InvalidArgument.of("body", f"line {line}: {cells.reason}")
-        yield line, cells
-
-
-def _column_positions(header: list[str]) -> dict[str, int]:
-    positions = {name.strip().lower(): index for index, name in enumerate(header)}
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise InvalidArgument.of(
-            "body",
-            "the header lacks the column(s) "
-            + ", ".join(missing)
-            + "; expected "
-            + ",".join(PEOPLE_COLUMNS),
-        )
-    return {name: positions[name] for name in PEOPLE_COLUMNS if name in positions}
-
-
-class RowReader:
-    """One CSV record, read by column name, collecting what is wrong with it."""
-
-    def __init__(self, line: int, cells: list[str], columns: dict[str, int]) -> None:
-        self.line = line
-        self.cells = cells
-        self.columns = columns
-        self.problems: list[tuple[str, str]] = []
-
-    def text(self, column: str) -> str:
-        return self.raw(column).strip()
-
-    def raw(self, column: str) -> str:
-        position = self.columns.get(column)
-        if position is None or position >= len(self.cells):
-            return ""
-        return self.cells[position]
-
-    def identifier(self, column: str) -> str:
-        """An id cell, as written: the id rule refuses surrounding spaces rather than trim them."""
-        value = self.raw(column)
-        problem = id_problem(value) if value.strip() else "is required"
-        if problem is not None:
-            self.fail(column, problem)
-        return value
-
-    def fail(self, column: str, reason: str) -> None:
-        self.problems.append((column, reason))
-
-    def number(self, column: str, default: float, low: float, high: float | None) -> float:
-        raw = self.text(column)
-        if not raw:
-            return default
-        try:
-            value = float(raw)
-        except ValueError:
-            self.fail(column, f"{raw!r} is not a number")
-            return default
-        if not math.isfinite(value) or value < low or (high is not None and value > high):
-            bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            self.fail(column, f"must be {bound}")
-            return default
-        return value
-
-    def day(self, column: str, raw: str | None = None) -> date | None:
-        raw = self.text(column) if raw is None else raw
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.fail(column, f"{raw!r} is not a date (YYYY-MM-DD)")
-            return None
-
-    def person_columns_blank(self) -> bool:
-        return not any(self.text(column) for column in PERSON_COLUMNS if column != "id")
+def _person_columns_blank(row: RowReader) -> bool:
+    return not any(row.text(column) for column in PERSON_COLUMNS if column != "id")
 
 
 def _read_row(
@@ -277,7 +189,7 @@ def _read_row(
     person_id = row.identifier("id")[:MAX_ID_CHARS]
     group = groups.get(person_id)
     person: PersonFields | None = None
-    if group is None or not row.person_columns_blank():
+    if group is None or not _person_columns_blank(row):
         person = _read_person(row, person_id)
         if group is not None and person is not None and person != group.person:
             row.fail("", f"person fields differ from line {group.line} for the same id")
@@ -371,17 +283,9 @@ def _read_level(row: RowReader) -> LevelFields | None:
         return None
     if raw_reference != skill_id:
         row.fail("skill_id", "must not start or end with white space")
-    level = 0
     if not level_text:
         row.fail("level", "is required when a skill is given")
-    else:
-        try:
-            level = int(level_text)
-        except ValueError:
-            row.fail("level", f"{level_text!r} is not a whole number")
-        else:
-            if not MIN_LEVEL <= level <= MAX_LEVEL:
-                row.fail("level", f"must be between {MIN_LEVEL} and {MAX_LEVEL}")
+    level = row.whole("level", 0, MIN_LEVEL, MAX_LEVEL)
     source_text = row.text("source").lower() or LevelSource.SELF.value
     try:
         source = LevelSource(source_text)

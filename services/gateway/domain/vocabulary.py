@@ -61,3 +61,30 @@ class AssignmentState(StrEnum):
 
 MIN_LEVEL = 1
 MAX_LEVEL = 4
+
+
+class Approach(StrEnum):
+    PREVENTATIVE = "preventative"
+    RESPONSIVE = "responsive"
+
+
+class OutcomeState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Assessment(StrEnum):
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class LearningGrouping(StrEnum):
+    LOCALITY = "locality"
+    APPROACH = "approach"
+    PRIORITY = "priority"

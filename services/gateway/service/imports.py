@@ -92,16 +92,8 @@ async def import_people_csv(
     for group in parsed.people:
         lines_read.add(group.line)
         lines_read.update(line for line, _ in group.levels)
-    return ImportReport(
-        kind="people",
-        rows_read=len(lines_read),
-        accepted=summary.accepted,
-        levels_written=summary.levels_written,
-        relations_written=summary.relations_written,
-        problems=sorted(problems, key=lambda p: (p.line, p.field)),
-        unchanged=summary.unchanged,
-        encoding=encoding,
-        delimiter=DELIMITER_NAMES[delimiter],
+    return ImportReport.of_stream(
+        "people", len(lines_read), summary, problems, encoding, DELIMITER_NAMES[delimiter]
     )
 
 
@@ -128,15 +120,6 @@ async def import_esco_csv(
         line = lines[failure.position - 1] if 1 <= failure.position <= len(lines) else 0
         column = ESCO_COLUMN_OF_FIELD.get(failure.field, failure.field)
         problems.append(LineProblem(line, failure.id, column, failure.reason))
-    return ImportReport(
-        kind=detected.value,
-        rows_read=rows_read,
-        accepted=summary.accepted,
-        levels_written=summary.levels_written,
-        relations_written=summary.relations_written,
-        problems=sorted(problems, key=lambda p: (p.line, p.field)),
-        unchanged=summary.unchanged,
-        encoding=encoding,
-        delimiter=DELIMITER_NAMES[delimiter],
-        relations_pending=summary.relations_pending,
+    return ImportReport.of_stream(
+        detected.value, rows_read, summary, problems, encoding, DELIMITER_NAMES[delimiter]
     )

@@ -7,23 +7,15 @@ from typing import Protocol
 
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
+from services.gateway.adapters.enums import COURSE_KIND_TO_PROTO
 from services.gateway.domain.courses_csv import (
     COURSE_COLUMNS,
     CourseFields,
-    CourseKind,
     parse_courses_csv,
 )
 from services.gateway.domain.csv_safety import csv_lines
 from services.gateway.domain.csv_text import DELIMITER_NAMES, UTF8, detect_delimiter
 from services.gateway.domain.imports import ImportReport, LineProblem, StreamSummary
-
-KIND_TO_PROTO: dict[CourseKind, int] = {
-    CourseKind.COURSE: skills_pb2.DEVELOPMENT_KIND_COURSE,
-    CourseKind.MENTORING: skills_pb2.DEVELOPMENT_KIND_MENTORING,
-    CourseKind.SHADOWING: skills_pb2.DEVELOPMENT_KIND_SHADOWING,
-    CourseKind.SECONDMENT: skills_pb2.DEVELOPMENT_KIND_SECONDMENT,
-}
-KIND_OF_PROTO: dict[int, CourseKind] = {v: k for k, v in KIND_TO_PROTO.items()}
 
 PLAN_COLUMNS = (
     "section",
@@ -55,7 +47,7 @@ def course_message(course: CourseFields) -> skills_pb2.Course:
     return skills_pb2.Course(
         id=course.id,
         title=course.title,
-        kind=KIND_TO_PROTO[course.kind],  # type: ignore[arg-type]
+        kind=COURSE_KIND_TO_PROTO[course.kind],  # type: ignore[arg-type]
         skill_id=course.skill_id,
         from_level=course.from_level,
         to_level=course.to_level,
@@ -88,15 +80,9 @@ async def import_courses_csv(
         problems.append(
             LineProblem(line, failure.id, failure.field.removeprefix("course."), failure.reason)
         )
-    return ImportReport(
-        kind="courses",
-        rows_read=len(parsed.courses) + len({p.line for p in parsed.problems}),
-        accepted=summary.accepted,
-        levels_written=0,
-        relations_written=0,
-        problems=sorted(problems, key=lambda p: (p.line, p.field)),
-        encoding=encoding,
-        delimiter=DELIMITER_NAMES[delimiter],
+    rows_read = len(parsed.courses) + len({p.line for p in parsed.problems})
+    return ImportReport.of_stream(
+        "courses", rows_read, summary, problems, encoding, DELIMITER_NAMES[delimiter]
     )
 
 
@@ -105,57 +91,47 @@ def plan_rows(plan: matching_pb2.TrainingPlan) -> Iterator[list[object]]:
     demand it leaves open; a section column tells them apart."""
     for person in plan.people:
         for e in person.enrolments:
-            yield [
+            yield _plan_row(
                 "enrolment",
-                person.person_id,
-                person.name,
-                e.course_id,
-                e.course_title,
-                e.skill_id,
-                e.from_level,
-                e.to_level,
-                e.run_start,
-                e.run_end,
-                f"{e.cost:.2f}",
-                e.completed_on,
-                "",
-                "",
-                "",
-                "",
-            ]
+                person_id=person.person_id,
+                name=person.name,
+                course_id=e.course_id,
+                course_title=e.course_title,
+                skill_id=e.skill_id,
+                from_level=e.from_level,
+                to_level=e.to_level,
+                run_start=e.run_start,
+                run_end=e.run_end,
+                cost=f"{e.cost:.2f}",
+                completed_on=e.completed_on,
+            )
     names = {person.person_id: person.name for person in plan.people}
     for place in plan.fillable:
-        detail = f"fit {place.fit_before:.2f} -> {place.fit_after:.2f}"
-        blanks: list[object] = [""] * 9
-        yield [
+        yield _plan_row(
             "fillable",
-            place.person_id,
-            names.get(place.person_id, ""),
-            *blanks,
-            place.outcome_id,
-            place.role_id,
-            1,
-            detail,
-        ]
+            person_id=place.person_id,
+            name=names.get(place.person_id, ""),
+            outcome_id=place.outcome_id,
+            role_id=place.role_id,
+            count=1,
+            detail=f"fit {place.fit_before:.2f} -> {place.fit_after:.2f}",
+        )
     for unmet in plan.unmet:
-        yield [
+        yield _plan_row(
             "unmet",
-            "",
-            "",
-            "",
-            "",
-            unmet.subject_id if unmet.kind == "coverage" else "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            unmet.outcome_id,
-            unmet.subject_id if unmet.kind == "place" else "",
-            unmet.count,
-            unmet.reason,
-        ]
+            skill_id=unmet.subject_id if unmet.kind == "coverage" else "",
+            outcome_id=unmet.outcome_id,
+            role_id=unmet.subject_id if unmet.kind == "place" else "",
+            count=unmet.count,
+            detail=unmet.reason,
+        )
+
+
+def _plan_row(section: str, **cells: object) -> list[object]:
+    """A row of PLAN_COLUMNS: the cells given by column name, the others empty."""
+    unknown = cells.keys() - set(PLAN_COLUMNS)
+    assert not unknown, f"not plan columns: {sorted(unknown)}"
+    return [section, *(cells.get(column, "") for column in PLAN_COLUMNS[1:])]
 
 
 def plan_csv(plan: matching_pb2.TrainingPlan) -> Iterator[str]:

@@ -11,9 +11,18 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.matching.adapters.neo4j_staffing import LEDGER_ID
+from services.matching.domain.learning import closed_outcome_refusal
 from services.matching.domain.model import (
+    Approach,
+    Assessment,
+    BudgetContribution,
+    Direction,
     LocalityRule,
+    Measure,
     Outcome,
+    OutcomeState,
+    Sector,
     SkillCoverage,
     Slot,
     TeamRules,
@@ -43,6 +52,7 @@ def outcome_properties(outcome: Outcome) -> dict[str, Any]:
                     "fte": slot.fte,
                     "min_fit": slot.min_fit,
                     "clearance": slot.clearance,
+                    "development_floor": slot.development_floor,
                 }
                 for slot in outcome.slots
             ]
@@ -62,6 +72,35 @@ def outcome_properties(outcome: Outcome) -> dict[str, Any]:
                 "exclude_commissioned_organisation": rules.exclude_commissioned_organisation,
             }
         ),
+        "measures_json": json.dumps(
+            [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "unit": m.unit,
+                    "baseline": m.baseline,
+                    "target": m.target,
+                    "direction": m.direction.value,
+                }
+                for m in outcome.measures
+            ]
+        ),
+        "approach": outcome.approach.value,
+        "contributions_json": json.dumps(
+            [
+                {
+                    "organisation": c.organisation,
+                    "sector": c.sector.value,
+                    "amount": c.amount,
+                    "restricted_to": c.restricted_to.value if c.restricted_to else None,
+                }
+                for c in outcome.contributions
+            ]
+        ),
+        "state": outcome.state.value,
+        "assessment": outcome.assessment.value if outcome.assessment else None,
+        "assessment_note": outcome.assessment_note,
+        "closed_on": outcome.closed_on,
     }
 
 
@@ -69,8 +108,33 @@ def _native_date(value: Any) -> date:
     return value.to_native() if hasattr(value, "to_native") else date.fromisoformat(str(value))
 
 
+def _measure(item: dict[str, Any]) -> Measure:
+    return Measure(
+        id=item["id"],
+        name=item["name"],
+        unit=item["unit"],
+        baseline=item["baseline"],
+        target=item["target"],
+        direction=Direction(item["direction"]),
+    )
+
+
+def _contribution(item: dict[str, Any]) -> BudgetContribution:
+    restricted_to = item.get("restricted_to")
+    return BudgetContribution(
+        organisation=item["organisation"],
+        sector=Sector(item["sector"]),
+        amount=item["amount"],
+        restricted_to=Sector(restricted_to) if restricted_to else None,
+    )
+
+
 def outcome_from_node(node: Any) -> Outcome:
+    """The outcome a node stores; outcomes stored before shared learning read as
+    open, without measures or contributions."""
     rules = json.loads(node["rules_json"])
+    assessment = node.get("assessment")
+    closed_on = node.get("closed_on")
     return Outcome(
         id=node["id"],
         title=node["title"],
@@ -93,6 +157,15 @@ def outcome_from_node(node: Any) -> Outcome:
             locality=LocalityRule(rules["locality"]),
             exclude_commissioned_organisation=rules["exclude_commissioned_organisation"],
         ),
+        measures=tuple(_measure(item) for item in json.loads(node.get("measures_json") or "[]")),
+        approach=Approach(node.get("approach") or Approach.UNSPECIFIED.value),
+        contributions=tuple(
+            _contribution(item) for item in json.loads(node.get("contributions_json") or "[]")
+        ),
+        state=OutcomeState(node.get("state") or OutcomeState.OPEN.value),
+        assessment=Assessment(assessment) if assessment else None,
+        assessment_note=node.get("assessment_note") or "",
+        closed_on=_native_date(closed_on) if closed_on is not None else None,
     )
 
 
@@ -101,16 +174,54 @@ async def _create(tx: AsyncManagedTransaction, props: dict[str, Any]) -> None:
     await result.consume()
 
 
+async def serialise_with_commits(tx: AsyncManagedTransaction) -> None:
+    """Takes the commit ledger's write lock, which every commit takes first: a
+    close, an edit or a deletion of an outcome and a commit never interleave."""
+    result = await tx.run(
+        "MERGE (l:CommitLedger {id: $ledger}) ON CREATE SET l.sequence = 0 "
+        "SET l.writes = coalesce(l.writes, 0) + 1",
+        ledger=LEDGER_ID,
+    )
+    await result.consume()
+
+
+async def _refuse_closed(tx: AsyncManagedTransaction, outcome_id: str, doing: str) -> None:
+    """NotFound for an unknown outcome, FailedPrecondition for a closed one."""
+    await serialise_with_commits(tx)
+    result = await tx.run("MATCH (o:Outcome {id: $id}) RETURN o", id=outcome_id)
+    record = await result.single()
+    if record is None:
+        raise NotFound.of("outcome", outcome_id)
+    refusal = closed_outcome_refusal([outcome_from_node(record["o"])], doing)
+    if refusal is not None:
+        raise FailedPrecondition(f"{refusal}: its assessment and team history are kept as closed")
+
+
 async def _replace(tx: AsyncManagedTransaction, props: dict[str, Any]) -> None:
+    await _refuse_closed(tx, props["id"], "changed")
+    measure_ids = [item["id"] for item in json.loads(props["measures_json"])]
+    orphans = await tx.run(
+        "MATCH (:Outcome {id: $id})-[:HAS_RESULT]->(r:MeasureResult) "
+        "WHERE NOT r.measure_id IN $measure_ids "
+        "RETURN collect(DISTINCT r.measure_id) AS measure_ids",
+        id=props["id"],
+        measure_ids=measure_ids,
+    )
+    orphan_record = await orphans.single()
+    if orphan_record is not None and orphan_record["measure_ids"]:
+        named = ", ".join(sorted(orphan_record["measure_ids"]))
+        raise FailedPrecondition(
+            f"outcome {props['id']} has results for measure(s) {named}; keep them in its measures"
+        )
     result = await tx.run(
         "MATCH (o:Outcome {id: $props.id}) SET o = $props RETURN o.id AS id", props=props
     )
     if await result.single() is None:
         raise NotFound.of("outcome", props["id"])
-    await _mark_proposals_stale(tx, props["id"], f"outcome {props['id']} changed after it")
+    await mark_proposals_stale(tx, props["id"], f"outcome {props['id']} changed after it")
 
 
-async def _mark_proposals_stale(tx: AsyncManagedTransaction, outcome_id: str, reason: str) -> None:
+async def mark_proposals_stale(tx: AsyncManagedTransaction, outcome_id: str, reason: str) -> None:
     result = await tx.run(
         "MATCH (p:Proposal) WHERE $outcome_id IN p.outcome_ids AND NOT p.committed "
         "SET p.stale_reason = $reason",
@@ -138,7 +249,7 @@ async def _page(tx: AsyncManagedTransaction, locality: str, after_id: str, limit
 
 async def _open(tx: AsyncManagedTransaction, locality: str, role_id: str, on: date) -> list[Any]:
     result = await tx.run(
-        "MATCH (o:Outcome) WHERE o.end >= $on "
+        "MATCH (o:Outcome) WHERE o.end >= $on AND coalesce(o.state, 'open') = 'open' "
         "AND ($locality = '' OR o.locality = $locality) "
         "AND ($role_id = '' OR $role_id IN o.role_ids) "
         "RETURN o ORDER BY o.id",
@@ -150,6 +261,7 @@ async def _open(tx: AsyncManagedTransaction, locality: str, role_id: str, on: da
 
 
 async def _delete(tx: AsyncManagedTransaction, outcome_id: str) -> None:
+    await _refuse_closed(tx, outcome_id, "deleted")
     found = await tx.run(
         "MATCH (o:Outcome {id: $id}) "
         "OPTIONAL MATCH (a:Assignment {outcome_id: $id, state: 'committed'}) "
@@ -164,9 +276,11 @@ async def _delete(tx: AsyncManagedTransaction, outcome_id: str) -> None:
             f"outcome {outcome_id} has {record['committed']} committed assignment(s); "
             "release them before deleting it"
         )
-    await _mark_proposals_stale(tx, outcome_id, f"outcome {outcome_id} was deleted")
+    await mark_proposals_stale(tx, outcome_id, f"outcome {outcome_id} was deleted")
     removed = await tx.run(
         "MATCH (o:Outcome {id: $id}) "
+        "CALL (o) { MATCH (o)-[:HAS_RESULT]->(r:MeasureResult) DETACH DELETE r } "
+        "CALL (o) { MATCH (o)-[:SERVED_BY]->(m:TeamMember) DETACH DELETE m } "
         "OPTIONAL MATCH (a:Assignment {outcome_id: $id}) "
         "DETACH DELETE a, o",
         id=outcome_id,

@@ -181,6 +181,25 @@ async def _latest_for(tx: AsyncManagedTransaction, outcome_ids: list[str]) -> Pr
     return None if record is None else _proposal_from(record["p"], record["lines"])
 
 
+async def _later_commits(
+    tx: AsyncManagedTransaction, proposal: ProposalRecord
+) -> list[LaterCommit]:
+    """Commits after the proposal's basis that staffed its people or its outcomes."""
+    later = await tx.run(
+        "MATCH (a:Assignment) WHERE a.commit_sequence > $basis "
+        "AND (a.person_id IN $people OR a.outcome_id IN $outcomes) "
+        "RETURN a.commit_sequence AS sequence, a.person_id AS person_id, "
+        "a.outcome_id AS outcome_id",
+        basis=proposal.basis_sequence,
+        people=sorted({line.person_id for line in proposal.result.assignments}),
+        outcomes=list(proposal.outcome_ids),
+    )
+    return [
+        LaterCommit(record["sequence"], record["person_id"], record["outcome_id"])
+        async for record in later
+    ]
+
+
 async def _commit(
     tx: AsyncManagedTransaction,
     proposal_id: str,
@@ -201,19 +220,7 @@ async def _commit(
     proposal = await _read_proposal(tx, proposal_id)
     if proposal is None:
         raise NotFound.of("proposal", proposal_id)
-    later = await tx.run(
-        "MATCH (a:Assignment) WHERE a.commit_sequence > $basis "
-        "AND (a.person_id IN $people OR a.outcome_id IN $outcomes) "
-        "RETURN a.commit_sequence AS sequence, a.person_id AS person_id, "
-        "a.outcome_id AS outcome_id",
-        basis=proposal.basis_sequence,
-        people=sorted({line.person_id for line in proposal.result.assignments}),
-        outcomes=list(proposal.outcome_ids),
-    )
-    later_commits = [
-        LaterCommit(record["sequence"], record["person_id"], record["outcome_id"])
-        async for record in later
-    ]
+    later_commits = await _later_commits(tx, proposal)
     refusal = refusal_to_commit(proposal, later_commits, current_capacity)
     if refusal is not None:
         raise FailedPrecondition(refusal)
@@ -239,6 +246,8 @@ async def _committed_work(tx: AsyncManagedTransaction) -> list[CommittedWork]:
     result = await tx.run(
         "MATCH (a:Assignment {state: $state}) "
         "OPTIONAL MATCH (o:Outcome {id: a.outcome_id}) "
+        # A closed outcome's work is done: its people are free again.
+        "WITH a, o WHERE coalesce(o.state, 'open') <> 'closed' "
         "RETURN a.person_id AS person_id, a.outcome_id AS outcome_id, "
         "a.role_id AS role_id, a.fte AS fte, o.start AS start, o.end AS end "
         "ORDER BY person_id, outcome_id",

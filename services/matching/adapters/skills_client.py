@@ -16,12 +16,14 @@ from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.errors import InvalidArgument, NotFound
 from services.common.grpc_errors import domain_error_from_rpc
 from services.common.grpc_server import insecure_channel
+from services.matching.adapters.vocabulary import COURSE_KINDS, SECTORS
 from services.matching.domain.gaps import ClosePerson, GapStep
-from services.matching.domain.model import Candidate, Clearance, Sector
+from services.matching.domain.model import Candidate, Clearance, EssentialSkill, Sector
 from services.matching.domain.slot_queries import (
     PoolCount,
     SlotCandidates,
     SlotCandidatesQuery,
+    SlotQuery,
 )
 from services.matching.domain.training import (
     Course,
@@ -34,21 +36,9 @@ from services.matching.service.ports import LevelOverride, RankedPerson
 
 T = TypeVar("T")
 
-SECTOR_OF_PROTO: dict[int, Sector] = {
-    common_pb2.SECTOR_PUBLIC: Sector.PUBLIC,
-    common_pb2.SECTOR_PRIVATE: Sector.PRIVATE,
-    common_pb2.SECTOR_THIRD_SECTOR: Sector.THIRD_SECTOR,
-    common_pb2.SECTOR_COMMUNITY: Sector.COMMUNITY,
-}
 # Calls made side by side when asking about many people at once.
 MAX_CONCURRENT_CALLS = 16
 COURSE_PAGE = 1_000
-KIND_OF_PROTO: dict[int, CourseKind] = {
-    skills_pb2.DEVELOPMENT_KIND_COURSE: CourseKind.COURSE,
-    skills_pb2.DEVELOPMENT_KIND_MENTORING: CourseKind.MENTORING,
-    skills_pb2.DEVELOPMENT_KIND_SHADOWING: CourseKind.SHADOWING,
-    skills_pb2.DEVELOPMENT_KIND_SECONDMENT: CourseKind.SECONDMENT,
-}
 
 
 def _date_or_none(text: str) -> date | None:
@@ -63,7 +53,7 @@ def candidate_from_row(row: skills_pb2.CandidateRow) -> Candidate:
         person_id=row.person_id,
         name=row.name,
         # Skills requires a sector on every person; an unset one is staffed as public.
-        sector=SECTOR_OF_PROTO.get(row.sector, Sector.PUBLIC),
+        sector=SECTORS.of_proto_or(row.sector, Sector.PUBLIC),
         organisation=row.organisation,
         locality=row.locality,
         capacity_fte=row.capacity_fte,
@@ -94,32 +84,33 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def slot_query_to_proto(slot: SlotQuery) -> skills_pb2.SlotQuery:
+    return skills_pb2.SlotQuery(
+        key=slot.key,
+        role_id=slot.role_id,
+        min_fit=slot.min_fit,
+        fte=slot.fte,
+        locality=slot.locality,
+        local_only=slot.local_only,
+        prefer_local=slot.prefer_local,
+        clearance=slot.clearance,
+        start=_iso(slot.start),
+        end=_iso(slot.end),
+        exclude_organisation=slot.exclude_organisation,
+        keep=slot.keep,
+        keep_per_sector=slot.keep_per_sector,
+        coverage=[
+            skills_pb2.SkillAtLevel(skill_id=c.skill_id, min_level=c.min_level)
+            for c in slot.coverage
+        ],
+        always_keep=list(slot.always_keep),
+        supply_group=slot.supply_group,
+    )
+
+
 def slot_candidates_request(query: SlotCandidatesQuery) -> skills_pb2.SlotCandidatesRequest:
     return skills_pb2.SlotCandidatesRequest(
-        slots=[
-            skills_pb2.SlotQuery(
-                key=slot.key,
-                role_id=slot.role_id,
-                min_fit=slot.min_fit,
-                fte=slot.fte,
-                locality=slot.locality,
-                local_only=slot.local_only,
-                prefer_local=slot.prefer_local,
-                clearance=slot.clearance,
-                start=_iso(slot.start),
-                end=_iso(slot.end),
-                exclude_organisation=slot.exclude_organisation,
-                keep=slot.keep,
-                keep_per_sector=slot.keep_per_sector,
-                coverage=[
-                    skills_pb2.SkillAtLevel(skill_id=c.skill_id, min_level=c.min_level)
-                    for c in slot.coverage
-                ],
-                always_keep=list(slot.always_keep),
-                supply_group=slot.supply_group,
-            )
-            for slot in query.slots
-        ],
+        slots=[slot_query_to_proto(slot) for slot in query.slots],
         skill_ids=list(query.skill_ids),
         level_overrides=[
             skills_pb2.LevelOverride(
@@ -159,7 +150,7 @@ def course_from_message(message: skills_pb2.Course) -> Course:
     return Course(
         id=message.id,
         title=message.title,
-        kind=KIND_OF_PROTO.get(message.kind, CourseKind.COURSE),
+        kind=COURSE_KINDS.of_proto_or(message.kind, CourseKind.COURSE),
         skill_id=message.skill_id,
         from_level=message.from_level,
         to_level=message.to_level,
@@ -351,11 +342,14 @@ class SkillsClient:
     ) -> skills_pb2.ListCoursesResponse:
         return await self._call(lambda: self.stub.ListCourses(request, timeout=self.timeout_s))
 
-    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]:
+    async def _roles(self, role_ids: Sequence[str]) -> list[skills_pb2.Role]:
         response = await self._call(
             lambda: self.stub.ListRoles(skills_pb2.ListRolesRequest(), timeout=self.timeout_s)
         )
         wanted = set(role_ids)
+        return [role for role in response.roles if role.id in wanted]
+
+    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]:
         return [
             RoleProfile(
                 role_id=role.id,
@@ -364,8 +358,15 @@ class SkillsClient:
                     for r in role.requirements
                 ),
             )
-            for role in response.roles
-            if role.id in wanted
+            for role in await self._roles(role_ids)
+        ]
+
+    async def essential_skills(self, role_ids: Sequence[str]) -> list[EssentialSkill]:
+        return [
+            EssentialSkill(role.id, r.skill_id, r.min_level)
+            for role in await self._roles(role_ids)
+            for r in role.requirements
+            if r.essential
         ]
 
     async def record_training_level(

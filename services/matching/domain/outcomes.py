@@ -1,17 +1,19 @@
-"""Commissioned outcomes as a caller writes them, and the rules that turn a
-draft into a valid `Outcome`. Every violation names the field at fault, so
-one error tells the caller everything to fix and nothing gets stored."""
+"""The rules a commissioned outcome must keep before it is stored, checked on
+the domain `Outcome` itself. Every violation names the field at fault, so one
+error tells the caller everything to fix and nothing gets stored."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date
 
 from services.common.errors import Violations
 from services.common.identifiers import id_problem
 from services.matching.domain.model import (
-    LocalityRule,
+    BudgetContribution,
+    Measure,
     Outcome,
     SkillCoverage,
     Slot,
@@ -21,53 +23,12 @@ from services.matching.domain.model import (
 MAX_ID_LENGTH = 200
 MIN_PRIORITY, MAX_PRIORITY = 1, 5
 MIN_LEVEL, MAX_LEVEL = 1, 4
+# Contributions add up to the budget within a penny.
+BUDGET_TOLERANCE = 0.005
 
 
-@dataclass(frozen=True)
-class SlotDraft:
-    role_id: str
-    count: int
-    fte: float
-    min_fit: float = 0.0
-    clearance: str = ""
-
-
-@dataclass(frozen=True)
-class CoverageDraft:
-    skill_id: str
-    min_level: int
-    min_people: int
-
-
-@dataclass(frozen=True)
-class RulesDraft:
-    min_sectors: int = 0
-    # None: no limit (absent on the wire).
-    max_sector_share: float | None = None
-    min_community_members: int = 0
-    locality: LocalityRule = LocalityRule.ANY
-    exclude_commissioned_organisation: bool = False
-
-
-@dataclass(frozen=True)
-class OutcomeDraft:
-    id: str
-    title: str
-    locality: str
-    priority: int
-    budget: float
-    # ISO dates (YYYY-MM-DD), parsed here so that a bad one names its field.
-    start: str
-    end: str
-    days: float
-    slots: tuple[SlotDraft, ...] = ()
-    skill_coverage: tuple[CoverageDraft, ...] = ()
-    rules: RulesDraft = field(default_factory=RulesDraft)
-    description: str = ""
-    commissioned_organisation: str = ""
-
-
-def _parse_date(text: str, where: str, violations: Violations) -> date | None:
+def parse_day(text: str, where: str, violations: Violations) -> date | None:
+    """An ISO date the caller wrote; None (and a violation) when it is not one."""
     if not text.strip():
         violations.add(where, "is required (YYYY-MM-DD)")
         return None
@@ -78,7 +39,7 @@ def _parse_date(text: str, where: str, violations: Violations) -> date | None:
         return None
 
 
-def _check_id(value: str, where: str, violations: Violations) -> None:
+def check_id(value: str, where: str, violations: Violations) -> None:
     """The id rule of services.common.identifiers."""
     problem = id_problem(value) if value.strip() else "is required"
     if problem is not None:
@@ -86,10 +47,7 @@ def _check_id(value: str, where: str, violations: Violations) -> None:
 
 
 def _check_slots(
-    slots: tuple[SlotDraft, ...],
-    known_role_ids: Collection[str],
-    prefix: str,
-    violations: Violations,
+    slots: tuple[Slot, ...], known_role_ids: Collection[str], prefix: str, violations: Violations
 ) -> None:
     violations.check(bool(slots), f"{prefix}.slots", "an outcome needs at least one role slot")
     seen: set[str] = set()
@@ -105,10 +63,16 @@ def _check_slots(
         violations.check(slot.count >= 1, f"{where}.count", "must be at least 1")
         violations.check(0 < slot.fte <= 1, f"{where}.fte", "must be in (0, 1]")
         violations.check(0 <= slot.min_fit <= 1, f"{where}.min_fit", "must be in [0, 1]")
+        floor = slot.development_floor
+        violations.check(
+            floor is None or 0 <= floor < slot.min_fit,
+            f"{where}.development_floor",
+            "must be in [0, min_fit); leave it out for no development placement",
+        )
 
 
 def _check_coverage(
-    coverage: tuple[CoverageDraft, ...],
+    coverage: tuple[SkillCoverage, ...],
     known_skill_ids: Collection[str] | None,
     prefix: str,
     violations: Violations,
@@ -131,7 +95,8 @@ def _check_coverage(
         violations.check(item.min_people >= 1, f"{where}.min_people", "must be at least 1")
 
 
-def _check_rules(rules: RulesDraft, where: str, violations: Violations) -> TeamRules:
+def check_rules(rules: TeamRules, where: str, violations: Violations) -> None:
+    """Team rules, on an outcome or in a what-if's rule override."""
     violations.check(rules.min_sectors >= 0, f"{where}.min_sectors", "must not be negative")
     violations.check(
         rules.max_sector_share is None or 0 < rules.max_sector_share <= 1,
@@ -143,76 +108,87 @@ def _check_rules(rules: RulesDraft, where: str, violations: Violations) -> TeamR
         f"{where}.min_community_members",
         "must not be negative",
     )
-    return TeamRules(
-        min_sectors=rules.min_sectors,
-        max_sector_share=rules.max_sector_share,
-        min_community_members=rules.min_community_members,
-        locality=rules.locality,
-        exclude_commissioned_organisation=rules.exclude_commissioned_organisation,
+
+
+def _check_measures(measures: tuple[Measure, ...], prefix: str, violations: Violations) -> None:
+    seen: set[str] = set()
+    for index, measure in enumerate(measures):
+        where = f"{prefix}.measures[{index}]"
+        check_id(measure.id, f"{where}.id", violations)
+        if measure.id in seen:
+            violations.add(f"{where}.id", f"measure {measure.id!r} is named twice")
+        seen.add(measure.id)
+        violations.check(bool(measure.name.strip()), f"{where}.name", "is required")
+        for name in ("baseline", "target"):
+            violations.check(
+                math.isfinite(getattr(measure, name)), f"{where}.{name}", "must be a number"
+            )
+
+
+def _check_contributions(
+    contributions: tuple[BudgetContribution, ...],
+    budget: float,
+    prefix: str,
+    violations: Violations,
+) -> None:
+    for index, contribution in enumerate(contributions):
+        where = f"{prefix}.contributions[{index}]"
+        violations.check(
+            bool(contribution.organisation.strip()), f"{where}.organisation", "is required"
+        )
+        violations.check(
+            math.isfinite(contribution.amount) and contribution.amount >= 0,
+            f"{where}.amount",
+            "must not be negative",
+        )
+    total = sum(contribution.amount for contribution in contributions)
+    violations.check(
+        not contributions or abs(total - budget) <= BUDGET_TOLERANCE,
+        f"{prefix}.budget",
+        f"must equal the contributions' total ({total:g}) when contributions are given",
     )
 
 
-def rules_from_draft(rules: RulesDraft, where: str) -> TeamRules:
-    """Team rules on their own (a what-if's rule override), validated the same way."""
-    violations = Violations()
-    team_rules = _check_rules(rules, where, violations)
-    violations.raise_if_any()
-    return team_rules
-
-
 def validate_outcome(
-    draft: OutcomeDraft,
+    outcome: Outcome,
     known_role_ids: Collection[str],
     prefix: str = "outcome",
     known_skill_ids: Collection[str] | None = None,
 ) -> Outcome:
-    """The outcome the draft describes; InvalidArgument naming every field at fault.
+    """The outcome with its text trimmed; InvalidArgument naming every field at fault.
 
     `known_skill_ids`: the skills of the catalogue among those the coverage rules
     name (None: not checked)."""
     violations = Violations()
-    _check_id(draft.id, f"{prefix}.id", violations)
-    violations.check(bool(draft.title.strip()), f"{prefix}.title", "is required")
+    check_id(outcome.id, f"{prefix}.id", violations)
+    violations.check(bool(outcome.title.strip()), f"{prefix}.title", "is required")
     violations.check(
-        MIN_PRIORITY <= draft.priority <= MAX_PRIORITY,
+        MIN_PRIORITY <= outcome.priority <= MAX_PRIORITY,
         f"{prefix}.priority",
         f"must be in {MIN_PRIORITY}..{MAX_PRIORITY}",
     )
-    violations.check(draft.budget >= 0, f"{prefix}.budget", "must not be negative")
-    violations.check(draft.days >= 0, f"{prefix}.days", "must not be negative")
-    start = _parse_date(draft.start, f"{prefix}.start", violations)
-    end = _parse_date(draft.end, f"{prefix}.end", violations)
-    if start is not None and end is not None and start > end:
-        violations.add(f"{prefix}.end", f"ends ({end}) before it starts ({start})")
-    _check_slots(draft.slots, known_role_ids, prefix, violations)
-    _check_coverage(draft.skill_coverage, known_skill_ids, prefix, violations)
-    rules = _check_rules(draft.rules, f"{prefix}.rules", violations)
+    violations.check(outcome.budget >= 0, f"{prefix}.budget", "must not be negative")
+    violations.check(outcome.days >= 0, f"{prefix}.days", "must not be negative")
+    if outcome.start > outcome.end:
+        violations.add(f"{prefix}.end", f"ends ({outcome.end}) before it starts ({outcome.start})")
+    _check_slots(outcome.slots, known_role_ids, prefix, violations)
+    _check_coverage(outcome.skill_coverage, known_skill_ids, prefix, violations)
+    check_rules(outcome.rules, f"{prefix}.rules", violations)
+    _check_measures(outcome.measures, prefix, violations)
+    _check_contributions(outcome.contributions, outcome.budget, prefix, violations)
     violations.raise_if_any()
-    assert start is not None and end is not None
-    return Outcome(
-        id=draft.id.strip(),
-        title=draft.title.strip(),
-        locality=draft.locality.strip(),
-        priority=draft.priority,
-        budget=draft.budget,
-        start=start,
-        end=end,
-        days=draft.days,
-        slots=tuple(
-            Slot(
-                role_id=slot.role_id,
-                count=slot.count,
-                fte=slot.fte,
-                min_fit=slot.min_fit,
-                clearance=slot.clearance.strip(),
-            )
-            for slot in draft.slots
+    return trimmed(outcome)
+
+
+def trimmed(outcome: Outcome) -> Outcome:
+    return replace(
+        outcome,
+        id=outcome.id.strip(),
+        title=outcome.title.strip(),
+        locality=outcome.locality.strip(),
+        commissioned_organisation=outcome.commissioned_organisation.strip(),
+        slots=tuple(replace(slot, clearance=slot.clearance.strip()) for slot in outcome.slots),
+        contributions=tuple(
+            replace(c, organisation=c.organisation.strip()) for c in outcome.contributions
         ),
-        skill_coverage=tuple(
-            SkillCoverage(item.skill_id, item.min_level, item.min_people)
-            for item in draft.skill_coverage
-        ),
-        rules=rules,
-        description=draft.description,
-        commissioned_organisation=draft.commissioned_organisation.strip(),
     )

@@ -10,6 +10,7 @@ from neo4j import AsyncDriver
 from lps.matching.v1 import matching_pb2, matching_pb2_grpc
 from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
+from services.matching.adapters.neo4j_learning import Neo4jLearningRepository
 from services.matching.adapters.neo4j_outcomes import Neo4jOutcomeRepository
 from services.matching.adapters.neo4j_staffing import Neo4jStaffingRepository
 from services.matching.adapters.neo4j_training import Neo4jTrainingPlanRepository
@@ -18,13 +19,25 @@ from services.matching.adapters.solver_metrics import metered_solver
 from services.matching.config import MatchingSettings
 from services.matching.domain.staffing import solve
 from services.matching.domain.training import plan_training
-from services.matching.entrypoints.training_servicer import PlanningServicer
+from services.matching.entrypoints.handlers import (
+    ErasureHandler,
+    GapHandler,
+    OutcomeHandler,
+    StaffingHandler,
+    TrainingHandler,
+)
+from services.matching.entrypoints.learning_servicer import LearningServicer
+from services.matching.entrypoints.servicer import MatchingHandlers, MatchingServicer
+from services.matching.service.erasure import PersonErasure
 from services.matching.service.gaps import GapService
+from services.matching.service.learning import LearningService
 from services.matching.service.outcomes import OutcomeService
+from services.matching.service.ports import TrainingSkillsPort
 from services.matching.service.staffing import StaffingLimits, StaffingService
-from services.matching.service.training import TrainingService, TrainingSkillsPort
+from services.matching.service.training import TrainingService
 
 SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
+LEARNING_SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["LearningService"].full_name
 
 
 class MatchingGrpcServer(GrpcServer):
@@ -55,15 +68,27 @@ async def create_server(
     )
     solver = metered_solver(solve)
     plans = Neo4jTrainingPlanRepository(driver, database)
-    servicer = PlanningServicer(
-        OutcomeService(outcomes, skills),
-        StaffingService(outcomes, staffing, skills, solver, limits),
-        GapService(outcomes, staffing, skills, solver, limits),
-        TrainingService(outcomes, staffing, skills, plans, solver, plan_training, limits),
+    learning = Neo4jLearningRepository(driver, database)
+    handlers = MatchingHandlers(
+        outcomes=OutcomeHandler(OutcomeService(outcomes, skills)),
+        staffing=StaffingHandler(
+            StaffingService(outcomes, staffing, skills, solver, limits, collaborations=learning)
+        ),
+        gaps=GapHandler(GapService(outcomes, staffing, skills, solver, limits)),
+        training=TrainingHandler(
+            TrainingService(outcomes, staffing, skills, plans, solver, plan_training, limits)
+        ),
+        # Learning first: it keeps the person's places on open outcomes, without
+        # their identity, from the lines staffing then deletes.
+        erasure=ErasureHandler(PersonErasure([learning, staffing, plans])),
     )
-    server = MatchingGrpcServer([SERVICE_NAME])
+    learning_service = LearningService(outcomes, learning, settings.learning_min_group_size)
+    server = MatchingGrpcServer([SERVICE_NAME, LEARNING_SERVICE_NAME])
     register = matching_pb2_grpc.add_MatchingServiceServicer_to_server
-    register(servicer, server.server)  # type: ignore[no-untyped-call]
+    register(MatchingServicer(handlers), server.server)  # type: ignore[no-untyped-call]
+    matching_pb2_grpc.add_LearningServiceServicer_to_server(  # type: ignore[no-untyped-call]
+        LearningServicer(learning_service), server.server
+    )
     port = server.bind(address)
     await server.set_serving(False)
     await server.start()
@@ -71,6 +96,7 @@ async def create_server(
     async def prepare_graph() -> None:
         await create_schema(driver, database)
         await plans.prepare()
+        await learning.prepare()
 
     # The watch prepares the schema as soon as the graph answers, and not before:
     # trying here would hold start-up in the driver's retries while Neo4j is down.

@@ -31,6 +31,7 @@ from services.matching.domain.model import (
     LocalityRule,
     Mode,
     Outcome,
+    OutcomeState,
     StaffingRequest,
     Unfilled,
 )
@@ -43,16 +44,20 @@ from services.matching.domain.slot_queries import (
     slot_key,
     slot_query,
 )
+from services.matching.domain.time_budget import gap_solve_time_limit
 from services.matching.service.ports import OutcomeRepository, SkillsPort, StaffingRepository
-from services.matching.service.staffing import Solver, StaffingLimits, run_solver, slot_candidates
+from services.matching.service.staffing import (
+    Solver,
+    StaffingLimits,
+    essential_skills,
+    run_solver,
+    slot_candidates,
+)
 
 DEFAULT_CLOSEST = 5
 # People below this still have something to learn; at full fit they are supply.
 FULL_FIT = 1.0 - 1e-9
 MAX_CLOSEST = 50
-# The one staffing solve a planner may ask for is bounded by this, whatever
-# the service's default time limit.
-MAX_GAP_SOLVE_S = 5.0
 
 
 def supply_query(
@@ -122,7 +127,9 @@ class GapService:
         return [
             outcome
             for outcome in chosen
-            if (not locality or outcome.locality == locality)
+            # A closed outcome has no open places, as if it had ended.
+            if outcome.state is OutcomeState.OPEN
+            and (not locality or outcome.locality == locality)
             and (not role_id or any(slot.role_id == role_id for slot in outcome.slots))
         ]
 
@@ -181,17 +188,23 @@ class GapService:
     ) -> list[Unfilled]:
         """Which open places stay empty when staffing tries: one bounded solve."""
         outcomes = open_outcomes(slots)
+        essentials = await essential_skills(self.skills, outcomes)
         pool = await slot_candidates(
-            self.skills, outcomes, committed, self.limits.max_candidates_per_slot
+            self.skills,
+            outcomes,
+            committed,
+            self.limits.max_candidates_per_slot,
+            essentials=essentials,
         )
         request = StaffingRequest(
             outcomes=tuple(outcomes),
             candidates=pool.candidates,
             committed=tuple(committed),
             mode=Mode.SOFT,
-            time_limit_s=min(self.limits.default_time_limit_s, MAX_GAP_SOLVE_S),
+            time_limit_s=gap_solve_time_limit(self.limits.default_time_limit_s),
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
             pruned_upstream=pool.pruned,
+            essential_skills=essentials,
         )
         result = await run_solver(self.solver, request)
         return list(result.unfilled)

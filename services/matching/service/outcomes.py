@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from services.common.errors import InvalidArgument
+from services.common.page_tokens import decode_page_token, encode_page_token
 from services.matching.domain.model import Outcome
-from services.matching.domain.outcomes import OutcomeDraft, validate_outcome
+from services.matching.domain.outcomes import validate_outcome
 from services.matching.service.ports import OutcomePage, OutcomeRepository, SkillsPort
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-
-
-def encode_page_token(after_id: str) -> str:
-    return base64.urlsafe_b64encode(after_id.encode()).decode() if after_id else ""
-
-
-def decode_page_token(token: str) -> str:
-    if not token:
-        return ""
-    try:
-        return base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise InvalidArgument.of("page_token", "is not a token this service issued") from error
 
 
 class OutcomeService:
@@ -32,20 +17,20 @@ class OutcomeService:
         self.outcomes = outcomes
         self.skills = skills
 
-    async def _validated(self, draft: OutcomeDraft) -> Outcome:
-        named = sorted({c.skill_id for c in draft.skill_coverage if c.skill_id.strip()})
+    async def _validated(self, outcome: Outcome) -> Outcome:
+        named = sorted({c.skill_id for c in outcome.skill_coverage if c.skill_id.strip()})
         known = await self.skills.known_skill_ids(named) if named else set()
-        return validate_outcome(draft, await self.skills.role_ids(), known_skill_ids=known)
+        return validate_outcome(outcome, await self.skills.role_ids(), known_skill_ids=known)
 
-    async def create(self, draft: OutcomeDraft) -> Outcome:
-        outcome = await self._validated(draft)
-        await self.outcomes.add(outcome)
-        return outcome
+    async def create(self, outcome: Outcome) -> Outcome:
+        valid = await self._validated(outcome)
+        await self.outcomes.add(valid)
+        return valid
 
-    async def update(self, draft: OutcomeDraft) -> Outcome:
-        outcome = await self._validated(draft)
-        await self.outcomes.replace(outcome)
-        return outcome
+    async def update(self, outcome: Outcome) -> Outcome:
+        valid = await self._validated(outcome)
+        await self.outcomes.replace(valid)
+        return valid
 
     async def get(self, outcome_id: str) -> Outcome:
         if not outcome_id.strip():
@@ -61,7 +46,8 @@ class OutcomeService:
         page: OutcomePage = await self.outcomes.page(
             locality.strip(), size, decode_page_token(page_token)
         )
-        return page.outcomes, encode_page_token(page.next_after_id)
+        token = encode_page_token(page.next_after_id) if page.next_after_id else ""
+        return page.outcomes, token
 
     async def delete(self, outcome_id: str) -> None:
         if not outcome_id.strip():

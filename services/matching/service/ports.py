@@ -9,10 +9,19 @@ from datetime import date, datetime
 from typing import Protocol
 
 from services.matching.domain.gaps import ClosePerson, GapStep
-from services.matching.domain.model import Candidate, CommittedWork, Outcome
+from services.matching.domain.learning import Closing, MeasureResult, TeamMember
+from services.matching.domain.learning_report import ClosedOutcomeFacts
+from services.matching.domain.model import (
+    Candidate,
+    Collaboration,
+    CommittedWork,
+    EssentialSkill,
+    Outcome,
+)
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
 from services.matching.domain.slot_queries import LevelOverride as LevelOverride
 from services.matching.domain.slot_queries import SlotCandidates, SlotCandidatesQuery
+from services.matching.domain.training import Course, PlanRecord, RoleProfile
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,10 @@ class SkillsPort(Protocol):
 
     async def capacities(self, person_ids: Sequence[str]) -> dict[str, float | None]: ...
 
+    async def essential_skills(self, role_ids: Sequence[str]) -> list[EssentialSkill]:
+        """The essential requirements of these roles."""
+        ...
+
     async def rank(self, role_id: str, limit: int, locality: str = "") -> list[RankedPerson]: ...
 
     async def gap_steps(self, person_id: str, role_id: str) -> list[GapStep]: ...
@@ -101,3 +114,65 @@ class SkillsPort(Protocol):
     ) -> list[ClosePerson]:
         """The best-fitting people below `below_fit`, each with their gap steps, in one call."""
         ...
+
+
+class CollaborationSource(Protocol):
+    async def collaborations(self, person_ids: Sequence[str]) -> list[Collaboration]:
+        """Pairs of these people who worked together, in one query: closed outcomes
+        with their assessment, open ones (their committed lines) without."""
+        ...
+
+
+class LearningRepository(CollaborationSource, Protocol):
+    """Results, closing with team history, and who worked with whom."""
+
+    async def add_result(self, result: MeasureResult, at: datetime) -> MeasureResult: ...
+
+    async def results(self, outcome_id: str, measure_id: str) -> list[MeasureResult]: ...
+
+    async def close(self, outcome_id: str, closing: Closing) -> Outcome:
+        """Closes the outcome, keeps its team as history and writes WORKED_WITH, in
+        one transaction; FailedPrecondition when it was closed meanwhile."""
+        ...
+
+    async def team_history(self, outcome_id: str, person_id: str) -> list[TeamMember]: ...
+
+    async def closed_outcomes(self) -> list[ClosedOutcomeFacts]:
+        """Every closed outcome with its team history and results, in one query."""
+        ...
+
+    async def forget_person(self, person_id: str) -> None:
+        """Empties the person's id in team history and deletes their WORKED_WITH relations."""
+        ...
+
+
+class TrainingSkillsPort(SkillsPort, Protocol):
+    """What training plans need from skills beyond what staffing needs."""
+
+    async def courses(self) -> list[Course]: ...
+
+    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]: ...
+
+    async def record_training_level(
+        self,
+        person_id: str,
+        skill_id: str,
+        level: int,
+        evidence: str,
+        on: date,
+        actor: str,
+    ) -> None: ...
+
+
+class TrainingPlanRepository(Protocol):
+    async def add(self, record: PlanRecord) -> None: ...
+
+    async def get(self, plan_id: str) -> PlanRecord: ...
+
+    async def page(self, after: tuple[datetime, str] | None, limit: int) -> list[PlanRecord]: ...
+
+    async def record_completion(
+        self, plan_id: str, person_id: str, course_id: str, on: date
+    ) -> PlanRecord: ...
+
+    async def forget_person(self, person_id: str) -> None: ...

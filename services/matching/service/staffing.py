@@ -7,14 +7,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
 from services.matching.domain.eligibility import InvalidStaffingRequest
+from services.matching.domain.learning import closed_outcome_refusal
 from services.matching.domain.model import (
     Candidate,
+    Collaboration,
     CommittedWork,
+    EssentialSkill,
     Mode,
     ObjectiveWeights,
     Outcome,
@@ -24,8 +27,9 @@ from services.matching.domain.model import (
     StaffingResult,
     TeamRules,
 )
-from services.matching.domain.outcomes import MAX_LEVEL, MIN_LEVEL
+from services.matching.domain.outcomes import MAX_LEVEL, MIN_LEVEL, check_rules
 from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
+from services.matching.domain.rules import min_fit
 from services.matching.domain.slot_queries import (
     SlotCandidates,
     SlotCandidatesQuery,
@@ -33,8 +37,14 @@ from services.matching.domain.slot_queries import (
     slot_key,
     staffing_query,
 )
+from services.matching.domain.time_budget import (
+    DEFAULT_TIME_LIMIT_S,
+    MAX_TIME_LIMIT_S,
+    solve_time_limit,
+)
 from services.matching.domain.whatif import StaffingDiff, diff_results
 from services.matching.service.ports import (
+    CollaborationSource,
     LevelOverride,
     OutcomeRepository,
     SkillsPort,
@@ -46,13 +56,13 @@ Solver = Callable[[StaffingRequest], StaffingResult]
 
 @dataclass(frozen=True)
 class StaffingLimits:
-    default_time_limit_s: float = 10.0
-    max_time_limit_s: float = 60.0
+    default_time_limit_s: float = DEFAULT_TIME_LIMIT_S
+    max_time_limit_s: float = MAX_TIME_LIMIT_S
     # Candidates kept per slot before solving (0: no pruning).
     max_candidates_per_slot: int = 0
 
     def time_limit(self, asked_s: float) -> float:
-        return min(asked_s or self.default_time_limit_s, self.max_time_limit_s)
+        return solve_time_limit(asked_s, self.default_time_limit_s, self.max_time_limit_s)
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,8 @@ class ProposeCommand:
     mode: Mode = Mode.SOFT
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     what_if: WhatIfChange | None = None
+    # Nobody above this share of their capacity while others who fit stay idle (None: off).
+    fairness_max_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,14 +103,20 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def validate_command(command: ProposeCommand, outcomes: Sequence[Outcome]) -> None:
-    """Pins, what-ifs and limits that refer to what the request staffs."""
+    """Pins, what-ifs, weights and limits, against what the request staffs."""
     violations = Violations()
     roles_of = {outcome.id: {slot.role_id for slot in outcome.slots} for outcome in outcomes}
     violations.check(command.time_limit_s >= 0, "time_limit_s", "must not be negative")
-    for name in ("fit", "cost", "locality", "unfilled_penalty"):
+    for weight in fields(ObjectiveWeights):
         violations.check(
-            getattr(command.weights, name) >= 0, f"weights.{name}", "must not be negative"
+            getattr(command.weights, weight.name) >= 0,
+            f"weights.{weight.name}",
+            "must not be negative",
         )
+    share = command.fairness_max_share
+    violations.check(
+        share is None or 0 < share <= 1, "fairness.max_share_of_capacity", "must be in (0, 1]"
+    )
     for index, pin in enumerate(command.pins):
         where = f"pins[{index}]"
         violations.check(bool(pin.person_id.strip()), f"{where}.person_id", "is required")
@@ -109,22 +127,30 @@ def validate_command(command: ProposeCommand, outcomes: Sequence[Outcome]) -> No
         if pin.person_id in command.exclusions:
             violations.add(f"{where}.person_id", "is both pinned and excluded")
     if command.what_if is not None:
-        for index, change in enumerate(command.what_if.level_changes):
-            where = f"what_if.level_changes[{index}]"
-            violations.check(bool(change.person_id.strip()), f"{where}.person_id", "is required")
-            violations.check(bool(change.skill_id.strip()), f"{where}.skill_id", "is required")
-            violations.check(
-                MIN_LEVEL <= change.level <= MAX_LEVEL,
-                f"{where}.level",
-                f"must be in {MIN_LEVEL}..{MAX_LEVEL}",
-            )
-        for index, (outcome_id, _) in enumerate(command.what_if.rule_overrides):
-            violations.check(
-                outcome_id in roles_of,
-                f"what_if.rule_overrides[{index}].outcome_id",
-                "is not one of the outcomes being staffed",
-            )
+        _check_what_if(command.what_if, roles_of, violations)
     violations.raise_if_any()
+
+
+def _check_what_if(
+    what_if: WhatIfChange, roles_of: dict[str, set[str]], violations: Violations
+) -> None:
+    for index, change in enumerate(what_if.level_changes):
+        where = f"what_if.level_changes[{index}]"
+        violations.check(bool(change.person_id.strip()), f"{where}.person_id", "is required")
+        violations.check(bool(change.skill_id.strip()), f"{where}.skill_id", "is required")
+        violations.check(
+            MIN_LEVEL <= change.level <= MAX_LEVEL,
+            f"{where}.level",
+            f"must be in {MIN_LEVEL}..{MAX_LEVEL}",
+        )
+    for index, (outcome_id, rules) in enumerate(what_if.rule_overrides):
+        where = f"what_if.rule_overrides[{index}]"
+        violations.check(
+            outcome_id in roles_of,
+            f"{where}.outcome_id",
+            "is not one of the outcomes being staffed",
+        )
+        check_rules(rules, f"{where}.rules", violations)
 
 
 def apply_what_if(
@@ -152,11 +178,27 @@ def apply_what_if(
 
 
 def matrix_scope(outcomes: Sequence[Outcome]) -> tuple[list[str], list[str], float]:
-    """Roles, coverage skills and the lowest minimum fit of any slot."""
+    """Roles, coverage skills and the lowest fit any slot accepts."""
     role_ids = sorted({slot.role_id for outcome in outcomes for slot in outcome.slots})
     skill_ids = sorted({item.skill_id for outcome in outcomes for item in outcome.skill_coverage})
-    min_fits = [slot.min_fit for outcome in outcomes for slot in outcome.slots]
-    return role_ids, skill_ids, min(min_fits, default=0.0)
+    lowest = [min_fit.threshold(slot) for outcome in outcomes for slot in outcome.slots]
+    return role_ids, skill_ids, min(lowest, default=0.0)
+
+
+async def essential_skills(
+    skills: SkillsPort, outcomes: Sequence[Outcome]
+) -> tuple[EssentialSkill, ...]:
+    """What a development placement learns, asked only of the roles of slots that
+    take one (`rules.development`)."""
+    role_ids = sorted(
+        {
+            slot.role_id
+            for outcome in outcomes
+            for slot in outcome.slots
+            if slot.development_floor is not None
+        }
+    )
+    return tuple(await skills.essential_skills(role_ids)) if role_ids else ()
 
 
 async def slot_candidates(
@@ -167,15 +209,19 @@ async def slot_candidates(
     pins: Sequence[Pin] = (),
     exclusions: Sequence[str] = (),
     level_overrides: Sequence[LevelOverride] = (),
+    essentials: Sequence[EssentialSkill] = (),
 ) -> SlotCandidates:
-    """The candidates of a staffing request, asked for slot by slot. Pruned as
-    eligibility would prune the whole workforce: without a configured `k`,
-    the pool's size (counted first, no rows) decides whether to prune."""
+    """The candidates of a staffing request, asked for slot by slot, with their
+    levels in the coverage skills and the essential skills development placements
+    learn. Pruned as eligibility would prune the whole workforce: without a
+    configured `k`, the pool's size (counted first, no rows) decides whether to prune."""
 
     def query(k: int, counts_only: bool) -> SlotCandidatesQuery:
-        return staffing_query(
+        asked = staffing_query(
             outcomes, committed, k, pins, exclusions, level_overrides, counts_only
         )
+        skill_ids = sorted({*asked.skill_ids, *(e.skill_id for e in essentials)})
+        return replace(asked, skill_ids=tuple(skill_ids))
 
     k = configured_k
     if k <= 0:
@@ -212,6 +258,7 @@ class StaffingService:
         solver: Solver,
         limits: StaffingLimits,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        collaborations: CollaborationSource | None = None,
     ) -> None:
         self.outcomes = outcomes
         self.staffing = staffing
@@ -219,6 +266,7 @@ class StaffingService:
         self.solver = solver
         self.limits = limits
         self.clock = clock
+        self.collaborations = collaborations
 
     async def _solve(self, request: StaffingRequest) -> StaffingResult:
         return await run_solver(self.solver, request)
@@ -229,6 +277,9 @@ class StaffingService:
             raise InvalidArgument.of("outcome_ids", "name at least one outcome, none empty")
         command = replace(command, outcome_ids=outcome_ids, exclusions=_unique(command.exclusions))
         outcomes = await self.outcomes.get_many(outcome_ids)
+        refusal = closed_outcome_refusal(outcomes)
+        if refusal is not None:
+            raise FailedPrecondition(refusal)
         validate_command(command, outcomes)
         what_if = command.what_if if command.what_if and not command.what_if.is_empty else None
 
@@ -271,6 +322,7 @@ class StaffingService:
         staffed_outcomes = list(outcomes)
         if what_if:
             staffed_outcomes, _ = apply_what_if(outcomes, (), what_if)
+        essentials = await essential_skills(self.skills, staffed_outcomes)
         slots = await slot_candidates(
             self.skills,
             staffed_outcomes,
@@ -279,6 +331,7 @@ class StaffingService:
             pins=command.pins,
             exclusions=(*command.exclusions, *leavers),
             level_overrides=what_if.level_changes if what_if else (),
+            essentials=essentials,
         )
         candidates = list(slots.candidates)
         if what_if:
@@ -294,8 +347,20 @@ class StaffingService:
             weights=command.weights,
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
             pruned_upstream=slots.pruned,
+            fairness_max_share=command.fairness_max_share,
+            collaborations=await self._collaborations(command.weights, candidates),
+            essential_skills=essentials,
         )
         return request, slots
+
+    async def _collaborations(
+        self, weights: ObjectiveWeights, candidates: Sequence[Candidate]
+    ) -> tuple[Collaboration, ...]:
+        """Who of the candidates worked together, read only when a term uses it."""
+        if self.collaborations is None or not (weights.collaboration or weights.new_connections):
+            return ()
+        people = [candidate.person_id for candidate in candidates]
+        return tuple(await self.collaborations.collaborations(people))
 
     async def get_proposal(self, proposal_id: str) -> ProposalRecord:
         if not proposal_id.strip():
@@ -319,8 +384,3 @@ class StaffingService:
         violations.check(bool(person_id.strip()), "person_id", "is required")
         violations.raise_if_any()
         await self.staffing.release(outcome_id, person_id, actor, self.clock())
-
-    async def forget_person(self, person_id: str) -> None:
-        if not person_id.strip():
-            raise InvalidArgument.of("person_id", "is required")
-        await self.staffing.forget_person(person_id)

@@ -11,16 +11,14 @@ must come out filled."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Protocol
 
-from services.common.errors import FailedPrecondition, InvalidArgument, Violations
+from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.page_tokens import decode_dated_cursor, encode_dated_cursor
+from services.matching.domain.learning import closed_outcome_refusal
 from services.matching.domain.model import (
     Candidate,
     Mode,
@@ -39,14 +37,15 @@ from services.matching.domain.training import (
     TrainingPlan,
     TrainingRequest,
     override_rounds,
+    plan_check,
     record_of_plan,
-    slot_checks,
 )
 from services.matching.service.ports import (
     LevelOverride,
     OutcomeRepository,
-    SkillsPort,
     StaffingRepository,
+    TrainingPlanRepository,
+    TrainingSkillsPort,
 )
 from services.matching.service.staffing import (
     Solver,
@@ -56,136 +55,21 @@ from services.matching.service.staffing import (
     matrix_scope,
     run_solver,
 )
+from services.matching.service.training_commands import (
+    DEFAULT_AVAILABLE_DAYS,
+    CompletionCommand,
+    PlanCommand,
+    chosen_courses,
+    validate_completion,
+    validate_plan_command,
+)
 
 Planner = Callable[[TrainingRequest], TrainingPlan]
 
-DEFAULT_AVAILABLE_DAYS = 10.0
-MAX_AVAILABLE_DAYS = 260.0
-MAX_COURSE_IDS = 10_000
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-MAX_NOTE_CHARS = 2_000
 # Candidate matrices asked of skills at once when pricing each course in fit.
 FIT_QUERIES_AT_ONCE = 4
-
-
-class TrainingSkillsPort(SkillsPort, Protocol):
-    """What training plans need from skills beyond what staffing needs."""
-
-    async def courses(self) -> list[Course]: ...
-
-    async def role_profiles(self, role_ids: Sequence[str]) -> list[RoleProfile]: ...
-
-    async def record_training_level(
-        self,
-        person_id: str,
-        skill_id: str,
-        level: int,
-        evidence: str,
-        on: date,
-        actor: str,
-    ) -> None: ...
-
-
-class TrainingPlanRepository(Protocol):
-    async def add(self, record: PlanRecord) -> None: ...
-
-    async def get(self, plan_id: str) -> PlanRecord: ...
-
-    async def page(self, after: tuple[datetime, str] | None, limit: int) -> list[PlanRecord]: ...
-
-    async def record_completion(
-        self, plan_id: str, person_id: str, course_id: str, on: date
-    ) -> PlanRecord: ...
-
-    async def forget_person(self, person_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class PlanCommand:
-    outcome_ids: tuple[str, ...]
-    budget: float
-    deadline: str
-    time_limit_s: float = 0.0
-    default_available_days: float = 0.0
-    available_days: Mapping[str, float] = field(default_factory=dict)
-    course_ids: tuple[str, ...] = ()
-    actor: str = ""
-
-
-@dataclass(frozen=True)
-class CompletionCommand:
-    plan_id: str
-    person_id: str
-    course_id: str
-    completed_on: str = ""
-    note: str = ""
-    actor: str = ""
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
-
-
-def validate_plan_command(command: PlanCommand, today: date) -> date:
-    """The deadline, once every field of the command is known good."""
-    violations = Violations()
-    violations.check(
-        math.isfinite(command.budget) and command.budget >= 0, "budget", "must be zero or more"
-    )
-    deadline = _day(command.deadline)
-    if not command.deadline:
-        violations.add("deadline", "is required (YYYY-MM-DD)")
-    elif deadline is None:
-        violations.add("deadline", "must be an ISO date YYYY-MM-DD")
-    elif deadline is not None and deadline < today:
-        violations.add("deadline", f"must not be before today ({today.isoformat()})")
-    violations.check(
-        math.isfinite(command.time_limit_s) and command.time_limit_s >= 0,
-        "options.time_limit_s",
-        "must not be negative",
-    )
-    violations.check(
-        math.isfinite(command.default_available_days)
-        and 0 <= command.default_available_days <= MAX_AVAILABLE_DAYS,
-        "options.default_available_days",
-        f"must be between 0 and {MAX_AVAILABLE_DAYS:g}",
-    )
-    for person_id, days in command.available_days.items():
-        where = f"options.available_days[{person_id}]"
-        violations.check(bool(person_id.strip()), where, "names no person")
-        violations.check(
-            math.isfinite(days) and 0 <= days <= MAX_AVAILABLE_DAYS,
-            where,
-            f"must be between 0 and {MAX_AVAILABLE_DAYS:g}",
-        )
-    violations.check(
-        len(command.course_ids) <= MAX_COURSE_IDS, "options.course_ids", "too many courses"
-    )
-    for index, outcome_id in enumerate(command.outcome_ids):
-        violations.check(bool(outcome_id.strip()), f"outcome_ids[{index}]", "must not be empty")
-    violations.raise_if_any()
-    assert deadline is not None
-    return deadline
-
-
-def encode_token(created_at: datetime, plan_id: str) -> str:
-    raw = f"{created_at.isoformat()}|{plan_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_token(token: str) -> tuple[datetime, str] | None:
-    if not token:
-        return None
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        at, _, plan_id = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition("|")
-        return datetime.fromisoformat(at), plan_id
-    except (binascii.Error, UnicodeError, ValueError) as error:
-        raise InvalidArgument.of("page_token", "is not a page token this service issued") from error
 
 
 def with_fits_after(plan: TrainingPlan, fits: Mapping[str, Mapping[str, float]]) -> TrainingPlan:
@@ -236,65 +120,26 @@ class TrainingService:
 
     async def _outcomes(self, outcome_ids: Sequence[str], today: date) -> list[Outcome]:
         if outcome_ids:
-            return await self.outcomes.get_many(list(dict.fromkeys(outcome_ids)))
+            chosen = await self.outcomes.get_many(list(dict.fromkeys(outcome_ids)))
+            refusal = closed_outcome_refusal(chosen, doing="trained for")
+            if refusal is not None:
+                raise FailedPrecondition(refusal)
+            return chosen
         return await self.outcomes.open_outcomes("", "", today)
 
     async def plan(self, command: PlanCommand) -> PlanRecord:
         now = self.clock()
-        today = now.date()
-        deadline = validate_plan_command(command, today)
-        outcomes = await self._outcomes([o.strip() for o in command.outcome_ids], today)
+        deadline = validate_plan_command(command, now.date())
+        outcomes = await self._outcomes([o.strip() for o in command.outcome_ids], now.date())
         if not outcomes:
             raise FailedPrecondition("there are no open outcomes to plan training for")
-        role_ids, coverage_skills, min_fit = matrix_scope(outcomes)
-        roles = await self.skills.role_profiles(role_ids)
-        catalogue = await self.skills.courses()
-        if command.course_ids:
-            known = {course.id for course in catalogue}
-            violations = Violations()
-            for index, course_id in enumerate(command.course_ids):
-                violations.check(
-                    course_id in known, f"options.course_ids[{index}]", "names no known course"
-                )
-            violations.raise_if_any()
-            chosen = set(command.course_ids)
-            catalogue = [course for course in catalogue if course.id in chosen]
-        # Only courses in a skill that some role or coverage rule asks for can help.
-        wanted = set(coverage_skills) | {r.skill_id for role in roles for r in role.requirements}
-        courses = tuple(course for course in catalogue if course.skill_id in wanted)
-        skill_ids = sorted(set(coverage_skills) | {course.skill_id for course in courses})
-        # Everyone counts: people below every slot's minimum are who training lifts.
-        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0)
-        committed = tuple(await self.staffing.committed_work())
-        time_limit = self.limits.time_limit(command.time_limit_s)
-        staffing = StaffingRequest(
-            outcomes=tuple(outcomes),
-            candidates=tuple(candidates),
-            committed=committed,
-            mode=Mode.SOFT,
-            time_limit_s=time_limit,
-            max_candidates_per_slot=self.limits.max_candidates_per_slot,
-        )
-        baseline = await run_solver(self.solver, staffing)
-        fits_after = await self._fits_after(candidates, courses, role_ids, skill_ids)
-        request = TrainingRequest(
-            staffing=staffing,
-            courses=courses,
-            budget=command.budget,
-            deadline=deadline,
-            today=today,
-            available_days=dict(command.available_days),
-            default_available_days=command.default_available_days or DEFAULT_AVAILABLE_DAYS,
-            roles=tuple(roles),
-            fits_after=fits_after,
-            time_limit_s=time_limit,
-            baseline=baseline,
-        )
+        request, names = await self._request(command, outcomes, deadline, now.date())
         try:
             plan = await asyncio.to_thread(self.planner, request)
         except InvalidTrainingRequest as error:
             raise InvalidArgument.of("options", str(error)) from error
-        check, fits = await self._check(outcomes, baseline, plan, min_fit, time_limit)
+        baseline = request.baseline or await run_solver(self.solver, request.staffing)
+        check, fits = await self._check(outcomes, baseline, plan, request.time_limit_s)
         plan = with_fits_after(plan, fits)
         planned = {p.person_id for p in plan.people}
         record = record_of_plan(
@@ -305,12 +150,55 @@ class TrainingService:
             outcome_ids=tuple(o.id for o in outcomes),
             budget=command.budget,
             deadline=deadline,
-            names={c.person_id: c.name for c in candidates if c.person_id in planned},
-            titles={course.id: course.title for course in courses},
+            names={person_id: name for person_id, name in names.items() if person_id in planned},
+            titles={course.id: course.title for course in request.courses},
             check=check,
         )
         await self.plans.add(record)
         return record
+
+    async def _courses(
+        self, course_ids: Sequence[str], roles: Sequence[RoleProfile], coverage: Sequence[str]
+    ) -> tuple[Course, ...]:
+        """The courses asked for that can help: in a skill some role or coverage rule wants."""
+        catalogue = chosen_courses(await self.skills.courses(), course_ids)
+        wanted = set(coverage) | {r.skill_id for role in roles for r in role.requirements}
+        return tuple(course for course in catalogue if course.skill_id in wanted)
+
+    async def _request(
+        self, command: PlanCommand, outcomes: Sequence[Outcome], deadline: date, today: date
+    ) -> tuple[TrainingRequest, dict[str, str]]:
+        """What the planner plans from (with the baseline staffing solved), and each
+        candidate's name."""
+        role_ids, coverage_skills, _ = matrix_scope(outcomes)
+        roles = await self.skills.role_profiles(role_ids)
+        courses = await self._courses(command.course_ids, roles, coverage_skills)
+        skill_ids = sorted(set(coverage_skills) | {course.skill_id for course in courses})
+        # Everyone counts: people below every slot's minimum are who training lifts.
+        candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0)
+        time_limit = self.limits.time_limit(command.time_limit_s)
+        staffing = StaffingRequest(
+            outcomes=tuple(outcomes),
+            candidates=tuple(candidates),
+            committed=tuple(await self.staffing.committed_work()),
+            mode=Mode.SOFT,
+            time_limit_s=time_limit,
+            max_candidates_per_slot=self.limits.max_candidates_per_slot,
+        )
+        request = TrainingRequest(
+            staffing=staffing,
+            courses=courses,
+            budget=command.budget,
+            deadline=deadline,
+            today=today,
+            available_days=dict(command.available_days),
+            default_available_days=command.default_available_days or DEFAULT_AVAILABLE_DAYS,
+            roles=tuple(roles),
+            fits_after=await self._fits_after(candidates, courses, role_ids, skill_ids),
+            time_limit_s=time_limit,
+            baseline=await run_solver(self.solver, staffing),
+        )
+        return request, {c.person_id: c.name for c in candidates}
 
     async def _fits_after(
         self,
@@ -347,7 +235,6 @@ class TrainingService:
         outcomes: Sequence[Outcome],
         baseline: StaffingResult,
         plan: TrainingPlan,
-        min_fit: float,
         time_limit: float,
     ) -> tuple[PlanCheckRecord, dict[str, dict[str, float]]]:
         """The staffing re-run, and each trained person's fits with all the plan's
@@ -358,11 +245,8 @@ class TrainingService:
             for skill_id, level in sorted(person.levels_after.items())
         )
         if not changes:
-            record = PlanCheckRecord(
-                status=baseline.status, slots=slot_checks(baseline, baseline, plan)
-            )
-            return record, {}
-        role_ids, skill_ids, _ = matrix_scope(outcomes)
+            return plan_check(baseline, baseline, plan), {}
+        role_ids, skill_ids, min_fit = matrix_scope(outcomes)
         candidates = await self.skills.candidate_matrix(role_ids, skill_ids, 0.0, changes)
         trained_ids = {change.person_id for change in changes}
         fits = {c.person_id: dict(c.fits) for c in candidates if c.person_id in trained_ids}
@@ -377,8 +261,7 @@ class TrainingService:
             max_candidates_per_slot=self.limits.max_candidates_per_slot,
         )
         after = await run_solver(self.solver, request)
-        record = PlanCheckRecord(status=after.status, slots=slot_checks(baseline, after, plan))
-        return record, fits
+        return plan_check(baseline, after, plan), fits
 
     async def get(self, plan_id: str) -> PlanRecord:
         if not plan_id.strip():
@@ -389,30 +272,13 @@ class TrainingService:
         if not 0 <= page_size <= MAX_PAGE_SIZE:
             raise InvalidArgument.of("page_size", f"must be between 0 and {MAX_PAGE_SIZE}")
         size = page_size or DEFAULT_PAGE_SIZE
-        records = await self.plans.page(decode_token(page_token), size + 1)
+        records = await self.plans.page(decode_dated_cursor(page_token), size + 1)
         page = records[:size]
-        token = encode_token(page[-1].created_at, page[-1].id) if len(records) > size else ""
+        token = encode_dated_cursor(page[-1].created_at, page[-1].id) if len(records) > size else ""
         return page, token
 
     async def record_completion(self, command: CompletionCommand) -> PlanRecord:
-        violations = Violations()
-        for name in ("plan_id", "person_id", "course_id"):
-            violations.check(bool(getattr(command, name).strip()), name, "is required")
-        on = self.clock().date()
-        if command.completed_on:
-            parsed = _day(command.completed_on)
-            if parsed is None:
-                violations.add("completed_on", "must be an ISO date YYYY-MM-DD")
-            elif parsed > on:
-                violations.add("completed_on", "must not be in the future")
-            else:
-                on = parsed
-        violations.check(
-            len(command.note) <= MAX_NOTE_CHARS,
-            "note",
-            f"must be at most {MAX_NOTE_CHARS} characters",
-        )
-        violations.raise_if_any()
+        on = validate_completion(command, self.clock().date())
         record = await self.plans.get(command.plan_id)
         enrolment = record.enrolment(command.person_id, command.course_id)
         if enrolment is None:
@@ -434,8 +300,3 @@ class TrainingService:
         return await self.plans.record_completion(
             command.plan_id, command.person_id, command.course_id, on
         )
-
-    async def forget_person(self, person_id: str) -> None:
-        if not person_id.strip():
-            raise InvalidArgument.of("person_id", "is required")
-        await self.plans.forget_person(person_id)

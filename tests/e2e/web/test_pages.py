@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ PEOPLE_CSV = (
     "web-0001,Ada Web,public,Ashbridge Borough Council,riverside,1,300,,,\n"
     "web-0002,Bea Web,martian,Nowhere,riverside,1,300,,,\n"
 )
-NAV = ["Team builder", "Candidates", "Gaps", "People", "Training", "Imports"]
+NAV = ["Team builder", "Candidates", "Gaps", "People", "Training", "Learning", "Imports"]
 
 
 def test_sign_in_keeps_the_key_out_of_the_url_and_sign_out_forgets_it(
@@ -246,6 +247,70 @@ def test_people_shows_levels_with_evidence_history_and_fit_to_each_role(
     history = page.get_by_role("table", name=re.compile("^Level history of "))
     expect(history.get_by_role("row", name=re.compile("web history check"))).to_have_count(1)
     expect(page.locator(".fits li")).to_have_count(4)
+
+
+def test_manager_records_a_result_and_closes_then_planner_reads_what_it_teaches(
+    page: Page, keys: dict[str, str]
+) -> None:
+    sign_in(page, keys["manager"])
+    open_page(page, "Team builder")
+    page.get_by_text("Commission an outcome").click()
+    page.get_by_label("Title", exact=True).fill("Fewer falls at home in Riverside")
+    page.get_by_label("Locality", exact=True).fill("riverside")
+    page.get_by_label("Start", exact=True).fill("2026-01-05")
+    page.get_by_label("End", exact=True).fill("2026-06-30")
+    page.get_by_label("Approach").select_option(label="Preventative")
+    page.get_by_role("button", name="Add a measure").click()
+    page.get_by_label("Measure 1", exact=True).fill("Falls reported a month")
+    page.get_by_label("Baseline").fill("40")
+    page.get_by_label("Target").fill("25")
+    page.get_by_label("Better when").select_option(label="lower")
+    page.get_by_role("button", name="Commission", exact=True).click()
+    expect(page.get_by_text("Commissioned “Fewer falls at home in Riverside”")).to_be_visible()
+
+    results = page.get_by_role("region", name="Results and closing")
+    results.get_by_label("Outcome").select_option(label="Fewer falls at home in Riverside")
+    results.get_by_label("Value").fill("24")
+    results.get_by_label("Date").fill("2026-06-30")
+    results.get_by_role("button", name="Record result").click()
+    measures = results.get_by_role("table", name="Measures of Fewer falls at home in Riverside")
+    expect(measures.get_by_role("row", name=re.compile("^Falls reported"))).to_contain_text(
+        "24 on 2026-06-30"
+    )
+    results.get_by_label("Assessment").select_option(label="Met")
+    results.get_by_role("button", name="Close outcome").click()
+    expect(results.get_by_text(re.compile(r"^Closed on \d{4}-\d{2}-\d{2}: met"))).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, keys["planner"])
+    open_page(page, "Learning")
+    # One closed outcome is under the default minimum: counts shown, figures withheld.
+    by_locality = page.get_by_role("table", name=re.compile("^Learning by locality"))
+    riverside = by_locality.get_by_role("row", name=re.compile("^riverside"))
+    expect(riverside).to_contain_text("withheld")
+    expect(riverside).to_contain_text("n = 1")
+    expect(page.get_by_text(re.compile("These are associations, not causes"))).to_be_visible()
+
+    page.get_by_label("Group by").select_option(label="Preventative or responsive")
+    page.get_by_label(re.compile("^Minimum group size")).fill("1")
+    page.get_by_role("button", name="Show").click()
+    by_approach = page.get_by_role(
+        "table", name=re.compile("^Learning by preventative or responsive")
+    )
+    preventative = by_approach.get_by_role("row", name=re.compile("^preventative"))
+    expect(preventative).not_to_contain_text("withheld")
+    # The one outcome was met: the share met is 1.00, resting on one outcome.
+    expect(preventative).to_contain_text("1.00")
+    expect(preventative).to_contain_text("n = 1")
+    assert serious_accessibility_violations(page) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    assert download.value.suggested_filename == "learning.csv"
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert exported.startswith("section,group,outcomes,reported,name,label,value,count,detail")
+    assert "figure,preventative,1,yes,met_share" in exported
 
 
 @pytest.mark.parametrize("link", NAV)

@@ -122,6 +122,32 @@ async def commit(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.R
     return await client.post(f"/v1/staffing/proposals/{proposal.json()['id']}/commit")
 
 
+# Started in the past: an outcome closes, and a result is recorded, only on a day it has begun.
+MEASURED_OUTCOME = {
+    **OUTCOME,
+    "start": "2026-01-05",
+    "measures": [{"id": "visits", "name": "Visits", "baseline": 0, "target": 100}],
+}
+
+
+async def measured_outcome(admin: httpx.AsyncClient) -> str:
+    outcome_id = fresh("m")
+    response = await admin.post("/v1/outcomes", json={**MEASURED_OUTCOME, "id": outcome_id})
+    assert response.status_code == 201, response.text
+    return outcome_id
+
+
+async def record_result(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
+    outcome_id = await measured_outcome(admin)
+    result = {"measure_id": "visits", "value": 12, "date": "2026-02-01"}
+    return await client.post(f"/v1/outcomes/{outcome_id}/results", json=result)
+
+
+async def close_outcome(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
+    outcome_id = await measured_outcome(admin)
+    return await client.post(f"/v1/outcomes/{outcome_id}/close", json={"assessment": "met"})
+
+
 async def post_key(client: httpx.AsyncClient, admin: httpx.AsyncClient) -> httpx.Response:
     return await client.post("/v1/keys", json={"name": "k", "scopes": ["planner"]})
 
@@ -150,6 +176,8 @@ WRITE_PATHS = [
     WritePath("DELETE /v1/outcomes/{id}", MANAGER, delete_outcome),
     WritePath("POST /v1/staffing/proposals", MANAGER, propose),
     WritePath("POST /v1/staffing/proposals/{id}/commit", MANAGER, commit),
+    WritePath("POST /v1/outcomes/{id}/results", MANAGER, record_result),
+    WritePath("POST /v1/outcomes/{id}/close", MANAGER, close_outcome),
     WritePath("POST /v1/keys", ADMIN, post_key),
     WritePath("DELETE /v1/keys/{id}", ADMIN, delete_key),
 ]
@@ -219,11 +247,13 @@ async def test_reads_follow_the_documented_matrix(
     async with client_for(planner) as client:
         assert (await client.get("/v1/people")).status_code == 200
         assert (await client.get("/v1/gaps")).status_code == 200
+        assert (await client.get("/v1/learning")).status_code == 200
         assert (await client.get("/v1/audit")).status_code == 403
         assert (await client.get("/v1/keys")).status_code == 403
     async with client_for(hr) as client:
         assert (await client.get("/v1/roles")).status_code == 200
         assert (await client.get("/v1/gaps")).status_code == 403
+        assert (await client.get("/v1/learning")).status_code == 403
         assert (await client.get("/v1/outcomes")).status_code == 403
 
 

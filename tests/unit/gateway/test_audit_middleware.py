@@ -10,7 +10,8 @@ from starlette.types import Scope as AsgiScope
 
 from services.gateway.domain.audit import AuditCursor, AuditEntry
 from services.gateway.domain.auth import ApiKey, Scope
-from services.gateway.entrypoints.http.middleware import API_KEY_STATE, AuditMiddleware
+from services.gateway.entrypoints.http.middleware.audit import AuditMiddleware
+from services.gateway.entrypoints.http.middleware.authentication import API_KEY_STATE
 
 KEY = ApiKey("key_1", "k", frozenset({Scope.MANAGER}), "hash", datetime.now(UTC))
 

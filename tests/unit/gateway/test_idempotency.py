@@ -15,7 +15,8 @@ from services.gateway.domain.idempotency import (
     record_id,
     request_fingerprint,
 )
-from services.gateway.entrypoints.http.middleware import API_KEY_STATE, IdempotencyMiddleware
+from services.gateway.entrypoints.http.middleware.authentication import API_KEY_STATE
+from services.gateway.entrypoints.http.middleware.idempotency import IdempotencyMiddleware
 from services.gateway.service import idempotency
 
 TTL = timedelta(hours=24)

@@ -10,6 +10,7 @@ from services.common.errors import FieldViolation, InvalidArgument, NotFound
 from services.common.grpc_errors import to_rpc_status
 from services.common.logging import request_id_var
 from services.gateway.entrypoints.http.problems import (
+    WRAPPER_FIELDS,
     Problem,
     json_field_name,
     problem_of_domain_error,
@@ -83,10 +84,24 @@ def test_invalid_argument_names_fields_by_their_json_names() -> None:
         ("role.requirements[1].min_level", "requirements[1].min_level"),
         ("pins[0].person_id", "pins[0].person_id"),
         ("role_ids", "role_ids"),
+        # Wrappers come from the protos: a request led by the message the body holds.
+        ("course.runs.0.start", "runs[0].start"),
+        ("filter.locality", "locality"),
+        ("options.time_limit_s", "options.time_limit_s"),
+        (
+            "what_if.rule_overrides[0].rules.max_sector_share",
+            "what_if.rule_overrides[0].rules.max_sector_share",
+        ),
     ],
 )
 def test_field_names(proto_field: str, json_field: str) -> None:
     assert json_field_name(proto_field) == json_field
+
+
+def test_the_wrappers_are_the_messages_a_request_carries_alone() -> None:
+    assert {"person", "skill", "role", "outcome", "course", "result", "filter"} <= WRAPPER_FIELDS
+    # ProposeStaffing's messages (pins, weights, what_if) sit beside other fields.
+    assert WRAPPER_FIELDS.isdisjoint({"pins", "weights", "what_if", "options", "levels"})
 
 
 def test_problem_body_has_every_rfc9457_member_and_the_request_id() -> None:

@@ -7,14 +7,13 @@ that the pruned answer equals the unpruned one."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
 from services.matching.domain.eligibility import is_available_for
 from services.matching.domain.gaps import ClosePerson, GapStep
-from services.matching.domain.model import Candidate, CommittedWork, Outcome
-from services.matching.domain.proposals import AssignmentRecord, ProposalRecord
+from services.matching.domain.model import Candidate, EssentialSkill
 from services.matching.domain.slot_queries import (
     CommittedLoad,
     LevelOverride,
@@ -23,7 +22,7 @@ from services.matching.domain.slot_queries import (
     SlotCandidatesQuery,
     SlotQuery,
 )
-from services.matching.service.ports import OutcomePage, RankedPerson
+from services.matching.service.ports import RankedPerson
 
 FIT_TOLERANCE = 1e-9
 
@@ -140,6 +139,8 @@ class FakeSkills:
     gap_step_calls: int = 0
     # The catalogue's skill ids; None: every skill asked about exists.
     catalogue: set[str] | None = None
+    # The roles' essential requirements.
+    essentials: list[EssentialSkill] = field(default_factory=list)
 
     async def role_ids(self) -> set[str]:
         return {role for c in self.candidates for role in c.fits}
@@ -157,6 +158,9 @@ class FakeSkills:
         level_overrides: Sequence[LevelOverride] = (),
     ) -> list[Candidate]:
         return [_with_levels(c, level_overrides) for c in self.candidates]
+
+    async def essential_skills(self, role_ids: Sequence[str]) -> list[EssentialSkill]:
+        return [e for e in self.essentials if e.role_id in role_ids]
 
     async def capacities(self, person_ids: Sequence[str]) -> dict[str, float | None]:
         known = {c.person_id: c.capacity_fte for c in self.candidates}
@@ -189,77 +193,3 @@ class FakeSkills:
             for p in ranked
             if p.fit < below_fit
         ][:limit]
-
-
-@dataclass
-class FakeOutcomes:
-    """OutcomeRepository over a dict; every outcome is open."""
-
-    items: dict[str, Outcome] = field(default_factory=dict)
-
-    async def add(self, outcome: Outcome) -> None:
-        self.items[outcome.id] = outcome
-
-    async def replace(self, outcome: Outcome) -> None:
-        self.items[outcome.id] = outcome
-
-    async def get(self, outcome_id: str) -> Outcome:
-        return self.items[outcome_id]
-
-    async def get_many(self, outcome_ids: Sequence[str]) -> list[Outcome]:
-        return [self.items[outcome_id] for outcome_id in outcome_ids]
-
-    async def page(self, locality: str, page_size: int, after_id: str) -> OutcomePage:
-        return OutcomePage(list(self.items.values()), "")
-
-    async def open_outcomes(self, locality: str, role_id: str, on: date) -> list[Outcome]:
-        return [
-            o
-            for o in self.items.values()
-            if (not locality or o.locality == locality)
-            and (not role_id or any(s.role_id == role_id for s in o.slots))
-        ]
-
-    async def delete(self, outcome_id: str) -> None:
-        del self.items[outcome_id]
-
-
-@dataclass
-class FakeStaffing:
-    """StaffingRepository keeping proposals in memory; committed work is given."""
-
-    committed: list[CommittedWork] = field(default_factory=list)
-    proposals: dict[str, ProposalRecord] = field(default_factory=dict)
-
-    async def committed_work(self) -> list[CommittedWork]:
-        return list(self.committed)
-
-    async def commit_sequence(self) -> int:
-        return 0
-
-    async def add_proposal(self, proposal: ProposalRecord) -> None:
-        self.proposals[proposal.id] = proposal
-
-    async def get_proposal(self, proposal_id: str) -> ProposalRecord:
-        return self.proposals[proposal_id]
-
-    async def latest_proposal_for(self, outcome_ids: Sequence[str]) -> ProposalRecord | None:
-        return None
-
-    async def commit(
-        self,
-        proposal_id: str,
-        actor: str,
-        current_capacity: Mapping[str, float | None],
-        at: datetime,
-    ) -> ProposalRecord:
-        raise NotImplementedError
-
-    async def assignments(self, outcome_id: str, person_id: str) -> list[AssignmentRecord]:
-        return []
-
-    async def release(self, outcome_id: str, person_id: str, actor: str, at: datetime) -> None:
-        raise NotImplementedError
-
-    async def forget_person(self, person_id: str) -> None:
-        raise NotImplementedError

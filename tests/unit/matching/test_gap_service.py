@@ -18,15 +18,17 @@ from services.matching.domain.model import (
     TeamRules,
 )
 from services.matching.domain.staffing import solve
-from services.matching.service.gaps import FULL_FIT, MAX_GAP_SOLVE_S, GapService
+from services.matching.domain.time_budget import MAX_GAP_SOLVE_S
+from services.matching.service.gaps import FULL_FIT, GapService
 from services.matching.service.staffing import StaffingLimits
 from tests.unit.matching.builders import outcome, person
-from tests.unit.matching.fake_skills import FakeOutcomes, FakeSkills, FakeStaffing
+from tests.unit.matching.fake_skills import FakeSkills
+from tests.unit.matching.fakes import FakeOutcomeRepository, FakeStaffingRepository
 
 TODAY = date(2025, 12, 1)
 
 
-def riverside_town() -> tuple[FakeOutcomes, FakeStaffing, FakeSkills]:
+def riverside_town() -> tuple[FakeOutcomeRepository, FakeStaffingRepository, FakeSkills]:
     """Riverside: an old outcome at minimum fit 0.4, its two navigator places
     committed, and a new local-only one at 0.8. Eight navigators at fit 0.5 and
     three at 0.9, two of them in Riverside; one of those is busy (committed to
@@ -55,7 +57,11 @@ def riverside_town() -> tuple[FakeOutcomes, FakeStaffing, FakeSkills]:
     skills = FakeSkills(
         people, steps={("mid1", "navigator"): (GapStep("casework", 1, 3, 0.3, 0.8, True),)}
     )
-    return FakeOutcomes({o.id: o for o in (done, advice)}), FakeStaffing(committed), skills
+    return (
+        FakeOutcomeRepository({o.id: o for o in (done, advice)}),
+        FakeStaffingRepository(committed),
+        skills,
+    )
 
 
 class CountingSolver:
@@ -68,7 +74,7 @@ class CountingSolver:
 
 
 def service(
-    town: tuple[FakeOutcomes, FakeStaffing, FakeSkills], solver: CountingSolver
+    town: tuple[FakeOutcomeRepository, FakeStaffingRepository, FakeSkills], solver: CountingSolver
 ) -> GapService:
     outcomes, staffing, skills = town
     limits = StaffingLimits(default_time_limit_s=30.0)
@@ -100,7 +106,7 @@ async def test_committed_places_are_not_demand_and_are_reported_apart() -> None:
     assert report.roles == () and report.slots == ()
 
     outcomes, staffing, skills = town
-    staffing.committed = staffing.committed[:1]
+    staffing.earlier_work = staffing.earlier_work[:1]
     report = await service((outcomes, staffing, skills), CountingSolver()).report(
         "", "", ["isolation"], 5
     )
@@ -112,7 +118,7 @@ async def test_committed_places_are_not_demand_and_are_reported_apart() -> None:
 
 async def test_a_role_counts_each_person_once_over_its_slots() -> None:
     outcomes, staffing, skills = riverside_town()
-    staffing.committed = []
+    staffing.earlier_work = []
     report = await service((outcomes, staffing, skills), CountingSolver()).report(
         "riverside", "", [], 5
     )
@@ -172,8 +178,8 @@ async def test_coverage_supply_counts_people_once_over_the_outcomes() -> None:
         person("a3", {"navigator": 0.5}, levels={"listening": 2}),
     ]
     gaps = GapService(
-        FakeOutcomes({"a": first, "b": second}),
-        FakeStaffing(),
+        FakeOutcomeRepository({"a": first, "b": second}),
+        FakeStaffingRepository(),
         FakeSkills(people),
         CountingSolver(),
         StaffingLimits(),

@@ -34,7 +34,8 @@ from services.matching.service.staffing import (
     WhatIfChange,
 )
 from tests.unit.matching.builders import END, START, outcome, person
-from tests.unit.matching.fake_skills import FakeOutcomes, FakeSkills, FakeStaffing
+from tests.unit.matching.fake_skills import FakeSkills
+from tests.unit.matching.fakes import FakeOutcomeRepository, FakeStaffingRepository
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -129,7 +130,7 @@ def town(size: int, seed: int = 3) -> FakeSkills:
     return FakeSkills(people)
 
 
-def portfolio() -> FakeOutcomes:
+def portfolio() -> FakeOutcomeRepository:
     rules = TeamRules(min_sectors=2, max_sector_share=0.6, min_community_members=1)
     items = [
         outcome(
@@ -141,15 +142,15 @@ def portfolio() -> FakeOutcomes:
         )
         for i in range(3)
     ]
-    return FakeOutcomes({item.id: item for item in items})
+    return FakeOutcomeRepository({item.id: item for item in items})
 
 
 def staffing(
-    skills: FakeSkills, outcomes: FakeOutcomes, k: int = 0, committed=()
+    skills: FakeSkills, outcomes: FakeOutcomeRepository, k: int = 0, committed=()
 ) -> StaffingService:
     return StaffingService(
         outcomes,
-        FakeStaffing(list(committed)),
+        FakeStaffingRepository(list(committed)),
         skills,
         solve,
         StaffingLimits(default_time_limit_s=20.0, max_candidates_per_slot=k),
@@ -223,7 +224,7 @@ async def test_exclusions_leavers_pins_and_levels_go_to_skills() -> None:
 
 async def test_a_what_if_rule_change_decides_what_skills_filters() -> None:
     skills = town(30)
-    outcomes = FakeOutcomes(
+    outcomes = FakeOutcomeRepository(
         {
             "o0": outcome(
                 "o0",
@@ -243,7 +244,9 @@ async def test_a_what_if_rule_change_decides_what_skills_filters() -> None:
 async def test_a_pin_below_the_minimum_fit_still_holds() -> None:
     skills = town(30)
     low = min(skills.candidates, key=lambda c: c.fits["navigator"])
-    outcomes = FakeOutcomes({"o0": outcome("o0", (Slot("navigator", 1, 0.3, min_fit=0.9),))})
+    outcomes = FakeOutcomeRepository(
+        {"o0": outcome("o0", (Slot("navigator", 1, 0.3, min_fit=0.9),))}
+    )
     command = ProposeCommand(("o0",), pins=(Pin(low.person_id, "o0", "navigator"),))
     view = await staffing(skills, outcomes).propose(command)
 

@@ -13,7 +13,7 @@ from services.matching.domain.model import (
     Unfilled,
 )
 from services.matching.domain.summary import summarise
-from services.matching.entrypoints.mapping import weights_from
+from services.matching.entrypoints.staffing_mapping import weights_from_proto
 
 NOBODY_FITS = "nobody meets fit >= 0.90 (best fit 0.00)"
 
@@ -53,5 +53,5 @@ def test_an_infeasible_request_names_the_conflicting_rules() -> None:
 
 def test_a_weight_set_to_zero_is_zero_and_an_absent_one_is_the_default() -> None:
     defaults = ObjectiveWeights()
-    weights = weights_from(matching_pb2.ObjectiveWeights(cost=0.0, fit=5.0))
+    weights = weights_from_proto(matching_pb2.ObjectiveWeights(cost=0.0, fit=5.0))
     assert (weights.cost, weights.fit, weights.locality) == (0.0, 5.0, defaults.locality)

@@ -1,18 +1,13 @@
-"""The training-plan use cases' own rules: the request checks and the page tokens."""
+"""The training-plan use cases' own rules: the request checks."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.matching.service.training import (
-    PlanCommand,
-    decode_token,
-    encode_token,
-    validate_plan_command,
-)
+from services.matching.service.training_commands import PlanCommand, validate_plan_command
 
 TODAY = date(2027, 5, 1)
 
@@ -53,12 +48,3 @@ def test_a_missing_or_malformed_deadline_is_refused(deadline: str) -> None:
     with pytest.raises(InvalidArgument) as error:
         validate_plan_command(PlanCommand((), 1.0, deadline), TODAY)
     assert fields(error.value) == {"deadline"}
-
-
-def test_page_tokens_round_trip_and_foreign_ones_are_refused() -> None:
-    at = datetime.fromisoformat("2027-05-01T10:00:00.123456+00:00")
-    assert decode_token(encode_token(at, "abc")) == (at, "abc")
-    assert decode_token("") is None
-    with pytest.raises(InvalidArgument) as error:
-        decode_token("not-a-token")
-    assert fields(error.value) == {"page_token"}

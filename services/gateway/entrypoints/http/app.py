@@ -19,12 +19,14 @@ from services.gateway.entrypoints.http.metrics import (
     MetricsMiddleware,
     metrics_endpoint,
 )
-from services.gateway.entrypoints.http.middleware import (
+from services.gateway.entrypoints.http.middleware.audit import AuditMiddleware
+from services.gateway.entrypoints.http.middleware.authentication import (
     DOCS_ASSETS_PREFIX,
-    AuditMiddleware,
     AuthenticationMiddleware,
-    BodyLimitMiddleware,
-    IdempotencyMiddleware,
+)
+from services.gateway.entrypoints.http.middleware.body_limit import BodyLimitMiddleware
+from services.gateway.entrypoints.http.middleware.idempotency import IdempotencyMiddleware
+from services.gateway.entrypoints.http.middleware.request_context import (
     RequestContextMiddleware,
 )
 from services.gateway.entrypoints.http.openapi import install_openapi
@@ -39,6 +41,7 @@ from services.gateway.entrypoints.http.routes import (
     history,
     imports,
     keys,
+    learning,
     outcomes,
     people,
     roles,
@@ -58,7 +61,8 @@ commissioned outcomes, team staffing and skill gaps.
 
 Send `Authorization: Bearer <key>` on every path but `/healthz` and `/readyz`.
 Scopes: `hr` writes people, levels, skills, roles and imports; `manager` writes
-outcomes and staffs them; `planner` reads gaps, fit and outcomes and plans training;
+outcomes, staffs them, records results and closes them; `planner` reads gaps, fit,
+outcomes and the learning report, and plans training;
 `hr` or `planner` records completed courses; `admin` does all.
 Every scope reads people, skills, roles, fit and candidates.
 Errors are `application/problem+json` (RFC 9457) naming the fields at fault;
@@ -85,6 +89,26 @@ async def prepare_store(gateway: Gateway, retry_s: float = 1.0) -> None:
             await asyncio.sleep(retry_s)
 
 
+ROUTERS = (
+    health.router,
+    people.router,
+    skills.router,
+    roles.router,
+    outcomes.router,
+    staffing.router,
+    gaps.router,
+    imports.router,
+    exports.router,
+    keys.router,
+    audit.router,
+    training.router,
+    admin.router,
+    assignments.router,
+    history.router,
+    learning.router,
+)
+
+
 def create_app(gateway: Gateway) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -102,33 +126,23 @@ def create_app(gateway: Gateway) -> FastAPI:
     key_cache = CachedKeyStore(gateway.store, gateway.settings.key_cache_s)
     app.state.keys = key_cache
     install_problem_handlers(app)
-    routers = (
-        health.router,
-        people.router,
-        skills.router,
-        roles.router,
-        outcomes.router,
-        staffing.router,
-        gaps.router,
-        imports.router,
-        exports.router,
-        keys.router,
-        audit.router,
-        training.router,
-        admin.router,
-        assignments.router,
-        history.router,
-    )
-    for router in routers:
+    for router in ROUTERS:
         app.include_router(router)
-
     settings = gateway.settings
     install_openapi(
         app,
-        [route for router in routers for route in router.routes],
+        [route for router in ROUTERS for route in router.routes],
         settings.max_json_bytes,
         settings.max_csv_bytes,
     )
+    install_middleware(app, gateway, key_cache)
+    app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
+    tracing.instrument_app(app)
+    return app
+
+
+def install_middleware(app: FastAPI, gateway: Gateway, keys: CachedKeyStore) -> None:
+    settings = gateway.settings
     # Added innermost first: each add_middleware wraps what is there.
     app.add_middleware(
         IdempotencyMiddleware,
@@ -142,10 +156,7 @@ def create_app(gateway: Gateway) -> FastAPI:
         json_limit=settings.max_json_bytes,
         csv_limit=settings.max_csv_bytes,
     )
-    app.add_middleware(AuthenticationMiddleware, keys=key_cache)
+    app.add_middleware(AuthenticationMiddleware, keys=keys)
     app.add_middleware(WebPage, directory=settings.web_dir)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, routes=app.router.routes)
-    app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
-    tracing.instrument_app(app)
-    return app

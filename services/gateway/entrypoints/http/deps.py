@@ -9,12 +9,14 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.common.errors import Unavailable
+from services.gateway.adapters.learning_client import LearningClient
 from services.gateway.adapters.matching_client import MatchingClient
 from services.gateway.adapters.neo4j_store import Neo4jGatewayStore
 from services.gateway.adapters.skills_client import SkillsClient
 from services.gateway.config import GatewaySettings
 from services.gateway.domain.auth import ApiKey, Permission
-from services.gateway.entrypoints.http.middleware import api_key_of
+from services.gateway.entrypoints.http.middleware.authentication import api_key_of
 from services.gateway.entrypoints.http.problems import PermissionDenied, Unauthenticated
 from services.gateway.service.key_cache import CachedKeyStore
 
@@ -27,6 +29,7 @@ class Gateway:
     skills: SkillsClient
     matching: MatchingClient
     store: Neo4jGatewayStore
+    learning: LearningClient | None = None
 
 
 def gateway(request: Request) -> Gateway:
@@ -41,6 +44,14 @@ def skills_client(request: Request) -> SkillsClient:
 
 def matching_client(request: Request) -> MatchingClient:
     return gateway(request).matching
+
+
+def learning_client(request: Request) -> LearningClient:
+    found = gateway(request).learning
+    if found is None:
+        # Only a gateway built without its clients (the OpenAPI document) lacks it.
+        raise Unavailable("the learning service is not configured in this gateway")
+    return found
 
 
 def gateway_store(request: Request) -> Neo4jGatewayStore:
@@ -81,6 +92,7 @@ def require(permission: Permission) -> Callable[..., Awaitable[ApiKey]]:
 
 Skills = Annotated[SkillsClient, Depends(skills_client)]
 Matching = Annotated[MatchingClient, Depends(matching_client)]
+Learning = Annotated[LearningClient, Depends(learning_client)]
 Store = Annotated[Neo4jGatewayStore, Depends(gateway_store)]
 Keys = Annotated[CachedKeyStore, Depends(key_store)]
 Settings = Annotated[GatewaySettings, Depends(gateway_settings)]

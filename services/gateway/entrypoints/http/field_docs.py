@@ -2,7 +2,8 @@
 defaults, and what 0 or empty means.
 
 One table by field name (most names mean the same everywhere), overridden by
-(schema, field) where a name means something else in one schema. The OpenAPI
+(schema, field) where a name means something else in one schema (in
+field_docs_by_schema.py); one of query, path and header parameters. The OpenAPI
 document takes a field's description from here unless the model gives one;
 tests/unit/gateway/test_openapi.py fails while any field or parameter has none.
 """
@@ -226,87 +227,56 @@ FIELDS: dict[str, str] = {
     "unreachable": "True: no affordable training within the deadline reaches it at all.",
     "skill_gap": "False: people who fit are free but staffing still leaves it open (team "
     "rules, budget): training is not what it lacks.",
-}
-
-SCHEMA_FIELDS: dict[tuple[str, str], str] = {
-    ("AuditEntry", "status"): "HTTP status the change was answered with.",
-    ("AuditEntry", "id"): "Id of the audit entry.",
-    ("ApiKey", "id"): "Id of the key (key_...), used to revoke it; not the key itself.",
-    ("IssuedKey", "id"): "Id of the key (key_...), used to revoke it; not the key itself.",
-    ("RowError", "id"): "Id named in the row (person, course or concept URI); empty when none.",
-    ("Proposal", "id"): "Id of the stored proposal, to commit it; null for a what-if.",
-    ("RequirementFit", "status"): "met, partial (credited through another skill or below "
-    "the level) or missing.",
-    ("RequirementFit", "level"): f"The person's level in the skill ({LEVELS}; 0: not held).",
-    ("Proposal", "status"): "optimal, feasible, infeasible or timed_out (with the best found).",
-    ("PlanCheck", "status"): "Solver status of the staffing re-run.",
-    ("TrainingPlan", "status"): "Solver status of the plan: optimal, feasible, infeasible or "
-    "timed_out.",
-    ("ImportReport", "kind"): "Which file it was: people, courses, or the ESCO file "
-    "(skills, groups, broader, relations).",
-    ("UnmetDemand", "kind"): "place or coverage.",
-    ("Clearance", "kind"): "Kind of clearance, e.g. dbs; slots ask for it by this name.",
-    ("ClearanceOut", "kind"): "Kind of clearance, e.g. dbs.",
-    ("Course", "kind"): "course, mentoring, shadowing or secondment.",
-    ("CourseCreate", "kind"): "course, mentoring, shadowing or secondment; default course.",
-    ("CourseReplace", "kind"): "course, mentoring, shadowing or secondment; default course.",
-    ("Course", "cost"): "Price of one place in pounds; 0: free.",
-    ("CourseCreate", "cost"): "Price of one place in pounds, 0 to 1,000,000,000; 0: free.",
-    ("CourseReplace", "cost"): "Price of one place in pounds, 0 to 1,000,000,000; 0: free.",
-    ("Weights", "fit"): "Weight of priority-weighted fit in the objective, at least 0; 0 "
-    "keeps the default.",
-    ("Weights", "cost"): "Weight of cost (towards cheaper teams), at least 0; 0 keeps the default.",
-    ("Weights", "locality"): "Weight of local staff, at least 0; 0 keeps the default.",
-    ("TeamRules", "locality"): "any, prefer_local or local_only; default any.",
-    ("TeamRulesOut", "locality"): "any, prefer_local or local_only.",
-    ("Assignment", "cost"): "Cost of the assignment in pounds (day rate times days times fte).",
-    ("Team", "cost"): "Cost of the team in pounds.",
-    ("PersonPlan", "cost"): "Cost of the person's enrolments in pounds.",
-    ("Enrolment", "cost"): "Price of the place in pounds.",
-    ("Proposal", "committed"): "Whether the proposal was committed: its people are then staffed.",
-    ("RoleDemand", "committed"): "Places of the role's slots already committed (not demand).",
-    ("SlotGap", "committed"): "Places of the slot already committed (not demand).",
-    ("RoleDemand", "demanded"): "Open places of the role's slots in the report.",
-    ("RoleDemand", "supply"): "Distinct people who could take an open place in any of the "
-    "role's slots in the report.",
-    ("SlotGap", "supply"): "People who could take one of the slot's open places (the "
-    "proposal's filters).",
-    ("RoleDemand", "unfilled"): "Open places of the role that stay empty: staffing's answer "
-    "when solved, else the open places beyond the people who could take them.",
-    ("SlotGap", "unfilled"): "Open places of the slot that stay empty: staffing's answer when "
-    "solved, else the open places beyond the people who could take them (a floor).",
-    ("Gaps", "slots"): "Per slot of the report: places, committed, open, supply and unfilled.",
-    ("Gaps", "skills"): "Demand against supply per skill of the coverage rules.",
-    ("Person", "skills"): "The person's levels as they count now, one per skill.",
-    ("Candidate", "fit"): "The candidate's fit with its explanation.",
-    ("ClosePerson", "fit"): "The person's fit now, 0 to 1.",
-    ("ClosePerson", "name"): "The person's name.",
-    ("PersonPlan", "name"): "The person's name.",
-    ("Role", "name"): "Name of the role.",
-    ("ApiKey", "name"): "What the key is for, 1 to 200 characters.",
-    ("IssuedKey", "name"): "What the key is for, 1 to 200 characters.",
-    ("KeyCreate", "name"): "What the key is for, 1 to 200 characters.",
-    ("Slot", "count"): "How many people the slot takes, 1 to 1,000.",
-    ("SlotOut", "count"): "How many people the slot takes.",
-    ("BlockedSlot", "count"): "Places that cannot be filled.",
-    ("Unfilled", "count"): "Places left empty.",
-    ("UnmetDemand", "count"): "Places or people still missing.",
-    ("PlanRequest", "budget"): "Money for training in pounds, 0 to 1,000,000,000,000.",
-    ("TrainingPlan", "budget"): "Money for training in pounds.",
-    ("PlanRequest", "outcome_ids"): "Outcomes to plan for; empty: every open outcome.",
-    ("TrainingPlan", "outcome_ids"): "Outcomes planned for.",
-    ("ProposalRequest", "outcome_ids"): "Outcomes to staff together, 1 to 500.",
-    ("TrainingPlan", "level_changes"): "Levels the plan raises, as what-if changes.",
-    ("PlanOptions", "time_limit_s"): "Seconds the solver may take, above 0 up to 120; default 10.",
-    ("ProposalRequest", "time_limit_s"): "Seconds the solver may take, above 0 up to 300; "
-    "default 10.",
-    ("PlanCheck", "slots"): "Per slot, places claimed and filled.",
-    ("TrainingPlan", "created_at"): "When the plan was made (ISO 8601 with time zone).",
-    ("TrainingPlan", "deadline"): f"{DATE}: every course of the plan ends by then.",
-    ("Run", "start"): f"{DATE}: first day of the run.",
-    ("Run", "end"): f"{DATE}: last day of the run.",
-    ("CourseRun", "start"): f"{DATE}: first day of the run.",
-    ("CourseRun", "end"): f"{DATE}: last day of the run.",
+    # Shared learning
+    "measures": "What the outcome is measured by, each with a baseline and a target; results "
+    "are recorded against them.",
+    "unit": "Unit of the measure's figures (people, visits, percent); empty when none.",
+    "baseline": "Where the measure stood before the outcome, in its unit.",
+    "direction": "higher_is_better or lower_is_better (default higher_is_better): which way "
+    "is progress towards the target.",
+    "approach": "preventative (acts before need arises) or responsive (meets need that has "
+    "arisen); null: not said.",
+    "contributions": "Pooled budget: the money each organisation puts in; when present the "
+    "budget is their total.",
+    "amount": "Money in pounds.",
+    "restricted_to": "A sector whose staff costs alone the money may pay; null: any cost of "
+    "the team.",
+    "used": "Of the contribution, pounds the team's cost takes.",
+    "assessment": "met, partly_met or not_met: the final assessment given when the outcome "
+    "was closed; null while open.",
+    "assessment_note": "Free text given with the assessment; empty when none.",
+    "closed_on": f"{DATE} the outcome was closed; null while open.",
+    "development_floor": "0 to 1: the slot takes one development placement, a member whose fit "
+    "is below min_fit but at least this, when the team holds an expert (level 4) in the "
+    "skills they lack; null: no placement.",
+    "development": "Whether the assignment is a development placement (a stretch assignment "
+    "below the slot's minimum fit, learning from an expert of the team).",
+    "learns_skill_ids": "For a development placement, the skills the person will learn from "
+    "the team's expert; empty otherwise.",
+    "collaboration": "Weight of placing together people who worked together on outcomes that "
+    "were met, at least 0; absent or 0: off (the default).",
+    "new_connections": "Weight of placing together people who have not worked together "
+    "(spreading experience), at least 0; absent or 0: off (the default).",
+    "fairness": "The fairness rule: nobody above a share of their capacity while others who "
+    "fit stay idle; soft, reported in fairness_notes when it costs fit. Absent: no rule.",
+    "max_share_of_capacity": "Above 0 up to 1: the share of their capacity above which a "
+    "person counts as overloaded while others who fit stay idle.",
+    "fairness_notes": "What the fairness rule cost in fit, in words; empty when it was not "
+    "asked for or cost nothing.",
+    "measure_id": "Id of one of the outcome's measures.",
+    "value": "The measure's value, in its unit.",
+    "date": f"{DATE} the value describes.",
+    "recorded_at": "When the result was recorded (ISO 8601 with time zone).",
+    "group_by": "What the groups are: locality, approach (preventative or responsive) or priority.",
+    "min_group_size": "Groups with fewer closed outcomes than this get counts but no figures.",
+    "groups": "One group per value of group_by among the closed outcomes.",
+    "outcomes": "Closed outcomes in the group.",
+    "reported": "Whether the group reaches the minimum size: false means its figures are "
+    "withheld (value null), its counts still shown.",
+    "figures": "Team composition and results over the group's outcomes, each with the count "
+    "it rests on.",
+    "notes": "What the figures are associated with and what they cannot say (associations, "
+    "never causes).",
 }
 
 PARAMETERS: dict[str, str] = {
@@ -334,4 +304,5 @@ PARAMETERS: dict[str, str] = {
     "course_id": "Id of the course.",
     "plan_id": "Id of the training plan.",
     "Idempotency-Key": "Answers a repeated POST with the first answer instead of acting twice.",
+    "measure_id": "Only this measure; absent: every measure.",
 }

@@ -18,7 +18,8 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from services.gateway.domain.auth import GRANTS, Permission, Scope
-from services.gateway.entrypoints.http.field_docs import FIELDS, PARAMETERS, SCHEMA_FIELDS
+from services.gateway.entrypoints.http.field_docs import FIELDS, PARAMETERS
+from services.gateway.entrypoints.http.field_docs_by_schema import SCHEMA_FIELDS
 from services.gateway.entrypoints.http.problems import PROBLEM_JSON
 
 PROBLEM_SCHEMA: dict[str, Any] = {

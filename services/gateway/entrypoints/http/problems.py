@@ -18,8 +18,11 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from google.protobuf.descriptor import FieldDescriptor, FileDescriptor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lps.matching.v1 import matching_pb2
+from lps.skills.v1 import skills_pb2
 from services.common.errors import DomainError, FieldViolation, InvalidArgument
 from services.common.grpc_errors import field_violations_of, status_code_for
 from services.common.logging import request_id_var
@@ -45,32 +48,41 @@ INTERNAL_ERROR = 500
 SERVICE_UNAVAILABLE_DETAIL = "A service this request needs did not answer in time; retry later."
 INTERNAL_DETAIL = "The request could not be completed because of an internal error."
 
-# Proto field paths the services report, as the JSON names clients sent.
-# Longest prefix first; a prefix ending in "." strips the request's wrapper message.
-FIELD_RENAMES: tuple[tuple[str, str], ...] = (
-    ("filter.skill_id", "skill"),
-    ("filter.", ""),
-    ("person.", ""),
-    ("skill.", ""),
-    ("role.", ""),
-    ("outcome.", ""),
-    ("role_id", "role"),
-    ("query", "q"),
-)
-_EXACT_ONLY = frozenset({"role_id", "query"})
+# Query parameters the HTTP API names otherwise than the request message does.
+QUERY_NAMES: dict[str, str] = {"filter.skill_id": "skill", "role_id": "role", "query": "q"}
 _INDEX = re.compile(r"\.(\d+)(?=\.|$)")
+
+
+def wrapper_fields(files: Iterable[FileDescriptor]) -> frozenset[str]:
+    """Request fields the HTTP API flattens into its body or query: in each
+    request message led by one message field and holding only scalars besides,
+    that first field (`UpsertPersonRequest.person`: the body is the person)."""
+    wrappers = set()
+    for file in files:
+        for service in file.services_by_name.values():
+            for method in service.methods:
+                fields = list(method.input_type.fields)
+                if not fields or not _is_single_message(fields[0]):
+                    continue
+                if all(field.type != FieldDescriptor.TYPE_MESSAGE for field in fields[1:]):
+                    wrappers.add(fields[0].name)
+    return frozenset(wrappers)
+
+
+def _is_single_message(field: FieldDescriptor) -> bool:
+    return field.type == FieldDescriptor.TYPE_MESSAGE and not field.is_repeated
+
+
+WRAPPER_FIELDS = wrapper_fields((matching_pb2.DESCRIPTOR, skills_pb2.DESCRIPTOR))
 
 
 def json_field_name(proto_field: str) -> str:
     """`outcome.slots.0.role_id` -> `slots[0].role_id`; `filter.skill_id` -> `skill`."""
     field = _INDEX.sub(r"[\1]", proto_field.strip())
-    for prefix, replacement in FIELD_RENAMES:
-        if prefix in _EXACT_ONLY:
-            if field == prefix:
-                return replacement
-        elif field == prefix or (field.startswith(prefix) and prefix.endswith(".")):
-            return replacement + field[len(prefix) :]
-    return field
+    if field in QUERY_NAMES:
+        return QUERY_NAMES[field]
+    wrapper, dot, rest = field.partition(".")
+    return rest if dot and wrapper in WRAPPER_FIELDS else field
 
 
 def problem_type(status: int) -> str:

@@ -16,7 +16,7 @@ from starlette.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.gateway.entrypoints.http.middleware import send_problem
+from services.gateway.entrypoints.http.middleware.asgi import send_problem
 from services.gateway.entrypoints.http.problems import Problem
 
 logger = logging.getLogger(__name__)

@@ -5,6 +5,7 @@ import { PAGES } from "./pages";
 import { CandidatesPage } from "./pages/Candidates";
 import { GapsPage } from "./pages/Gaps";
 import { ImportsPage } from "./pages/Imports";
+import { LearningPage } from "./pages/Learning";
 import { PeoplePage } from "./pages/People";
 import { SignInPage } from "./pages/SignIn";
 import { TeamBuilderPage } from "./pages/TeamBuilder";
@@ -20,6 +21,7 @@ const VIEWS: Record<string, () => preact.JSX.Element> = {
   gaps: GapsPage,
   people: PeoplePage,
   training: TrainingPage,
+  learning: LearningPage,
   imports: ImportsPage,
 };
 

@@ -7,5 +7,6 @@ export const PAGES: { path: string; label: string; scopes: Scope[] }[] = [
   { path: "gaps", label: "Gaps", scopes: ["manager", "planner"] },
   { path: "people", label: "People", scopes: ["hr", "manager", "planner"] },
   { path: "training", label: "Training", scopes: ["planner"] },
+  { path: "learning", label: "Learning", scopes: ["manager", "planner"] },
   { path: "imports", label: "Imports", scopes: ["hr"] },
 ];

@@ -22,7 +22,7 @@ async def list_audit(
     page_size: PageSize = 50,
     page_token: Annotated[str, Query(max_length=1000)] = "",
 ) -> Page[AuditEntry]:
-    after = AuditCursor.decode(page_token) if page_token else None
+    after = AuditCursor.decode(page_token)
     entries = await store.list_entries(page_size + 1, after, key_id)
     page, more = entries[:page_size], len(entries) > page_size
     next_token = AuditCursor(at=page[-1].at, id=page[-1].id).encode() if more else None

@@ -11,24 +11,18 @@ from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
 from services.gateway.domain.vocabulary import Sector
 from services.gateway.entrypoints.http.deps import ExportPeople, Matching, ReadGaps, Skills
+from services.gateway.entrypoints.http.routes.lookup import CSV_RESPONSE, csv_download
 from services.gateway.entrypoints.http.schemas.people import people_filter
 from services.gateway.service.exports import first_people_page, gaps_csv, people_csv
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
-
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-CSV_RESPONSE = {200: {"content": {"text/csv": {}}, "description": "A CSV file"}}
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 @router.get(
     "/people.csv",
     summary="People with their levels, in the import's columns",
     response_class=StreamingResponse,
-    responses=CSV_RESPONSE,  # type: ignore[arg-type]
+    responses=CSV_RESPONSE,
 )
 async def export_people(
     _: ExportPeople,
@@ -41,18 +35,14 @@ async def export_people(
         filter=people_filter(sector, organisation, locality, None, None)
     )
     first_page = await first_people_page(skills, request)
-    return StreamingResponse(
-        people_csv(skills, request, first_page),
-        media_type=CSV_MEDIA_TYPE,
-        headers=_attachment("people.csv"),
-    )
+    return csv_download(people_csv(skills, request, first_page), "people.csv")
 
 
 @router.get(
     "/gaps.csv",
     summary="The gap report as one table, a section column telling rows apart",
     response_class=StreamingResponse,
-    responses=CSV_RESPONSE,  # type: ignore[arg-type]
+    responses=CSV_RESPONSE,
 )
 async def export_gaps(
     _: ReadGaps,
@@ -63,6 +53,4 @@ async def export_gaps(
     report = await matching.report_gaps(
         matching_pb2.ReportGapsRequest(locality=locality or "", role_id=role or "")
     )
-    return StreamingResponse(
-        gaps_csv(report), media_type=CSV_MEDIA_TYPE, headers=_attachment("gaps.csv")
-    )
+    return csv_download(gaps_csv(report), "gaps.csv")

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.common.errors import InvalidArgument
 from services.gateway.domain.courses_csv import COURSE_COLUMNS
@@ -13,7 +14,6 @@ from services.gateway.domain.csv_text import CsvText, decode_csv
 from services.gateway.domain.esco_csv import EscoFile
 from services.gateway.domain.people_csv import PEOPLE_COLUMNS
 from services.gateway.entrypoints.http.deps import Import, Skills
-from services.gateway.entrypoints.http.problems import Problem, problem_response
 from services.gateway.entrypoints.http.schemas.admin import ImportReport
 from services.gateway.service.imports import import_esco_csv, import_people_csv
 from services.gateway.service.training import import_courses_csv
@@ -57,8 +57,13 @@ def _csv_body(description: str) -> dict[str, Any]:
     }
 
 
-class UnsupportedMediaType(Exception):
-    pass
+class UnsupportedMediaType(StarletteHTTPException):
+    def __init__(self) -> None:
+        super().__init__(
+            415,
+            "Send the file as text/csv, or as multipart/form-data with the file in a part named "
+            "file.",
+        )
 
 
 async def _csv_upload(request: Request) -> CsvText:
@@ -66,7 +71,7 @@ async def _csv_upload(request: Request) -> CsvText:
     if media_type in CSV_MEDIA_TYPES:
         return decode_csv(await request.body())
     if media_type != MULTIPART:
-        raise UnsupportedMediaType(media_type)
+        raise UnsupportedMediaType
     async with request.form(max_files=1, max_fields=10) as form:
         upload = form.get(FILE_PART)
         if not isinstance(upload, UploadFile):
@@ -74,13 +79,6 @@ async def _csv_upload(request: Request) -> CsvText:
                 FILE_PART, "is required: send the CSV file in a form part named file"
             )
         return decode_csv(await upload.read())
-
-
-def _unsupported() -> Problem:
-    return Problem(
-        415,
-        "Send the file as text/csv, or as multipart/form-data with the file in a part named file.",
-    )
 
 
 @router.post(
@@ -93,10 +91,7 @@ def _unsupported() -> Problem:
     response_model=ImportReport,
 )
 async def import_people(request: Request, key: Import, skills: Skills) -> Any:
-    try:
-        upload = await _csv_upload(request)
-    except UnsupportedMediaType:
-        return problem_response(_unsupported())
+    upload = await _csv_upload(request)
     return ImportReport.of(
         await import_people_csv(skills, upload.text, actor=key.id, encoding=upload.encoding)
     )
@@ -116,10 +111,7 @@ async def import_people(request: Request, key: Import, skills: Skills) -> Any:
 async def import_skills(
     request: Request, _: Import, skills: Skills, kind: EscoFile | None = None
 ) -> Any:
-    try:
-        upload = await _csv_upload(request)
-    except UnsupportedMediaType:
-        return problem_response(_unsupported())
+    upload = await _csv_upload(request)
     return ImportReport.of(await import_esco_csv(skills, upload.text, kind, upload.encoding))
 
 
@@ -133,10 +125,7 @@ async def import_skills(
     response_model=ImportReport,
 )
 async def import_courses(request: Request, key: Import, skills: Skills) -> Any:
-    try:
-        upload = await _csv_upload(request)
-    except UnsupportedMediaType:
-        return problem_response(_unsupported())
+    upload = await _csv_upload(request)
     return ImportReport.of(
         await import_courses_csv(skills, upload.text, actor=key.id, encoding=upload.encoding)
     )

@@ -19,7 +19,12 @@ from services.gateway.entrypoints.http.deps import (
     Skills,
     WriteCatalogue,
 )
-from services.gateway.entrypoints.http.routes.lookup import exists, location
+from services.gateway.entrypoints.http.routes.lookup import (
+    CSV_RESPONSE,
+    csv_download,
+    exists,
+    location,
+)
 from services.gateway.entrypoints.http.schemas.common import Page, PageSize, PathId, same_id
 from services.gateway.entrypoints.http.schemas.training import (
     Completion,
@@ -36,7 +41,6 @@ router = APIRouter(prefix="/v1/training", tags=["training"])
 CourseId = PathId
 PlanId = Annotated[str, Path(min_length=1, max_length=256)]
 PageToken = Annotated[str, Query(max_length=1000)]
-CSV_RESPONSE = {200: {"content": {"text/csv": {}}, "description": "A CSV file"}}
 
 
 @router.get("/courses", summary="The training catalogue, optionally for one skill")
@@ -130,15 +134,11 @@ async def get_plan(plan_id: PlanId, _: ReadGaps, matching: Matching) -> Training
     "/plans/{plan_id}/export",
     summary="A training plan as CSV: enrolments, fillable places and unmet demand",
     response_class=StreamingResponse,
-    responses=CSV_RESPONSE,  # type: ignore[arg-type]
+    responses=CSV_RESPONSE,
 )
 async def export_plan(plan_id: PlanId, _: ReadGaps, matching: Matching) -> StreamingResponse:
     plan = await matching.get_training_plan(plan_id)
-    return StreamingResponse(
-        plan_csv(plan),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="training-plan-{plan.id}.csv"'},
-    )
+    return csv_download(plan_csv(plan), f"training-plan-{plan.id}.csv")
 
 
 @router.post(

@@ -13,6 +13,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     RequestModel,
     ShortText,
 )
+from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
 
 
 class SkillFields(RequestModel):
@@ -23,14 +24,7 @@ class SkillFields(RequestModel):
     uri: ShortText = ""
 
     def to_proto(self, skill_id: str) -> skills_pb2.Skill:
-        return skills_pb2.Skill(
-            id=skill_id,
-            label=self.label,
-            alt_labels=self.alt_labels,
-            description=self.description,
-            broader=self.broader,
-            uri=self.uri,
-        )
+        return to_message(skills_pb2.Skill, self, id=skill_id)
 
 
 class SkillCreate(SkillFields):
@@ -63,19 +57,7 @@ class Skill(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.Skill) -> Skill:
-        return cls(
-            id=message.id,
-            label=message.label,
-            alt_labels=list(message.alt_labels),
-            description=message.description,
-            broader=list(message.broader),
-            uri=message.uri,
-            narrower=list(message.narrower),
-            related=[
-                RelatedSkill(skill_id=r.skill_id, similarity=r.similarity) for r in message.related
-            ],
-            kind=message.kind or "skill",
-        )
+        return from_message(cls, message, kind=message.kind or "skill")
 
 
 class Requirement(RequestModel):
@@ -91,20 +73,7 @@ class RoleFields(RequestModel):
     requirements: list[Requirement] = Field(default_factory=list, max_length=200)
 
     def to_proto(self, role_id: str) -> skills_pb2.Role:
-        return skills_pb2.Role(
-            id=role_id,
-            name=self.name,
-            description=self.description,
-            requirements=[
-                skills_pb2.Requirement(
-                    skill_id=r.skill_id,
-                    min_level=r.min_level,
-                    weight=r.weight,
-                    essential=r.essential,
-                )
-                for r in self.requirements
-            ],
-        )
+        return to_message(skills_pb2.Role, self, id=role_id)
 
 
 class RoleReplace(RoleFields):
@@ -126,17 +95,4 @@ class Role(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.Role) -> Role:
-        return cls(
-            id=message.id,
-            name=message.name,
-            description=message.description,
-            requirements=[
-                RequirementOut(
-                    skill_id=r.skill_id,
-                    min_level=r.min_level,
-                    weight=r.weight,
-                    essential=r.essential,
-                )
-                for r in message.requirements
-            ],
-        )
+        return from_message(cls, message)

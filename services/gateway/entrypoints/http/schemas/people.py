@@ -10,10 +10,7 @@ from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2
 from services.common.errors import InvalidArgument
 from services.gateway.adapters.enums import (
-    REQUIREMENT_STATUS_TO_PROTO,
     SECTOR_TO_PROTO,
-    SOURCE_TO_PROTO,
-    from_proto,
 )
 from services.gateway.domain.vocabulary import LevelSource, RequirementStatus, Sector
 from services.gateway.entrypoints.http.schemas.common import (
@@ -24,10 +21,9 @@ from services.gateway.entrypoints.http.schemas.common import (
     Name,
     RequestModel,
     ShortText,
-    date_or_none,
     date_text,
-    text_or_none,
 )
+from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
 
 
 class Clearance(RequestModel):
@@ -47,21 +43,7 @@ class PersonFields(RequestModel):
     available_until: date | None = None
 
     def to_proto(self, person_id: str) -> skills_pb2.Person:
-        return skills_pb2.Person(
-            id=person_id,
-            name=self.name,
-            sector=SECTOR_TO_PROTO[self.sector],  # type: ignore[arg-type]
-            organisation=self.organisation,
-            locality=self.locality,
-            capacity_fte=self.capacity_fte,
-            day_rate=self.day_rate,
-            clearances=[
-                common_pb2.Clearance(kind=c.kind, expires=c.expires.isoformat())
-                for c in self.clearances
-            ],
-            available_from=date_text(self.available_from),
-            available_until=date_text(self.available_until),
-        )
+        return to_message(skills_pb2.Person, self, id=person_id)
 
 
 class PersonCreate(PersonFields):
@@ -84,15 +66,7 @@ class PersonSkill(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.PersonSkill) -> PersonSkill:
-        return cls(
-            skill_id=message.skill_id,
-            level=message.level,
-            evidence=message.evidence,
-            source=from_proto(SOURCE_TO_PROTO, message.source),
-            assessed_by=message.assessed_by,
-            assessed_at=date_or_none(message.assessed_at),
-            valid_until=date_or_none(message.valid_until),
-        )
+        return from_message(cls, message)
 
 
 class ClearanceOut(BaseModel):
@@ -115,19 +89,7 @@ class Person(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.Person) -> Person:
-        return cls(
-            id=message.id,
-            name=message.name,
-            sector=from_proto(SECTOR_TO_PROTO, message.sector),
-            organisation=message.organisation,
-            locality=message.locality,
-            capacity_fte=message.capacity_fte,
-            day_rate=message.day_rate,
-            clearances=[ClearanceOut(kind=c.kind, expires=c.expires) for c in message.clearances],
-            skills=[PersonSkill.of(s) for s in message.skills],
-            available_from=date_or_none(message.available_from),
-            available_until=date_or_none(message.available_until),
-        )
+        return from_message(cls, message)
 
 
 class LevelBody(RequestModel):
@@ -139,15 +101,12 @@ class LevelBody(RequestModel):
     assessed_at: date | None = None
 
     def to_proto(self, person_id: str, skill_id: str, actor: str) -> skills_pb2.SetLevelRequest:
-        return skills_pb2.SetLevelRequest(
+        return to_message(
+            skills_pb2.SetLevelRequest,
+            self,
             person_id=person_id,
             skill_id=skill_id,
-            level=self.level,
-            evidence=self.evidence,
-            source=SOURCE_TO_PROTO[self.source],  # type: ignore[arg-type]
             assessed_by=self.assessed_by or actor,
-            assessed_at=date_text(self.assessed_at),
-            valid_until=date_text(self.valid_until),
             actor=actor,
         )
 
@@ -173,14 +132,7 @@ class LearningStep(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.GapStep) -> LearningStep:
-        return cls(
-            skill_id=message.skill_id,
-            from_level=message.from_level,
-            to_level=message.to_level,
-            fit_gain=message.fit_gain,
-            fit_after=message.fit_after,
-            essential=message.essential,
-        )
+        return from_message(cls, message)
 
 
 class Fit(BaseModel):
@@ -194,26 +146,7 @@ class Fit(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.Fit) -> Fit:
-        return cls(
-            person_id=message.person_id,
-            role_id=message.role_id,
-            fit=message.fit,
-            requirements=[
-                RequirementFit(
-                    skill_id=r.skill_id,
-                    min_level=r.min_level,
-                    level=r.level,
-                    credit=r.credit,
-                    status=from_proto(REQUIREMENT_STATUS_TO_PROTO, r.status),
-                    via_skill_id=text_or_none(r.via_skill_id),
-                    weight=r.weight,
-                    essential=r.essential,
-                )
-                for r in message.requirements
-            ],
-            essential_gaps=list(message.essential_gaps),
-            steps=[LearningStep.of(s) for s in message.steps],
-        )
+        return from_message(cls, message)
 
 
 class Candidate(BaseModel):
@@ -222,7 +155,7 @@ class Candidate(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.Candidate) -> Candidate:
-        return cls(person=Person.of(message.person), fit=Fit.of(message.fit))
+        return from_message(cls, message)
 
 
 def people_filter(

@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from lps.matching.v1 import matching_pb2
 from lps.skills.v1 import skills_pb2
 from services.gateway.adapters.enums import (
-    PROPOSAL_STATUS_TO_PROTO,
-    TRAINING_PLAN_STATUS_TO_PROTO,
+    COURSE_KIND_TO_PROTO,
     from_proto,
 )
 from services.gateway.domain.courses_csv import CourseKind
@@ -23,10 +22,10 @@ from services.gateway.entrypoints.http.schemas.common import (
     Name,
     RequestModel,
     ShortText,
-    date_or_none,
 )
+from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
 from services.gateway.entrypoints.http.schemas.outcomes import LevelChange
-from services.gateway.service.training import KIND_OF_PROTO, KIND_TO_PROTO
+from services.matching.domain.time_budget import DEFAULT_TIME_LIMIT_S
 
 MAX_PLAN_TIME_LIMIT_S = 120.0
 
@@ -62,23 +61,7 @@ class CourseFields(RequestModel):
         return self
 
     def to_proto(self, course_id: str) -> skills_pb2.Course:
-        return skills_pb2.Course(
-            id=course_id,
-            title=self.title,
-            kind=KIND_TO_PROTO[self.kind],  # type: ignore[arg-type]
-            skill_id=self.skill_id,
-            from_level=self.from_level,
-            to_level=self.to_level,
-            cost=self.cost,
-            duration_days=self.duration_days,
-            capacity_per_run=self.capacity_per_run,
-            runs=[
-                skills_pb2.CourseRun(start=r.start.isoformat(), end=r.end.isoformat())
-                for r in self.runs
-            ],
-            provider=self.provider,
-            description=self.description,
-        )
+        return to_message(skills_pb2.Course, self, id=course_id)
 
 
 class CourseCreate(CourseFields):
@@ -110,24 +93,12 @@ class Course(BaseModel):
 
     @classmethod
     def of(cls, message: skills_pb2.Course) -> Course:
-        return cls(
-            id=message.id,
-            title=message.title,
-            kind=KIND_OF_PROTO.get(message.kind, CourseKind.COURSE),
-            skill_id=message.skill_id,
-            from_level=message.from_level,
-            to_level=message.to_level,
-            cost=message.cost,
-            duration_days=message.duration_days,
-            capacity_per_run=message.capacity_per_run,
-            runs=[Run(start=date_or_none(r.start), end=date_or_none(r.end)) for r in message.runs],
-            provider=message.provider,
-            description=message.description,
-        )
+        kind = from_proto(COURSE_KIND_TO_PROTO, message.kind) or CourseKind.COURSE
+        return from_message(cls, message, kind=kind)
 
 
 class PlanOptions(RequestModel):
-    time_limit_s: float = Field(default=10.0, gt=0.0, le=MAX_PLAN_TIME_LIMIT_S)
+    time_limit_s: float = Field(default=DEFAULT_TIME_LIMIT_S, gt=0.0, le=MAX_PLAN_TIME_LIMIT_S)
     # Working days each person can give to training, and exceptions by person id.
     default_available_days: float = Field(default=10.0, gt=0.0, le=260.0)
     available_days: dict[Identifier, Annotated[float, Field(ge=0.0, le=260.0)]] = Field(
@@ -144,18 +115,7 @@ class PlanRequest(RequestModel):
     options: PlanOptions = Field(default_factory=PlanOptions)
 
     def to_proto(self, actor: str) -> matching_pb2.PlanTrainingRequest:
-        return matching_pb2.PlanTrainingRequest(
-            outcome_ids=self.outcome_ids,
-            budget=self.budget,
-            deadline=self.deadline.isoformat(),
-            options=matching_pb2.TrainingOptions(
-                time_limit_s=self.options.time_limit_s,
-                default_available_days=self.options.default_available_days,
-                available_days=self.options.available_days,
-                course_ids=self.options.course_ids,
-            ),
-            actor=actor,
-        )
+        return to_message(matching_pb2.PlanTrainingRequest, self, actor=actor)
 
 
 class Enrolment(BaseModel):
@@ -247,97 +207,7 @@ class TrainingPlan(BaseModel):
 
     @classmethod
     def of(cls, message: matching_pb2.TrainingPlan) -> TrainingPlan:
-        check = message.check
-        return cls(
-            id=message.id,
-            status=from_proto(TRAINING_PLAN_STATUS_TO_PROTO, message.status),
-            headline=message.headline,
-            outcome_ids=list(message.outcome_ids),
-            budget=message.budget,
-            deadline=date_or_none(message.deadline),
-            total_cost=message.total_cost,
-            people=[
-                PersonPlan(
-                    person_id=p.person_id,
-                    name=p.name,
-                    cost=p.cost,
-                    enrolments=[
-                        Enrolment(
-                            course_id=e.course_id,
-                            course_title=e.course_title,
-                            skill_id=e.skill_id,
-                            from_level=e.from_level,
-                            to_level=e.to_level,
-                            run_start=date_or_none(e.run_start),
-                            run_end=date_or_none(e.run_end),
-                            cost=e.cost,
-                            completed_on=date_or_none(e.completed_on),
-                        )
-                        for e in p.enrolments
-                    ],
-                    levels_after=dict(p.levels_after),
-                    fits_after=dict(p.fits_after),
-                )
-                for p in message.people
-            ],
-            fillable=[
-                FillablePlace(
-                    outcome_id=f.outcome_id,
-                    role_id=f.role_id,
-                    person_id=f.person_id,
-                    fit_before=f.fit_before,
-                    fit_after=f.fit_after,
-                )
-                for f in message.fillable
-            ],
-            coverage_met=[
-                CoverageMet(
-                    outcome_id=c.outcome_id,
-                    skill_id=c.skill_id,
-                    min_level=c.min_level,
-                    person_ids=list(c.person_ids),
-                )
-                for c in message.coverage_met
-            ],
-            unmet=[
-                UnmetDemand(
-                    kind=u.kind,
-                    outcome_id=u.outcome_id,
-                    subject_id=u.subject_id,
-                    count=u.count,
-                    unreachable=u.unreachable,
-                    reason=u.reason,
-                    skill_gap=u.skill_gap,
-                )
-                for u in message.unmet
-            ],
-            open_demand=message.open_demand,
-            staffable_demand=message.staffable_demand,
-            solve_seconds=message.solve_seconds,
-            check=PlanCheck(
-                holds=check.holds,
-                status=from_proto(PROPOSAL_STATUS_TO_PROTO, check.status),
-                claimed_places=check.claimed_places,
-                filled_places=check.filled_places,
-                slots=[
-                    SlotCheck(
-                        outcome_id=s.outcome_id,
-                        role_id=s.role_id,
-                        claimed=s.claimed,
-                        filled=s.filled,
-                    )
-                    for s in check.slots
-                ],
-            ),
-            level_changes=[
-                LevelChange(person_id=c.person_id, skill_id=c.skill_id, level=c.level)
-                for c in message.level_changes
-            ],
-            enrolment_count=message.enrolment_count,
-            completed_count=message.completed_count,
-            created_at=message.created_at,
-            created_by=message.created_by,
-        )
+        return from_message(cls, message)
 
 
 class Completion(RequestModel):
@@ -348,11 +218,6 @@ class Completion(RequestModel):
     note: ShortText = ""
 
     def to_proto(self, plan_id: str, actor: str) -> matching_pb2.RecordTrainingCompletionRequest:
-        return matching_pb2.RecordTrainingCompletionRequest(
-            plan_id=plan_id,
-            person_id=self.person_id,
-            course_id=self.course_id,
-            completed_on=self.completed_on.isoformat() if self.completed_on else "",
-            note=self.note,
-            actor=actor,
+        return to_message(
+            matching_pb2.RecordTrainingCompletionRequest, self, plan_id=plan_id, actor=actor
         )

@@ -1,12 +1,21 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { useAction } from "../components/async";
-import { errorProps, FieldError, ProblemNotice, Working } from "../components/ui";
+import { errorProps, FieldError, ProblemNotice, SECTORS, Working, sectorName } from "../components/ui";
 
 type Slot = Schemas["Slot"];
 type Outcome = Schemas["Outcome"];
+type Measure = Schemas["Measure"];
+type Contribution = Schemas["Contribution"];
+type Sector = Schemas["Sector"];
 
-const FORM_FIELDS = ["title", "locality", "budget", "priority", "start", "end", "days", "slots", "rules"];
+const FORM_FIELDS = ["title", "locality", "budget", "priority", "start", "end", "days", "slots", "rules", "approach", "measures", "contributions"];
+
+/** A measure's id from its name: the id rule allows no white space or slashes. */
+function measureId(name: string, index: number): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return slug || `measure-${index + 1}`;
+}
 
 function numberOr(value: string, fallback: number): number {
   const parsed = Number(value);
@@ -27,6 +36,9 @@ export function CommissionForm({ roles, onCreated }: { roles: Schemas["Role"][];
   const [maxShare, setMaxShare] = useState("");
   const [minCommunity, setMinCommunity] = useState("0");
   const [localityRule, setLocalityRule] = useState<Schemas["LocalityRule"]>("any");
+  const [approach, setApproach] = useState<Schemas["Approach"] | "">("");
+  const [measures, setMeasures] = useState<Measure[]>([]);
+  const [contributions, setContributions] = useState<Contribution[]>([]);
   const [created, setCreated] = useState<Outcome | undefined>();
   const create = useAction((body: Schemas["OutcomeCreate"]) => ok(api.POST("/v1/outcomes", { body })));
   const problem = create.problem;
@@ -45,15 +57,27 @@ export function CommissionForm({ roles, onCreated }: { roles: Schemas["Role"][];
       slots,
       rules: {
         min_sectors: numberOr(minSectors, 0),
-        max_sector_share: numberOr(maxShare, 0),
+        // Empty or 0 means no limit, which the API spells null.
+        max_sector_share: numberOr(maxShare, 0) > 0 ? numberOr(maxShare, 0) : null,
         min_community_members: numberOr(minCommunity, 0),
         locality: localityRule,
       },
+      approach: approach || null,
+      measures: measures.map((m, index) => ({ ...m, id: measureId(m.name, index) })),
+      contributions,
     });
     if (outcome) {
       setCreated(outcome);
       onCreated(outcome);
     }
+  }
+
+  function setMeasure(index: number, change: Partial<Measure>) {
+    setMeasures((list) => list.map((measure, at) => (at === index ? { ...measure, ...change } : measure)));
+  }
+
+  function setContribution(index: number, change: Partial<Contribution>) {
+    setContributions((list) => list.map((item, at) => (at === index ? { ...item, ...change } : item)));
   }
 
   function setSlot(index: number, change: Partial<Slot>) {
@@ -101,6 +125,14 @@ export function CommissionForm({ roles, onCreated }: { roles: Schemas["Role"][];
             <label for="outcome-days">Working days</label>
             <input {...errorProps(problem, "days", "outcome-days")} type="number" min={0} value={days} onInput={(e) => setDays(e.currentTarget.value)} />
             <FieldError problem={problem} name="days" id="outcome-days" />
+          </div>
+          <div>
+            <label for="outcome-approach">Approach</label>
+            <select id="outcome-approach" value={approach} onChange={(e) => setApproach(e.currentTarget.value as Schemas["Approach"] | "")}>
+              <option value="">Not said</option>
+              <option value="preventative">Preventative</option>
+              <option value="responsive">Responsive</option>
+            </select>
           </div>
         </div>
         <fieldset>
@@ -153,6 +185,101 @@ export function CommissionForm({ roles, onCreated }: { roles: Schemas["Role"][];
             Add a slot
           </button>
           <FieldError problem={problem} name="slots" id="slots" exact />
+        </fieldset>
+        <fieldset>
+          <legend>Measures (how the outcome's results are counted)</legend>
+          {measures.map((measure, index) => {
+            const id = `measure-${index}`;
+            const name = `measures[${index}]`;
+            return (
+              <div class="grid slot-row" key={index}>
+                <div>
+                  <label for={`${id}-name`}>Measure {index + 1}</label>
+                  <input {...errorProps(problem, `${name}.name`, `${id}-name`)} value={measure.name} onInput={(e) => setMeasure(index, { name: e.currentTarget.value })} />
+                  <FieldError problem={problem} name={`${name}.name`} id={`${id}-name`} />
+                </div>
+                <div>
+                  <label for={`${id}-unit`}>Unit</label>
+                  <input id={`${id}-unit`} value={measure.unit} onInput={(e) => setMeasure(index, { unit: e.currentTarget.value })} />
+                </div>
+                <div>
+                  <label for={`${id}-baseline`}>Baseline</label>
+                  <input {...errorProps(problem, `${name}.baseline`, `${id}-baseline`)} type="number" value={measure.baseline} onInput={(e) => setMeasure(index, { baseline: numberOr(e.currentTarget.value, 0) })} />
+                  <FieldError problem={problem} name={`${name}.baseline`} id={`${id}-baseline`} />
+                </div>
+                <div>
+                  <label for={`${id}-target`}>Target</label>
+                  <input {...errorProps(problem, `${name}.target`, `${id}-target`)} type="number" value={measure.target} onInput={(e) => setMeasure(index, { target: numberOr(e.currentTarget.value, 0) })} />
+                  <FieldError problem={problem} name={`${name}.target`} id={`${id}-target`} />
+                </div>
+                <div>
+                  <label for={`${id}-direction`}>Better when</label>
+                  <select id={`${id}-direction`} value={measure.direction} onChange={(e) => setMeasure(index, { direction: e.currentTarget.value as Schemas["Direction"] })}>
+                    <option value="higher_is_better">higher</option>
+                    <option value="lower_is_better">lower</option>
+                  </select>
+                </div>
+                <div class="end">
+                  <button type="button" class="small secondary" onClick={() => setMeasures((list) => list.filter((_, at) => at !== index))}>
+                    Remove measure {index + 1}
+                  </button>
+                </div>
+              </div>
+            );
+          })}
+          <button type="button" class="secondary" onClick={() => setMeasures((list) => [...list, { id: "", name: "", unit: "", baseline: 0, target: 0, direction: "higher_is_better" }])}>
+            Add a measure
+          </button>
+        </fieldset>
+        <fieldset>
+          <legend>Pooled budget (contributions; their total is the budget)</legend>
+          {contributions.map((item, index) => {
+            const id = `contribution-${index}`;
+            const name = `contributions[${index}]`;
+            return (
+              <div class="grid slot-row" key={index}>
+                <div>
+                  <label for={`${id}-organisation`}>Contributor {index + 1}</label>
+                  <input {...errorProps(problem, `${name}.organisation`, `${id}-organisation`)} value={item.organisation} onInput={(e) => setContribution(index, { organisation: e.currentTarget.value })} />
+                  <FieldError problem={problem} name={`${name}.organisation`} id={`${id}-organisation`} />
+                </div>
+                <div>
+                  <label for={`${id}-sector`}>Their sector</label>
+                  <select id={`${id}-sector`} value={item.sector} onChange={(e) => setContribution(index, { sector: e.currentTarget.value as Sector })}>
+                    {SECTORS.map((sector) => (
+                      <option key={sector} value={sector}>
+                        {sectorName(sector)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div>
+                  <label for={`${id}-amount`}>Amount (£)</label>
+                  <input {...errorProps(problem, `${name}.amount`, `${id}-amount`)} type="number" min={0} value={item.amount} onInput={(e) => setContribution(index, { amount: numberOr(e.currentTarget.value, 0) })} />
+                  <FieldError problem={problem} name={`${name}.amount`} id={`${id}-amount`} />
+                </div>
+                <div>
+                  <label for={`${id}-restricted`}>Pays only staff of</label>
+                  <select id={`${id}-restricted`} value={item.restricted_to ?? ""} onChange={(e) => setContribution(index, { restricted_to: (e.currentTarget.value || null) as Sector | null })}>
+                    <option value="">any sector</option>
+                    {SECTORS.map((sector) => (
+                      <option key={sector} value={sector}>
+                        {sectorName(sector)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div class="end">
+                  <button type="button" class="small secondary" onClick={() => setContributions((list) => list.filter((_, at) => at !== index))}>
+                    Remove contributor {index + 1}
+                  </button>
+                </div>
+              </div>
+            );
+          })}
+          <button type="button" class="secondary" onClick={() => setContributions((list) => [...list, { organisation: "", sector: "public", amount: 0, restricted_to: null }])}>
+            Add a contribution
+          </button>
         </fieldset>
         <fieldset>
           <legend>Team rules</legend>

@@ -5,10 +5,19 @@ import { Bar, ProblemNotice, Section, Working, money, sectorName } from "../comp
 import { allOutcomes, roleName, usePeople, useRoles } from "../directory";
 import { href } from "../router";
 import { CommissionForm } from "./CommissionForm";
+import { OutcomeResults } from "./OutcomeResults";
 
 type Proposal = Schemas["Proposal"];
 type Pin = Schemas["Pin"];
 type Outcome = Schemas["Outcome"];
+type Teamwork = "" | "collaboration" | "new_connections";
+
+/** Optional soft terms of the staffing model, off by default. */
+const TEAMWORK: { value: Teamwork; label: string }[] = [
+  { value: "", label: "No preference" },
+  { value: "collaboration", label: "People who worked together on outcomes that were met" },
+  { value: "new_connections", label: "People who have not worked together yet" },
+];
 
 const STATUS_WORDS: Record<string, string> = {
   optimal: "The best team possible under these rules.",
@@ -42,6 +51,7 @@ export function TeamBuilderPage() {
   const [pins, setPins] = useState<Pin[]>([]);
   const [exclusions, setExclusions] = useState<string[]>([]);
   const [timeLimit, setTimeLimit] = useState(5);
+  const [teamwork, setTeamwork] = useState<Teamwork>("");
   const [committed, setCommitted] = useState<string>("");
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
@@ -65,7 +75,8 @@ export function TeamBuilderPage() {
     setCommitted("");
     commit.clear();
     whatIf.clear();
-    await propose.run({ outcome_ids: chosen, pins, exclusions, time_limit_s: timeLimit, mode: "soft" });
+    const weights = teamwork ? { [teamwork]: 1 } : undefined;
+    await propose.run({ outcome_ids: chosen, pins, exclusions, time_limit_s: timeLimit, mode: "soft", weights });
   }
 
   async function runCommit() {
@@ -121,7 +132,7 @@ export function TeamBuilderPage() {
             <legend>Pick one or more outcomes</legend>
             {(outcomes.data ?? []).length === 0 && !outcomes.loading ? <p>No outcomes yet: commission one below.</p> : null}
             <ul class="choices">
-              {(outcomes.data ?? []).map((outcome) => (
+              {(outcomes.data ?? []).filter((outcome) => outcome.state !== "closed").map((outcome) => (
                 <li key={outcome.id}>
                   <label>
                     <input
@@ -144,6 +155,16 @@ export function TeamBuilderPage() {
             unpin={(p) => setPins((list) => list.filter((other) => other !== p))}
             include={(id) => setExclusions((list) => list.filter((other) => other !== id))}
           />
+          <div class="row">
+            <label for="teamwork">Prefer</label>
+            <select id="teamwork" value={teamwork} onChange={(event) => setTeamwork(event.currentTarget.value as Teamwork)}>
+              {TEAMWORK.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
           <div class="row">
             <label for="time-limit">Time limit (seconds)</label>
             <input
@@ -174,6 +195,8 @@ export function TeamBuilderPage() {
         }}
       />
 
+      <OutcomeResults outcomes={outcomes.data ?? []} onClosed={() => outcomes.reload()} />
+
       {proposal && !namesReady ? <Working active label="Reading the team's names" /> : null}
       {proposal && namesReady ? (
         <section class="card" aria-labelledby="proposal-title">
@@ -193,6 +216,16 @@ export function TeamBuilderPage() {
                   <li key={conflict.rule}>
                     <strong>{conflict.rule.replace(/_/g, " ")}</strong>: {conflict.detail}
                   </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          {proposal.fairness_notes.length > 0 ? (
+            <div class="notice info" role="status">
+              <h3>Spreading the work</h3>
+              <ul>
+                {proposal.fairness_notes.map((note) => (
+                  <li key={note}>{note}</li>
                 ))}
               </ul>
             </div>
@@ -313,6 +346,21 @@ function TeamView(props: {
           ) : (
             <p>{money(team.cost)} (no budget set)</p>
           )}
+          {team.contributions.length > 0 ? (
+            <ul class="plain">
+              {team.contributions.map((c) => (
+                <li key={`${c.organisation}:${c.sector ?? ""}`}>
+                  <Bar
+                    neutral
+                    value={c.used}
+                    max={c.amount}
+                    label={`Used of ${c.organisation}'s contribution`}
+                    text={`${c.organisation}: ${money(c.used)} of ${money(c.amount)}${c.restricted_to ? ` (${sectorName(c.restricted_to)} staff only)` : ""}`}
+                  />
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
         <div>
           <h4>Sector mix</h4>
@@ -368,6 +416,11 @@ function TeamView(props: {
                         <td>{money(a.cost)}</td>
                         <td>
                           <ul class="reasons">
+                            {a.development ? (
+                              <li>
+                                <strong>Development placement</strong>: learns {a.learns_skill_ids.join(", ")} from the team's expert
+                              </li>
+                            ) : null}
                             {a.reasons.map((reason) => (
                               <li key={reason}>{reason}</li>
                             ))}
