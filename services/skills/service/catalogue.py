@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.common.errors import InvalidArgument
+from services.common.page_tokens import decode_page_token, encode_page_token
 from services.skills.domain.esco import (
     BROADER,
     RELATED,
@@ -35,7 +36,6 @@ from services.skills.domain.validation import (
     esco_skill_row_errors,
     page_size_of,
 )
-from services.skills.service.page_tokens import decode_page_token, encode_page_token
 from services.skills.service.ports import EscoRepository
 
 SKILL_IMPORT_BATCH = 2_000

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from services.common.errors import InvalidArgument, Violations
+from services.common.page_tokens import decode_page_token, encode_page_token
 from services.skills.domain.courses import Course, course_errors, validate_course
 from services.skills.domain.model import ImportSummary, Page, RowError
 from services.skills.domain.validation import (
@@ -14,7 +15,6 @@ from services.skills.domain.validation import (
     require_id,
     require_stored_id,
 )
-from services.skills.service.page_tokens import decode_page_token, encode_page_token
 from services.skills.service.ports import CourseRepository
 
 IMPORT_BATCH_COURSES = 1_000

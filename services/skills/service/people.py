@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from services.common.identifiers import id_problem
+from services.common.page_tokens import decode_page_token, encode_page_token
 from services.skills.domain.fit import effective_claims
 from services.skills.domain.model import (
     ImportSummary,
@@ -23,7 +24,6 @@ from services.skills.domain.validation import (
     validate_person,
 )
 from services.skills.service.clock import Clock
-from services.skills.service.page_tokens import decode_page_token, encode_page_token
 from services.skills.service.people_import import PeopleImport
 from services.skills.service.ports import IndexWriteThrough, PeopleRepository
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from services.common.errors import InvalidArgument
+from services.common.page_tokens import decode_page_token, encode_page_token
 from services.skills.domain.fit import Held
 from services.skills.domain.model import (
     Clearance,
@@ -32,7 +33,6 @@ from services.skills.domain.validation import (
     validate_role,
     validate_skill,
 )
-from services.skills.service.page_tokens import decode_page_token, encode_page_token
 
 GOOD = Person(id="p1", name="Ann", sector="public", capacity_fte=0.5, day_rate=300.0)
 
