@@ -685,6 +685,14 @@ async def bench(graph: Neo4jSettings, people: int, report: bool) -> dict[str, ob
         await wait_until_serving(channel)
         stub = skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]
         run = await run_imports(driver, database, stub, catalogue, workers)
+        # The imports rewrote the catalogue and people bare, behind this
+        # process's change feed: rank from a process whose index read them.
+        await channel.close()
+        await server.stop(0)
+        server, port = await create_server(settings, service_driver, "127.0.0.1:0")
+        channel = insecure_channel(f"127.0.0.1:{port}")
+        await wait_until_serving(channel)
+        stub = skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]
         skill_ids = [s.id for s in SEED_SKILLS] + [s["id"] for s in catalogue.skills]
         bare = BareTopK(workforce_arrays(workers, skill_ids), date.today())
         neighbourhoods = neighbourhoods_of(catalogue.broader, catalogue.related)

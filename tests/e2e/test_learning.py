@@ -212,6 +212,11 @@ def test_closing_keeps_the_team_as_history_and_is_final(
     sectors = {p.id: p.sector for p in town}
     assert all(m["sector"] == sectors[m["person_id"]] for m in history)
     assert all(m["fte"] == pytest.approx(0.2) and m["end"] == TODAY for m in history)
+    # A person's own history: the closed outcomes they served on.
+    member = history[0]
+    served = ok(planner.get(f"/v1/people/{member['person_id']}/team-history"))["items"]
+    assert [(m["outcome_id"], m["role_id"]) for m in served] == [(CLOSED, member["role_id"])]
+    assert planner.get("/v1/people/nobody-here/team-history").status_code == 404
 
 
 def test_a_closed_outcome_is_no_longer_staffed_replaced_or_deleted(

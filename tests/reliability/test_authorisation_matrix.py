@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/outcomes/{outcome_id}/results"): READERS_OF_OUTCOMES,
     ("POST", "/v1/outcomes/{outcome_id}/close"): MANAGER,
     ("GET", "/v1/outcomes/{outcome_id}/team-history"): READERS_OF_OUTCOMES,
+    ("GET", "/v1/people/{person_id}/team-history"): READERS_OF_OUTCOMES,
     ("GET", "/v1/learning"): READERS_OF_OUTCOMES,
     ("GET", "/v1/exports/learning.csv"): READERS_OF_OUTCOMES,
 }

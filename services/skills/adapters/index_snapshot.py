@@ -9,7 +9,6 @@ is refused: `load` answers None and the keeper builds from the graph.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -95,10 +94,6 @@ class FileIndexSnapshots:
             )
             return None
         return IndexSnapshot(state, meta["graph"], int(meta["watermark_ms"]))
-
-    def remove(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
 
 
 def _refusal(meta: dict[str, object], graph: str) -> str:

@@ -115,13 +115,14 @@ SCHEMA_FIELDS: dict[tuple[str, str], str] = {
     "totalled by sector.",
     ("SectorAmount", "sector"): "Sector of the contributing organisations.",
     ("SectorAmount", "amount"): "Money in pounds contributed by that sector.",
-    ("LearningFigure", "name"): "What the figure is: met_share (share of outcomes met), "
-    "progress (mean progress from baseline towards target, 1 = reached), community_share, "
+    ("LearningFigure", "name"): "What the figure is: met_share (share of outcomes met; met "
+    "counts 1, partly met 0.5, not met 0), progress (mean progress from baseline towards "
+    "target, 1 = reached), community_share, "
     "sector_share_public / _private / _third_sector (shares of team members), sector_count "
     "(mean distinct sectors per team), role_coverage, mean_fit.",
     ("LearningFigure", "label"): "The figure's name in words, for display.",
-    ("LearningFigure", "value"): "The figure over the group; null when withheld (the group is "
-    "under the minimum size).",
+    ("LearningFigure", "value"): "The figure over the group; null when withheld (the group, or "
+    "the outcomes the figure rests on, are under the minimum size) or when nothing was counted.",
     ("LearningFigure", "count"): "How many outcomes (or members, or results) the figure rests on.",
     ("Team", "contributions"): "The team's cost against each budget contribution of its "
     "outcome; empty when the budget is not pooled.",

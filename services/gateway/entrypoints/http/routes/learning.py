@@ -9,7 +9,13 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import StreamingResponse
 
 from services.gateway.domain.vocabulary import LearningGrouping
-from services.gateway.entrypoints.http.deps import Learning, ReadGaps, ReadOutcomes, WriteOutcomes
+from services.gateway.entrypoints.http.deps import (
+    Learning,
+    ReadGaps,
+    ReadOutcomes,
+    Skills,
+    WriteOutcomes,
+)
 from services.gateway.entrypoints.http.routes.lookup import CSV_RESPONSE, csv_download
 from services.gateway.entrypoints.http.schemas.common import Page, PathId
 from services.gateway.entrypoints.http.schemas.learning import (
@@ -26,6 +32,7 @@ from services.gateway.service.learning import learning_csv
 router = APIRouter(tags=["learning"])
 
 OutcomeId = PathId
+PersonId = PathId
 GroupBy = Annotated[
     LearningGrouping,
     Query(description="What the groups are: locality, approach or priority; default locality"),
@@ -86,6 +93,18 @@ async def team_history(
     outcome_id: OutcomeId, _: ReadOutcomes, learning: Learning
 ) -> Page[TeamMember]:
     members = await learning.team_history(outcome_id=outcome_id)
+    return Page(items=[TeamMember.of(m) for m in members], next_page_token=None)
+
+
+@router.get(
+    "/v1/people/{person_id}/team-history",
+    summary="The closed outcomes a person served on: role, sector, FTE, from when to when",
+)
+async def person_team_history(
+    person_id: PersonId, _: ReadOutcomes, skills: Skills, learning: Learning
+) -> Page[TeamMember]:
+    await skills.get_person(person_id)
+    members = await learning.team_history(person_id=person_id)
     return Page(items=[TeamMember.of(m) for m in members], next_page_token=None)
 
 
