@@ -27,11 +27,11 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.reliability]
 WRITERS = 4
 PEOPLE = 24
 SKILLS = ("empathy", "case-work", "advice-and-signposting")
-BEFORE_S = 2.0
 OUTAGE_S = 2.0
+# Bounds on waiting, not timings: a loaded machine may take seconds a write.
 # Skills re-checks the graph every second; the drivers reconnect on their own.
-RECOVERY_S = 60.0
-AFTER_WRITES = 10
+RECOVERY_S = 120.0
+AFTER_WRITES = 3
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,13 @@ def test_writes_survive_a_neo4j_restart(restartable: Restartable) -> None:
         for thread in writers:
             thread.start()
         try:
-            time.sleep(BEFORE_S)
+
+            def each_acknowledged_once() -> bool:
+                done = {w.writer for w in system.writes if w.status == 200}
+                return done == set(range(WRITERS))
+
+            # The outage starts only once every writer has had a write acknowledged.
+            assert wait_for(each_acknowledged_once, RECOVERY_S), "no write succeeded at first"
             system.neo4j.stop()
             down_from = time.monotonic()
 
