@@ -5,6 +5,7 @@ import io
 
 from rich.console import Console
 
+from services.gateway.cli.outcomes import outcomes_table
 from services.gateway.cli.people_import import split_people_csv
 from services.gateway.cli.training import print_plan
 
@@ -121,3 +122,20 @@ def test_a_semicolon_file_is_rewritten_with_commas_and_a_broken_quote_is_set_asi
     assert [(line, reason.split(" (")[0]) for line, _, reason in unreadable] == [
         (2, "a quote opened on line 2 is never closed")
     ]
+
+
+def test_the_outcome_list_never_cuts_an_id_or_a_locality_short_on_a_narrow_terminal() -> None:
+    outcome = {
+        "id": "isolation-riverside-older-people",
+        "title": "Fewer older people isolated in Riverside this winter and next",
+        "locality": "ashbridge-north-and-riverside",
+        "priority": 5,
+        "slots": [{"count": 2, "role_id": "navigator"}, {"count": 1, "role_id": "storyteller"}],
+    }
+    console = Console(width=80, record=True)
+
+    console.print(outcomes_table([outcome]))
+
+    text = console.export_text()
+    assert "isolation-riverside-older-people" in text
+    assert "ashbridge-north-and-riverside" in text

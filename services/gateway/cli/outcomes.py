@@ -44,17 +44,31 @@ def create_outcome(
     console.print(f"[green]created outcome {outcome['id']}[/green]: {outcome['title']}")
 
 
-@outcomes_app.command("list")
-def list_outcomes(url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
-    """Outcomes with their slots."""
-    page = call("GET", "/v1/outcomes", url, key, params={"page_size": 100})
-    table = Table("id", "title", "locality", "priority", "slots")
-    for outcome in page["items"]:
+def _widest(rows: list[dict[str, Any]], key: str) -> int:
+    return max((len(str(row[key])) for row in rows), default=len(key))
+
+
+def outcomes_table(outcomes: list[dict[str, Any]]) -> Table:
+    table = Table()
+    # Ids are what a manager types next: never cut short, whatever the terminal's width.
+    table.add_column("id", no_wrap=True, min_width=_widest(outcomes, "id"))
+    table.add_column("title")
+    table.add_column("locality", no_wrap=True, min_width=_widest(outcomes, "locality"))
+    table.add_column("priority")
+    table.add_column("slots")
+    for outcome in outcomes:
         slots = ", ".join(f"{s['count']}x {s['role_id']}" for s in outcome["slots"])
         table.add_row(
             outcome["id"], outcome["title"], outcome["locality"], str(outcome["priority"]), slots
         )
-    console.print(table)
+    return table
+
+
+@outcomes_app.command("list")
+def list_outcomes(url: UrlOption = DEFAULT_URL, key: KeyOption = "") -> None:
+    """Outcomes with their slots."""
+    page = call("GET", "/v1/outcomes", url, key, params={"page_size": 100})
+    console.print(outcomes_table(page["items"]))
 
 
 @outcomes_app.command("assignments")
