@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 import typer
 from rich.console import Console
+from rich.table import Column
 
 console = Console()
 
@@ -78,3 +79,10 @@ def fail(error: GatewayError) -> typer.Exit:
 def segment(identifier: str) -> str:
     """An id as one path segment."""
     return quote(identifier, safe="")
+
+
+def id_column(header: str, rows: list[dict[str, Any]], key: str) -> Column:
+    """A column of ids, which a user types next: as wide as the longest, never cut
+    short or wrapped, whatever the terminal's width."""
+    widest = max((len(str(row[key])) for row in rows), default=len(header))
+    return Column(header, no_wrap=True, min_width=max(widest, len(header)))

@@ -11,7 +11,15 @@ import typer
 import yaml
 from rich.table import Table
 
-from services.gateway.cli.client import DEFAULT_URL, KeyOption, UrlOption, call, console, segment
+from services.gateway.cli.client import (
+    DEFAULT_URL,
+    KeyOption,
+    UrlOption,
+    call,
+    console,
+    id_column,
+    segment,
+)
 from services.gateway.cli.staffing import print_assignments
 
 outcomes_app = typer.Typer(help="Managers: commissioned outcomes", no_args_is_help=True)
@@ -44,18 +52,14 @@ def create_outcome(
     console.print(f"[green]created outcome {outcome['id']}[/green]: {outcome['title']}")
 
 
-def _widest(rows: list[dict[str, Any]], key: str) -> int:
-    return max((len(str(row[key])) for row in rows), default=len(key))
-
-
 def outcomes_table(outcomes: list[dict[str, Any]]) -> Table:
-    table = Table()
-    # Ids are what a manager types next: never cut short, whatever the terminal's width.
-    table.add_column("id", no_wrap=True, min_width=_widest(outcomes, "id"))
-    table.add_column("title")
-    table.add_column("locality", no_wrap=True, min_width=_widest(outcomes, "locality"))
-    table.add_column("priority")
-    table.add_column("slots")
+    table = Table(
+        id_column("id", outcomes, "id"),
+        "title",
+        id_column("locality", outcomes, "locality"),
+        "priority",
+        "slots",
+    )
     for outcome in outcomes:
         slots = ", ".join(f"{s['count']}x {s['role_id']}" for s in outcome["slots"])
         table.add_row(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from services.gateway.cli.client import DEFAULT_URL, KeyOption, UrlOption, call, console
+from services.gateway.cli.client import DEFAULT_URL, KeyOption, UrlOption, call, console, id_column
 
 
 def show_fit(
@@ -171,7 +171,14 @@ def what_if(
 
 
 def print_assignments(items: list[dict[str, Any]]) -> None:
-    table = Table("outcome", "person", "role", "fte", "fit", "state")
+    table = Table(
+        id_column("outcome", items, "outcome_id"),
+        id_column("person", items, "person_id"),
+        "role",
+        "fte",
+        "fit",
+        "state",
+    )
     for item in items:
         table.add_row(
             item["outcome_id"],

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.gateway.cli.client import DEFAULT_URL, KeyOption, UrlOption, call, console
+from services.gateway.cli.client import DEFAULT_URL, KeyOption, UrlOption, call, console, id_column
 from services.gateway.cli.imports import send_csv
 
 training_app = typer.Typer(help="Training planners: plans and completions", no_args_is_help=True)
@@ -47,13 +47,24 @@ def _gap_tables(report: dict[str, Any]) -> list[Table]:
         )
     # A role's supply counts anyone who could take one of its places, so one easy
     # slot can hide a hard one; each slot's own figures say which is short.
-    slots = Table("outcome", "role", *SLOT_FIGURES, title="Slots")
-    for item in report.get("slots", []):
+    slot_rows = report.get("slots", [])
+    slots = Table(
+        id_column("outcome", slot_rows, "outcome_id"), "role", *SLOT_FIGURES, title="Slots"
+    )
+    for item in slot_rows:
         slots.add_row(
             item["outcome_id"], item["role_id"], *(str(item[name]) for name in SLOT_FIGURES)
         )
-    blocked = Table("outcome", "role", "count", "reason", "blocking skills", title="Blocked slots")
-    for item in report.get("blocked_slots", []):
+    blocked_rows = report.get("blocked_slots", [])
+    blocked = Table(
+        id_column("outcome", blocked_rows, "outcome_id"),
+        id_column("role", blocked_rows, "role_id"),
+        "count",
+        "reason",
+        "blocking skills",
+        title="Blocked slots",
+    )
+    for item in blocked_rows:
         blocked.add_row(
             item["outcome_id"],
             item["role_id"],
