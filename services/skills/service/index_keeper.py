@@ -39,7 +39,7 @@ from services.skills.domain.scoring_index import (
     concatenate_claims,
 )
 from services.skills.domain.scoring_index.state import IndexSnapshot, UnsnapshottableText
-from services.skills.service.repository import SkillsRepository
+from services.skills.service.ports import ScoringReads
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class IndexSnapshots(Protocol):
 class IndexKeeper:
     def __init__(
         self,
-        repository: SkillsRepository,
+        repository: ScoringReads,
         today: Callable[[], date],
         settings: FeedSettings | None = None,
         snapshots: IndexSnapshots | None = None,

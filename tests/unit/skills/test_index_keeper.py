@@ -11,7 +11,7 @@ import pytest
 
 from services.skills.domain.model import Person
 from services.skills.service.index_keeper import IndexKeeper
-from services.skills.service.repository import IndexRecords, SkillsRepository
+from services.skills.service.ports import IndexRecords, ScoringReads
 
 
 class SlowPeopleReads:
@@ -35,7 +35,7 @@ class SlowPeopleReads:
 
 
 def keeper_over(reads: SlowPeopleReads) -> IndexKeeper:
-    keeper = IndexKeeper(cast(SkillsRepository, cast(Any, reads)), lambda: date(2026, 12, 1))
+    keeper = IndexKeeper(cast(ScoringReads, cast(Any, reads)), lambda: date(2026, 12, 1))
     keeper.ready = True
     return keeper
 

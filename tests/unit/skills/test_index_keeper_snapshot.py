@@ -15,7 +15,7 @@ from services.skills.domain.fit import SkillNeighbourhood
 from services.skills.domain.model import Person, Role
 from services.skills.domain.scoring_index.state import IndexSnapshot
 from services.skills.service.index_keeper import FeedSettings, IndexKeeper
-from services.skills.service.repository import IndexChange, IndexRecords, SkillsRepository
+from services.skills.service.ports import IndexChange, IndexRecords, ScoringReads
 
 GRAPH = "neo4j/store-1"
 TODAY = date(2026, 12, 1)
@@ -83,7 +83,7 @@ class MemorySnapshots:
 
 
 def keeper_of(graph: FakeGraph, snapshots: MemorySnapshots) -> IndexKeeper:
-    return IndexKeeper(cast(SkillsRepository, cast(Any, graph)), lambda: TODAY, FEED, snapshots)
+    return IndexKeeper(cast(ScoringReads, cast(Any, graph)), lambda: TODAY, FEED, snapshots)
 
 
 def levels_in(keeper: IndexKeeper) -> dict[str, float]:
@@ -168,7 +168,7 @@ async def test_a_clean_stop_writes_the_snapshot() -> None:
     graph, snapshots = FakeGraph(), MemorySnapshots()
     graph.write("p0", 2)
     keeper = IndexKeeper(
-        cast(SkillsRepository, cast(Any, graph)),
+        cast(ScoringReads, cast(Any, graph)),
         lambda: TODAY,
         FeedSettings(poll_interval_s=3600.0, snapshot_interval_s=0.0),
         snapshots,
