@@ -249,6 +249,21 @@ def add_outcome_terms(
 ) -> None:
     """The terms for one outcome; `members`: person id -> their decisions in it;
     `single_places`: per slot of one place, person id -> their decision for it."""
+    add_pair_terms(model, request, outcome, members, variables, history, limit, single_places)
+    add_new_connection_terms(model, request, outcome, members, variables)
+
+
+def add_pair_terms(
+    model: cp_model.CpModel,
+    request: StaffingRequest,
+    outcome: Outcome,
+    members: Mapping[str, list[cp_model.IntVar]],
+    variables: PairVariables,
+    history: History,
+    limit: int,
+    single_places: Mapping[str, Mapping[str, cp_model.IntVar]] | None,
+) -> None:
+    """One product literal per credited pair: both people in the team."""
     for (a, b), value in pair_terms(request, outcome, members, history, limit):
         product = model.new_bool_var(f"{NAME}[{outcome.id},{a},{b}]")
         first, second = members[a], members[b]
@@ -272,6 +287,17 @@ def add_outcome_terms(
             )
         variables.products.append((product, first, second))
         variables.objective.append((product, value))
+
+
+def add_new_connection_terms(
+    model: cp_model.CpModel,
+    request: StaffingRequest,
+    outcome: Outcome,
+    members: Mapping[str, list[cp_model.IntVar]],
+    variables: PairVariables,
+) -> None:
+    """One literal per possible team size, worth the pairs of that size: new
+    connections counted from the team's size, not pair by pair."""
     per_pair = new_connection_value(request, outcome)
     if per_pair <= 0:
         return
