@@ -230,27 +230,12 @@ def add_to_model(ctx: ModelContext, limit: int = MAX_PAIR_TERMS) -> None:
             for slot in outcome.slots
             if slot.count == 1
         }
-        add_outcome_terms(
+        add_pair_terms(
             ctx.model, request, outcome, members, variables, history, limit, single_places
         )
+        add_new_connection_terms(ctx.model, request, outcome, members, variables)
     ctx.objective.extend(variables.objective)
     ctx.vars.derived.append(variables)
-
-
-def add_outcome_terms(
-    model: cp_model.CpModel,
-    request: StaffingRequest,
-    outcome: Outcome,
-    members: Mapping[str, list[cp_model.IntVar]],
-    variables: PairVariables,
-    history: History,
-    limit: int = MAX_PAIR_TERMS,
-    single_places: Mapping[str, Mapping[str, cp_model.IntVar]] | None = None,
-) -> None:
-    """The terms for one outcome; `members`: person id -> their decisions in it;
-    `single_places`: per slot of one place, person id -> their decision for it."""
-    add_pair_terms(model, request, outcome, members, variables, history, limit, single_places)
-    add_new_connection_terms(model, request, outcome, members, variables)
 
 
 def add_pair_terms(
@@ -263,7 +248,9 @@ def add_pair_terms(
     limit: int,
     single_places: Mapping[str, Mapping[str, cp_model.IntVar]] | None,
 ) -> None:
-    """One product literal per credited pair: both people in the team."""
+    """One product literal per credited pair of the outcome, both people in
+    its team; `members`: person id -> their decisions in the outcome;
+    `single_places`: per slot of one place, person id -> their decision for it."""
     for (a, b), value in pair_terms(request, outcome, members, history, limit):
         product = model.new_bool_var(f"{NAME}[{outcome.id},{a},{b}]")
         first, second = members[a], members[b]
