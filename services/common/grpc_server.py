@@ -9,6 +9,7 @@ import logging
 import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
@@ -121,34 +122,44 @@ def _always_ready() -> bool:
     return True
 
 
+@asynccontextmanager
+async def _call_scope(
+    context: grpc.aio.ServicerContext, method: str, ready: Callable[[], bool]
+) -> AsyncIterator[None]:
+    """One call, unary or streaming: its request id and deadline, refused while
+    not ready, domain errors and a lost graph as statuses, and its metrics."""
+    token = request_id_var.set(_request_id_from(context))
+    deadline_token = set_call_deadline(context.time_remaining())
+    started = time.perf_counter()
+    raised: BaseException | None = None
+    try:
+        if not ready():
+            raise Unavailable(NOT_READY)
+        yield
+    except DomainError as error:
+        await abort_with_error(context, error)
+    except CallDeadlineExceeded:
+        await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
+    except GRAPH_UNAVAILABLE as error:
+        logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
+        await abort_with_error(context, GRAPH_DOWN)
+    except BaseException as error:
+        raised = error
+        raise
+    finally:
+        _finish_call(method, started, _code_of(context, raised))
+        call_deadline_var.reset(deadline_token)
+        request_id_var.reset(token)
+
+
 def _wrap_unary(
     behaviour: Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]],
     method: str,
     ready: Callable[[], bool],
 ) -> Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        token = request_id_var.set(_request_id_from(context))
-        deadline_token = set_call_deadline(context.time_remaining())
-        started = time.perf_counter()
-        raised: BaseException | None = None
-        try:
-            if not ready():
-                raise Unavailable(NOT_READY)
+        async with _call_scope(context, method, ready):
             return await behaviour(request, context)
-        except DomainError as error:
-            await abort_with_error(context, error)
-        except CallDeadlineExceeded:
-            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
-        except GRAPH_UNAVAILABLE as error:
-            logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
-            await abort_with_error(context, GRAPH_DOWN)
-        except BaseException as error:
-            raised = error
-            raise
-        finally:
-            _finish_call(method, started, _code_of(context, raised))
-            call_deadline_var.reset(deadline_token)
-            request_id_var.reset(token)
 
     return wrapped
 
@@ -159,29 +170,9 @@ def _wrap_stream(
     ready: Callable[[], bool],
 ) -> Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-        token = request_id_var.set(_request_id_from(context))
-        deadline_token = set_call_deadline(context.time_remaining())
-        started = time.perf_counter()
-        raised: BaseException | None = None
-        try:
-            if not ready():
-                raise Unavailable(NOT_READY)
+        async with _call_scope(context, method, ready):
             async for response in behaviour(request, context):
                 yield response
-        except DomainError as error:
-            await abort_with_error(context, error)
-        except CallDeadlineExceeded:
-            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
-        except GRAPH_UNAVAILABLE as error:
-            logger.warning("graph does not answer", extra={"rpc": method, "error": str(error)})
-            await abort_with_error(context, GRAPH_DOWN)
-        except BaseException as error:
-            raised = error
-            raise
-        finally:
-            _finish_call(method, started, _code_of(context, raised))
-            call_deadline_var.reset(deadline_token)
-            request_id_var.reset(token)
 
     return wrapped
 

@@ -28,7 +28,8 @@ from neo4j import AsyncDriver
 
 from services.common.graph import open_driver
 from services.common.settings import Neo4jSettings
-from services.matching.adapters.neo4j_learning import Neo4jLearningRepository, member_properties
+from services.matching.adapters.learning_records import member_properties
+from services.matching.adapters.neo4j_learning import Neo4jLearningRepository
 from services.matching.adapters.neo4j_outcomes import outcome_properties
 from services.matching.adapters.schema import create_schema
 from services.matching.domain.learning import Closing, ServedLine, team_history, worked_with

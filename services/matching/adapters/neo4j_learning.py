@@ -18,13 +18,21 @@ role), so erasing again finds it and adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from services.common.errors import FailedPrecondition, Inconsistent, NotFound
+from services.matching.adapters.learning_records import (
+    closed_facts,
+    member_from,
+    member_properties,
+    result_from,
+    result_properties,
+    served_line,
+)
 from services.matching.adapters.neo4j_outcomes import (
     mark_proposals_stale,
     outcome_from_node,
@@ -33,7 +41,6 @@ from services.matching.adapters.neo4j_outcomes import (
 from services.matching.domain.learning import (
     Closing,
     MeasureResult,
-    ServedLine,
     TeamMember,
     closed,
     members_leaving,
@@ -42,7 +49,7 @@ from services.matching.domain.learning import (
     worked_with,
 )
 from services.matching.domain.learning_report import ClosedOutcomeFacts
-from services.matching.domain.model import Assessment, Collaboration, Outcome, Sector
+from services.matching.domain.model import Assessment, Collaboration, Outcome
 from services.matching.domain.proposals import AssignmentState
 
 LEARNING_SCHEMA = (
@@ -53,67 +60,6 @@ LEARNING_SCHEMA = (
     "CREATE INDEX matching_team_member_outcome IF NOT EXISTS FOR (m:TeamMember) ON (m.outcome_id)",
     "CREATE INDEX matching_outcome_state IF NOT EXISTS FOR (o:Outcome) ON (o.state)",
 )
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
-def _date_of(value: Any) -> date | None:
-    native = _native(value)
-    if native is None:
-        return None
-    return native.date() if isinstance(native, datetime) else native
-
-
-def _result_properties(result: MeasureResult) -> dict[str, Any]:
-    return {
-        "outcome_id": result.outcome_id,
-        "measure_id": result.measure_id,
-        "value": result.value,
-        "dated": result.on,
-        "source": result.source,
-        "note": result.note,
-        "recorded_at": result.recorded_at,
-    }
-
-
-def _result_from(props: Mapping[str, Any]) -> MeasureResult:
-    return MeasureResult(
-        outcome_id=props["outcome_id"],
-        measure_id=props["measure_id"],
-        value=props["value"],
-        on=_native(props["dated"]),
-        source=props.get("source") or "",
-        note=props.get("note") or "",
-        recorded_at=_native(props.get("recorded_at")),
-    )
-
-
-def member_properties(member: TeamMember) -> dict[str, Any]:
-    return {
-        "outcome_id": member.outcome_id,
-        "person_id": member.person_id,
-        "role_id": member.role_id,
-        "sector": member.sector.value,
-        "fte": member.fte,
-        "start": member.start,
-        "end": member.end,
-        "fit": member.fit,
-    }
-
-
-def _member_from(props: Mapping[str, Any]) -> TeamMember:
-    return TeamMember(
-        outcome_id=props["outcome_id"],
-        person_id=props["person_id"],
-        role_id=props["role_id"],
-        sector=Sector(props["sector"]),
-        fte=props["fte"],
-        start=_native(props["start"]),
-        end=_native(props["end"]),
-        fit=props["fit"],
-    )
 
 
 async def _add_result(tx: AsyncManagedTransaction, props: dict[str, Any]) -> dict[str, Any]:
@@ -145,18 +91,6 @@ async def _results(
     return [] if record is None else list(record["results"])
 
 
-def _served_line(line: Mapping[str, Any]) -> ServedLine:
-    return ServedLine(
-        person_id=line["person_id"],
-        role_id=line["role_id"],
-        sector=Sector(line["sector"]),
-        fte=line["fte"],
-        fit=line["fit"],
-        committed_on=_date_of(line.get("committed_at")),
-        released_on=_date_of(line.get("released_at")),
-    )
-
-
 async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing) -> dict[str, Any]:
     await serialise_with_commits(tx)
     found = await tx.run(
@@ -173,7 +107,7 @@ async def _close(tx: AsyncManagedTransaction, outcome_id: str, closing: Closing)
     refusal = refusal_to_close(outcome)
     if refusal is not None:
         raise FailedPrecondition(refusal)
-    lines = [_served_line(line) for line in record["lines"]]
+    lines = [served_line(line) for line in record["lines"]]
     members = team_history(outcome, closing, lines)
     pairs = worked_with(members, closing.assessment)
     written = await tx.run(
@@ -248,38 +182,6 @@ async def _closed_outcomes(tx: AsyncManagedTransaction) -> list[list[Any]]:
     return [] if record is None else list(record["closed"])
 
 
-def _closed_facts(row: list[Any]) -> ClosedOutcomeFacts:
-    """What the report counts of one closed outcome (results without source and note)."""
-    props, members, results = row
-    outcome = outcome_from_node(props)
-    return ClosedOutcomeFacts(
-        outcome=outcome,
-        members=tuple(
-            TeamMember(
-                outcome_id=outcome.id,
-                person_id=person_id,
-                role_id=role_id,
-                sector=Sector(sector),
-                fte=fte,
-                start=date.fromisoformat(start),
-                end=date.fromisoformat(end),
-                fit=fit,
-            )
-            for person_id, role_id, sector, fte, start, end, fit in members
-        ),
-        results=tuple(
-            MeasureResult(
-                outcome_id=outcome.id,
-                measure_id=measure_id,
-                value=value,
-                on=date.fromisoformat(dated),
-                recorded_at=datetime.fromisoformat(recorded_at) if recorded_at else None,
-            )
-            for measure_id, value, dated, recorded_at in results
-        ),
-    )
-
-
 async def _collaborations(tx: AsyncManagedTransaction, person_ids: list[str]) -> dict[str, Any]:
     result = await tx.run(
         "CALL { "
@@ -322,7 +224,7 @@ async def _keep_places_of_leaver(tx: AsyncManagedTransaction, person_id: str, on
         for line in record["lines"]:
             places += [
                 member_properties(member) | {"line": line["line"]}
-                for member in members_leaving(outcome, [_served_line(line)], on)
+                for member in members_leaving(outcome, [served_line(line)], on)
             ]
     kept = await tx.run(
         "UNWIND $places AS place MATCH (o:Outcome {id: place.outcome_id}) "
@@ -363,14 +265,14 @@ class Neo4jLearningRepository:
             await self.driver.execute_query(statement, database_=self.database)
 
     async def add_result(self, result: MeasureResult, at: datetime) -> MeasureResult:
-        props = _result_properties(result) | {"recorded_at": at}
+        props = result_properties(result) | {"recorded_at": at}
         async with self.driver.session(database=self.database) as session:
-            return _result_from(await session.execute_write(_add_result, props))
+            return result_from(await session.execute_write(_add_result, props))
 
     async def results(self, outcome_id: str, measure_id: str) -> list[MeasureResult]:
         async with self.driver.session(database=self.database) as session:
             rows = await session.execute_read(_results, outcome_id, measure_id)
-        return [_result_from(row) for row in rows]
+        return [result_from(row) for row in rows]
 
     async def close(self, outcome_id: str, closing: Closing) -> Outcome:
         async with self.driver.session(database=self.database) as session:
@@ -380,12 +282,12 @@ class Neo4jLearningRepository:
     async def team_history(self, outcome_id: str, person_id: str) -> list[TeamMember]:
         async with self.driver.session(database=self.database) as session:
             rows = await session.execute_read(_team_history, outcome_id, person_id)
-        return [_member_from(row) for row in rows]
+        return [member_from(row) for row in rows]
 
     async def closed_outcomes(self) -> list[ClosedOutcomeFacts]:
         async with self.driver.session(database=self.database) as session:
             rows = await session.execute_read(_closed_outcomes)
-        return [_closed_facts(row) for row in rows]
+        return [closed_facts(row) for row in rows]
 
     async def collaborations(self, person_ids: Sequence[str]) -> list[Collaboration]:
         if not person_ids:

@@ -30,8 +30,58 @@ from services.matching.domain.model import (
 from services.matching.service.ports import OutcomePage
 
 
+def _slot_fields(slot: Slot) -> dict[str, Any]:
+    return {
+        "role_id": slot.role_id,
+        "count": slot.count,
+        "fte": slot.fte,
+        "min_fit": slot.min_fit,
+        "clearance": slot.clearance,
+        "development_floor": slot.development_floor,
+    }
+
+
+def _coverage_fields(coverage: SkillCoverage) -> dict[str, Any]:
+    return {
+        "skill_id": coverage.skill_id,
+        "min_level": coverage.min_level,
+        "min_people": coverage.min_people,
+    }
+
+
+def _rules_fields(rules: TeamRules) -> dict[str, Any]:
+    return {
+        "min_sectors": rules.min_sectors,
+        "max_sector_share": rules.max_sector_share,
+        "min_community_members": rules.min_community_members,
+        "locality": rules.locality.value,
+        "exclude_commissioned_organisation": rules.exclude_commissioned_organisation,
+    }
+
+
+def _measure_fields(measure: Measure) -> dict[str, Any]:
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "unit": measure.unit,
+        "baseline": measure.baseline,
+        "target": measure.target,
+        "direction": measure.direction.value,
+    }
+
+
+def _contribution_fields(contribution: BudgetContribution) -> dict[str, Any]:
+    restricted_to = contribution.restricted_to
+    return {
+        "organisation": contribution.organisation,
+        "sector": contribution.sector.value,
+        "amount": contribution.amount,
+        "restricted_to": restricted_to.value if restricted_to else None,
+    }
+
+
 def outcome_properties(outcome: Outcome) -> dict[str, Any]:
-    rules = outcome.rules
+    """The node's properties; slots, rules and the issue-14 lists as JSON text."""
     return {
         "id": outcome.id,
         "title": outcome.title,
@@ -44,59 +94,12 @@ def outcome_properties(outcome: Outcome) -> dict[str, Any]:
         "days": outcome.days,
         "commissioned_organisation": outcome.commissioned_organisation,
         "role_ids": sorted({slot.role_id for slot in outcome.slots}),
-        "slots_json": json.dumps(
-            [
-                {
-                    "role_id": slot.role_id,
-                    "count": slot.count,
-                    "fte": slot.fte,
-                    "min_fit": slot.min_fit,
-                    "clearance": slot.clearance,
-                    "development_floor": slot.development_floor,
-                }
-                for slot in outcome.slots
-            ]
-        ),
-        "skill_coverage_json": json.dumps(
-            [
-                {"skill_id": c.skill_id, "min_level": c.min_level, "min_people": c.min_people}
-                for c in outcome.skill_coverage
-            ]
-        ),
-        "rules_json": json.dumps(
-            {
-                "min_sectors": rules.min_sectors,
-                "max_sector_share": rules.max_sector_share,
-                "min_community_members": rules.min_community_members,
-                "locality": rules.locality.value,
-                "exclude_commissioned_organisation": rules.exclude_commissioned_organisation,
-            }
-        ),
-        "measures_json": json.dumps(
-            [
-                {
-                    "id": m.id,
-                    "name": m.name,
-                    "unit": m.unit,
-                    "baseline": m.baseline,
-                    "target": m.target,
-                    "direction": m.direction.value,
-                }
-                for m in outcome.measures
-            ]
-        ),
+        "slots_json": json.dumps([_slot_fields(slot) for slot in outcome.slots]),
+        "skill_coverage_json": json.dumps([_coverage_fields(c) for c in outcome.skill_coverage]),
+        "rules_json": json.dumps(_rules_fields(outcome.rules)),
+        "measures_json": json.dumps([_measure_fields(m) for m in outcome.measures]),
         "approach": outcome.approach.value,
-        "contributions_json": json.dumps(
-            [
-                {
-                    "organisation": c.organisation,
-                    "sector": c.sector.value,
-                    "amount": c.amount,
-                    "restricted_to": c.restricted_to.value if c.restricted_to else None,
-                }
-                for c in outcome.contributions
-            ]
-        ),
+        "contributions_json": json.dumps([_contribution_fields(c) for c in outcome.contributions]),
         "state": outcome.state.value,
         "assessment": outcome.assessment.value if outcome.assessment else None,
         "assessment_note": outcome.assessment_note,

@@ -37,6 +37,7 @@ from services.matching.domain.model import (
     OutcomeState,
     Sector,
 )
+from services.matching.domain.outcomes import parse_day
 
 
 @dataclass(frozen=True)
@@ -109,17 +110,6 @@ class TeamMember:
     fit: float
 
 
-def _parse_date(text: str, where: str, violations: Violations) -> date | None:
-    if not text.strip():
-        violations.add(where, "is required (YYYY-MM-DD)")
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        violations.add(where, f"{text!r} is not a date (YYYY-MM-DD)")
-        return None
-
-
 def _measure_problem(outcome: Outcome, measure_id: str) -> str | None:
     if any(measure.id == measure_id for measure in outcome.measures):
         return None
@@ -141,7 +131,7 @@ def validate_result(draft: ResultDraft, outcome: Outcome, today: date) -> Measur
         if problem is not None:
             violations.add(f"{prefix}.measure_id", problem)
     violations.check(math.isfinite(draft.value), f"{prefix}.value", "must be a finite number")
-    on = _parse_date(draft.on, f"{prefix}.date", violations)
+    on = parse_day(draft.on, f"{prefix}.date", violations)
     if on is not None and on > today:
         violations.add(f"{prefix}.date", f"{on} is in the future; record a result once it is known")
     violations.raise_if_any()
@@ -190,7 +180,7 @@ def validate_closing(draft: ClosingDraft, outcome: Outcome, today: date) -> Clos
     )
     closed_on = today
     if draft.closed_on.strip():
-        parsed = _parse_date(draft.closed_on, "closed_on", violations)
+        parsed = parse_day(draft.closed_on, "closed_on", violations)
         if parsed is not None:
             closed_on = parsed
     if closed_on < outcome.start:

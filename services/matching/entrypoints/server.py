@@ -53,6 +53,24 @@ class MatchingGrpcServer(GrpcServer):
         await super().stop(grace_s, drain_s)
 
 
+def staffing_limits(settings: MatchingSettings) -> StaffingLimits:
+    return StaffingLimits(
+        default_time_limit_s=settings.default_time_limit_s,
+        max_time_limit_s=settings.max_time_limit_s,
+        max_candidates_per_slot=settings.max_candidates_per_slot,
+    )
+
+
+def register_servicers(
+    server: GrpcServer, handlers: MatchingHandlers, learning: LearningService
+) -> None:
+    register = matching_pb2_grpc.add_MatchingServiceServicer_to_server
+    register(MatchingServicer(handlers), server.server)  # type: ignore[no-untyped-call]
+    matching_pb2_grpc.add_LearningServiceServicer_to_server(  # type: ignore[no-untyped-call]
+        LearningServicer(learning), server.server
+    )
+
+
 async def create_server(
     settings: MatchingSettings, driver: AsyncDriver, skills: TrainingSkillsPort, address: str
 ) -> tuple[GrpcServer, int]:
@@ -61,11 +79,7 @@ async def create_server(
     database = settings.neo4j.database
     outcomes = Neo4jOutcomeRepository(driver, database)
     staffing = Neo4jStaffingRepository(driver, database)
-    limits = StaffingLimits(
-        default_time_limit_s=settings.default_time_limit_s,
-        max_time_limit_s=settings.max_time_limit_s,
-        max_candidates_per_slot=settings.max_candidates_per_slot,
-    )
+    limits = staffing_limits(settings)
     solver = metered_solver(solve)
     plans = Neo4jTrainingPlanRepository(driver, database)
     learning = Neo4jLearningRepository(driver, database)
@@ -82,12 +96,9 @@ async def create_server(
         # their identity, from the lines staffing then deletes.
         erasure=ErasureHandler(PersonErasure([learning, staffing, plans])),
     )
-    learning_service = LearningService(outcomes, learning, settings.learning_min_group_size)
     server = MatchingGrpcServer([SERVICE_NAME, LEARNING_SERVICE_NAME])
-    register = matching_pb2_grpc.add_MatchingServiceServicer_to_server
-    register(MatchingServicer(handlers), server.server)  # type: ignore[no-untyped-call]
-    matching_pb2_grpc.add_LearningServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        LearningServicer(learning_service), server.server
+    register_servicers(
+        server, handlers, LearningService(outcomes, learning, settings.learning_min_group_size)
     )
     port = server.bind(address)
     await server.set_serving(False)

@@ -230,24 +230,26 @@ def add_to_model(ctx: ModelContext, limit: int = MAX_PAIR_TERMS) -> None:
             for slot in outcome.slots
             if slot.count == 1
         }
-        add_outcome_terms(
+        add_pair_terms(
             ctx.model, request, outcome, members, variables, history, limit, single_places
         )
+        add_new_connection_terms(ctx.model, request, outcome, members, variables)
     ctx.objective.extend(variables.objective)
     ctx.vars.derived.append(variables)
 
 
-def add_outcome_terms(
+def add_pair_terms(
     model: cp_model.CpModel,
     request: StaffingRequest,
     outcome: Outcome,
     members: Mapping[str, list[cp_model.IntVar]],
     variables: PairVariables,
     history: History,
-    limit: int = MAX_PAIR_TERMS,
-    single_places: Mapping[str, Mapping[str, cp_model.IntVar]] | None = None,
+    limit: int,
+    single_places: Mapping[str, Mapping[str, cp_model.IntVar]] | None,
 ) -> None:
-    """The terms for one outcome; `members`: person id -> their decisions in it;
+    """One product literal per credited pair of the outcome, both people in
+    its team; `members`: person id -> their decisions in the outcome;
     `single_places`: per slot of one place, person id -> their decision for it."""
     for (a, b), value in pair_terms(request, outcome, members, history, limit):
         product = model.new_bool_var(f"{NAME}[{outcome.id},{a},{b}]")
@@ -272,6 +274,17 @@ def add_outcome_terms(
             )
         variables.products.append((product, first, second))
         variables.objective.append((product, value))
+
+
+def add_new_connection_terms(
+    model: cp_model.CpModel,
+    request: StaffingRequest,
+    outcome: Outcome,
+    members: Mapping[str, list[cp_model.IntVar]],
+    variables: PairVariables,
+) -> None:
+    """One literal per possible team size, worth the pairs of that size: new
+    connections counted from the team's size, not pair by pair."""
     per_pair = new_connection_value(request, outcome)
     if per_pair <= 0:
         return

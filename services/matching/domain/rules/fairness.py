@@ -239,6 +239,9 @@ def objective(request: StaffingRequest, chosen: Sequence[PairKey]) -> int:
     return -penalty(request) * sum(unfair.excess_units for unfair in found)
 
 
+SomeIdle = dict[tuple[str, str], cp_model.IntVar | None]
+
+
 def add_person_terms(
     model: cp_model.CpModel,
     request: StaffingRequest,
@@ -246,7 +249,16 @@ def add_person_terms(
     eligible: Mapping[tuple[str, str], Sequence[str]],
     variables: FairnessVariables,
 ) -> None:
-    outcomes = request.outcomes
+    idle_of = _add_idle(model, people, variables)
+    some_idle = _add_some_idle(model, eligible, idle_of, variables)
+    for person in people:
+        _add_unfair(model, request, person, some_idle, variables)
+
+
+def _add_idle(
+    model: cp_model.CpModel, people: Sequence[PersonDecisions], variables: FairnessVariables
+) -> dict[str, cp_model.IntVar]:
+    """Per person with a decision: at least one minus their decisions."""
     idle_of: dict[str, cp_model.IntVar] = {}
     for person in people:
         literal = model.new_bool_var(f"{NAME}:idle[{person.person_id}]")
@@ -254,7 +266,18 @@ def add_person_terms(
         model.add(literal + cp_model.LinearExpr.sum(decisions) >= 1)
         idle_of[person.person_id] = literal
         variables.idle.append((literal, decisions))
-    some_idle: dict[tuple[str, str], cp_model.IntVar | None] = {}
+    return idle_of
+
+
+def _add_some_idle(
+    model: cp_model.CpModel,
+    eligible: Mapping[tuple[str, str], Sequence[str]],
+    idle_of: Mapping[str, cp_model.IntVar],
+    variables: FairnessVariables,
+) -> SomeIdle:
+    """Per slot: at least each eligible candidate's idle; None where a candidate
+    has no decision at all, so is surely idle."""
+    some_idle: SomeIdle = {}
     for key, candidates in eligible.items():
         if any(q not in idle_of for q in candidates):
             some_idle[key] = None
@@ -267,36 +290,55 @@ def add_person_terms(
             model.add(literal >= idle)
         some_idle[key] = literal
         variables.some_idle.append((literal, idles))
-    cost = penalty(request)
-    for person in people:
-        limit = share_units(request, person.capacity_fte) - person.committed_units
-        days: list[DayLoad] = []
-        for anchor in sorted({o for o, _, _, _ in person.decisions}):
-            alive = set(alive_at_start(outcomes, outcomes[anchor]))
-            terms = [(u, v) for o, u, v, _ in person.decisions if o in alive]
-            if sum(u for u, _ in terms) > limit:
-                days.append((terms, limit))
-        if not days:
+    return some_idle
+
+
+def _days_over_share(
+    request: StaffingRequest, person: PersonDecisions
+) -> tuple[list[DayLoad], int]:
+    """The days whose load could pass the person's share, and that share."""
+    outcomes = request.outcomes
+    limit = share_units(request, person.capacity_fte) - person.committed_units
+    days: list[DayLoad] = []
+    for anchor in sorted({o for o, _, _, _ in person.decisions}):
+        alive = set(alive_at_start(outcomes, outcomes[anchor]))
+        terms = [(u, v) for o, u, v, _ in person.decisions if o in alive]
+        if sum(u for u, _ in terms) > limit:
+            days.append((terms, limit))
+    return days, limit
+
+
+def _add_unfair(
+    model: cp_model.CpModel,
+    request: StaffingRequest,
+    person: PersonDecisions,
+    some_idle: SomeIdle,
+    variables: FairnessVariables,
+) -> None:
+    """The person's excess over the share, and `unfair`: that excess wherever
+    they fill a slot with someone idle."""
+    days, limit = _days_over_share(request, person)
+    if not days:
+        return
+    most = max(sum(u for u, _ in terms) for terms, _ in days) - limit
+    excess = model.new_int_var(0, most, f"{NAME}:excess[{person.person_id}]")
+    for terms, day_limit in days:
+        load = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [u for u, _ in terms])
+        model.add(excess >= load - day_limit)
+    variables.excess.append((excess, days))
+    unfair = model.new_int_var(0, most, f"{NAME}:unfair[{person.person_id}]")
+    entries: list[tuple[cp_model.IntVar, cp_model.IntVar | None]] = []
+    for _, _, decision, key in person.decisions:
+        if key not in some_idle:
             continue
-        most = max(sum(u for u, _ in terms) for terms, _ in days) - limit
-        excess = model.new_int_var(0, most, f"{NAME}:excess[{person.person_id}]")
-        for terms, day_limit in days:
-            load = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [u for u, _ in terms])
-            model.add(excess >= load - day_limit)
-        variables.excess.append((excess, days))
-        unfair = model.new_int_var(0, most, f"{NAME}:unfair[{person.person_id}]")
-        entries: list[tuple[cp_model.IntVar, cp_model.IntVar | None]] = []
-        for _, _, decision, key in person.decisions:
-            if key not in some_idle:
-                continue
-            some = some_idle[key]
-            entries.append((decision, some))
-            if some is None:
-                model.add(unfair >= excess - most * (1 - decision))
-            else:
-                model.add(unfair >= excess - most * (2 - decision - some))
-        variables.unfair.append((unfair, excess, entries))
-        variables.objective.append((unfair, -cost))
+        some = some_idle[key]
+        entries.append((decision, some))
+        if some is None:
+            model.add(unfair >= excess - most * (1 - decision))
+        else:
+            model.add(unfair >= excess - most * (2 - decision - some))
+    variables.unfair.append((unfair, excess, entries))
+    variables.objective.append((unfair, -penalty(request)))
 
 
 def without(request: StaffingRequest) -> StaffingRequest:
