@@ -96,7 +96,27 @@ def test_the_open_outcomes_are_left_for_the_team_builder(planner: httpx.Client) 
         found = planner.get(f"/v1/outcomes/{outcome['id']}").json()
         assert found["state"] == "open"
         lines = planner.get(f"/v1/outcomes/{outcome['id']}/assignments").json()["items"]
-        assert lines == [], outcome["id"]
+        assert [line for line in lines if line["state"] == "committed"] == [], outcome["id"]
+
+
+def test_who_worked_together_on_a_met_outcome_can_be_placed_together_again(
+    stack: LocalStack, keys: dict[str, str]
+) -> None:
+    body = {
+        "outcome_ids": [make_outcomes()[0]["id"]],
+        "time_limit_s": 5,
+        "weights": {"collaboration": 1.0},
+    }
+    with client_with_key(stack, keys["manager"]) as manager:
+        answer = manager.post("/v1/staffing/proposals", json=body)
+    assert answer.status_code == 201, answer.text
+    reasons = [
+        reason
+        for team in answer.json()["teams"]
+        for assignment in team["assignments"]
+        for reason in assignment["reasons"]
+    ]
+    assert any(reason.startswith("worked with ") and reason.endswith(", met") for reason in reasons)
 
 
 def test_loading_again_leaves_the_town_as_it_was(
