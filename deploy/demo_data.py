@@ -249,8 +249,8 @@ def make_outcomes() -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class PastOutcome:
-    """A closed outcome of the demo's past: what was commissioned, how it was
-    assessed, and the share of the way to target its measures ended at."""
+    """A closed outcome of the demo's past: what was commissioned and how it was
+    assessed; its results are drawn to agree with the assessment."""
 
     id: str
     title: str
@@ -259,7 +259,7 @@ class PastOutcome:
     priority: int
     assessment: str
     measure_ids: tuple[str, ...]
-    # Organisations of ORGANISATIONS pooling the budget; empty: the council alone.
+    # Organisations of ORGANISATIONS pooling the budget; empty: one budget, no contributions.
     pooled_by: tuple[str, ...] = ()
     min_community_members: int = 1
 
