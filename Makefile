@@ -25,7 +25,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help setup venv gen neo4j-jars neo4j-start neo4j-stop up down test test-unit \
         test-integration test-e2e test-web web chromium lint typecheck bench bench-skills bench-matching \
-        bench-training bench-load bench-scale bench-snapshot bench-search clean
+        bench-training bench-load bench-scale bench-snapshot bench-search bench-learning clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -108,7 +108,7 @@ test-e2e: setup chromium ## End-to-end tests through the gateway, the web page's
 test-web: setup chromium ## The web page's browser tests only
 	$(BIN)/pytest tests/e2e/web $(PYTEST_ARGS)
 
-bench: bench-skills bench-matching bench-training bench-scale bench-snapshot bench-load bench-search ## All benchmarks; writes BENCHMARKS.md
+bench: bench-skills bench-matching bench-training bench-scale bench-snapshot bench-load bench-search bench-learning ## All benchmarks; writes BENCHMARKS.md
 
 bench-skills: setup
 	$(BIN)/python -m tests.bench.skills_bench
@@ -131,6 +131,9 @@ bench-snapshot: setup ## A skills restart from its index snapshot against a cold
 
 bench-search: setup ## Ranked skill search over 13,500 ESCO-like skills
 	$(BIN)/python -m tests.bench.search_bench
+
+bench-learning: setup ## The learning report over 2,000 closed outcomes; collaborations among 1,000 candidates
+	$(BIN)/python -m tests.bench.learning_bench
 
 clean: ## Remove generated code, the venv and build output
 	rm -rf $(GEN) $(VENV) deploy/neo4j/target .mypy_cache .ruff_cache .pytest_cache \

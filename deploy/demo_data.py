@@ -1,7 +1,12 @@
 """The demo data set of `make up`: Ashbridge, a fictional town of five wards,
 with a few hundred people across the four sectors, the four seeded roles and
-a handful of commissioned outcomes. Loaded through the gateway, the way HR
-and managers would, and only when the graph holds no people yet.
+a handful of commissioned outcomes still to staff, and a past of closed ones
+(staffed, measured, assessed) for the learning report to read. Loaded through
+the gateway, the way HR and managers would, and only when the graph holds no
+people yet.
+
+The closed outcomes' results and assessments are invented: they show how the
+learning loop reads, and no effect of anything.
 """
 
 from __future__ import annotations
@@ -242,6 +247,217 @@ def make_outcomes() -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class PastOutcome:
+    """A closed outcome of the demo's past: what was commissioned and how it was
+    assessed; its results are drawn to agree with the assessment."""
+
+    id: str
+    title: str
+    ward: str
+    approach: str | None
+    priority: int
+    assessment: str
+    measure_ids: tuple[str, ...]
+    # Organisations of ORGANISATIONS pooling the budget; empty: one budget, no contributions.
+    pooled_by: tuple[str, ...] = ()
+    min_community_members: int = 1
+
+
+# Measures a past outcome may carry: (name, unit, baseline, target, direction).
+PAST_MEASURES: dict[str, tuple[str, str, float, float, str]] = {
+    "lonely": ("Residents reporting loneliness", "percent", 32, 22, "lower_is_better"),
+    "falls": ("Falls at home a month", "falls", 40, 28, "lower_is_better"),
+    "fuel-debt": ("Households in fuel debt", "households", 180, 120, "lower_is_better"),
+    "breakfast": ("Children at breakfast clubs", "children", 60, 140, "higher_is_better"),
+    "seen-48h": ("Food bank referrals seen within 48 hours", "percent", 55, 90, "higher_is_better"),
+    "debt-wait": ("Weeks waited for debt advice", "weeks", 9, 3, "lower_is_better"),
+    "evictions": ("Evictions prevented", "households", 0, 40, "higher_is_better"),
+}
+# Where each past outcome ended, as a share of the way from baseline to target.
+PROGRESS_OF_ASSESSMENT = {"met": (0.95, 1.15), "partly_met": (0.4, 0.8), "not_met": (-0.1, 0.3)}
+# Ashbridge North and Hillcrest have enough closed outcomes (5 or more) for the
+# learning report's figures; Old Town and Ashbridge South too few: withheld.
+PAST_OUTCOMES = (
+    PastOutcome("lunch-club-north", "Lunch clubs for older people in Ashbridge North",
+                "ashbridge-north", "preventative", 4, "met", ("lonely",),
+                ("Ashbridge Borough Council", "Age Well Ashbridge", "Riverside Digital")),
+    PastOutcome("falls-north", "Fewer falls at home in Ashbridge North", "ashbridge-north",
+                "preventative", 5, "partly_met", ("falls",), min_community_members=2),
+    PastOutcome("food-referrals-north", "Food bank referrals seen quickly in Ashbridge North",
+                "ashbridge-north", "responsive", 4, "met", ("seen-48h",),
+                ("Ashbridge Borough Council", "Riverside Food Bank")),
+    PastOutcome("debt-clinic-north", "A debt clinic in Ashbridge North", "ashbridge-north",
+                "responsive", 3, "not_met", ("debt-wait",), min_community_members=0),
+    PastOutcome("breakfast-north", "Breakfast clubs in Ashbridge North's schools",
+                "ashbridge-north", "preventative", 3, "met", ("breakfast",),
+                ("Ashbridge Borough Council", "Volunteers of Ashbridge", "Northgate Consulting")),
+    PastOutcome("insulation-hillcrest", "Insulated homes in Hillcrest", "hillcrest",
+                "preventative", 4, "partly_met", ("fuel-debt",),
+                ("Ashbridge Borough Council", "Hillcrest Care Ltd", "Hillcrest Tenants")),
+    PastOutcome("eviction-hillcrest", "Evictions prevented in Hillcrest", "hillcrest",
+                "responsive", 5, "met", ("evictions",), min_community_members=0),
+    PastOutcome("befriending-hillcrest", "Befriending for carers in Hillcrest", "hillcrest",
+                "preventative", 3, "not_met", ("lonely",), min_community_members=2),
+    PastOutcome("winter-crisis-hillcrest", "Winter crisis support in Hillcrest", "hillcrest",
+                "responsive", 4, "partly_met", ("fuel-debt", "seen-48h"),
+                ("Ashbridge NHS Trust", "Ashbridge Citizens Advice")),
+    PastOutcome("falls-hillcrest", "Fewer falls at home in Hillcrest", "hillcrest",
+                "preventative", 2, "met", ("falls",)),
+    PastOutcome("debt-triage-old-town", "Debt triage at Old Town's library", "old-town",
+                "responsive", 4, "partly_met", ("debt-wait",),
+                ("Jobcentre Ashbridge", "Ashbridge Citizens Advice")),
+    PastOutcome("youth-breakfast-old-town", "Breakfast before lessons in Old Town", "old-town",
+                "preventative", 2, "met", ("breakfast",)),
+    PastOutcome("food-south", "Emergency food in Ashbridge South", "ashbridge-south",
+                "responsive", 3, "not_met", ("seen-48h",), min_community_members=0),
+    # Its approach was never said: a group of one under "unspecified".
+    PastOutcome("housing-south", "Housing advice in Ashbridge South", "ashbridge-south",
+                None, 3, "partly_met", ("evictions",)),
+)  # fmt: skip
+# The shapes of past teams, taken in turn.
+PAST_TEAMS = (
+    [
+        {"role_id": "navigator", "count": 2, "fte": 0.3, "min_fit": 0.4},
+        {"role_id": "weaver", "count": 1, "fte": 0.3, "min_fit": 0.4},
+        {"role_id": "storyteller", "count": 1, "fte": 0.2, "min_fit": 0.4},
+    ],
+    [
+        {"role_id": "architect", "count": 1, "fte": 0.3, "min_fit": 0.4},
+        {"role_id": "navigator", "count": 1, "fte": 0.4, "min_fit": 0.4},
+        {"role_id": "weaver", "count": 2, "fte": 0.3, "min_fit": 0.4},
+    ],
+    [
+        {"role_id": "storyteller", "count": 2, "fte": 0.3, "min_fit": 0.4},
+        {"role_id": "weaver", "count": 1, "fte": 0.4, "min_fit": 0.4},
+        {"role_id": "architect", "count": 1, "fte": 0.2, "min_fit": 0.4},
+    ],
+)
+PAST_BUDGET = 48_000.0
+PAST_DAYS = 150
+
+
+def _sector_of(organisation: str) -> str:
+    return next(sector for sector, names in ORGANISATIONS.items() if organisation in names)
+
+
+def _contributions(organisations: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The first organisation puts in half and may pay any cost; the others
+    share the rest, each restricted to its own sector's staff costs after the
+    first of them."""
+    if not organisations:
+        return []
+    lead, *others = organisations
+    share = PAST_BUDGET / 2 / len(others)
+    return [
+        {"organisation": lead, "sector": _sector_of(lead), "amount": PAST_BUDGET / 2},
+        *(
+            {
+                "organisation": name,
+                "sector": _sector_of(name),
+                "amount": share,
+                "restricted_to": _sector_of(name) if index else None,
+            }
+            for index, name in enumerate(others)
+        ),
+    ]
+
+
+def past_outcome_body(past: PastOutcome, index: int, today: date) -> dict[str, Any]:
+    """The outcome as it was commissioned: a 150-day piece of work ending
+    between 4 months and a fortnight ago, staggered so that few overlap."""
+    end = today - timedelta(days=14 + 8 * index)
+    start = end - timedelta(days=PAST_DAYS)
+    measures = []
+    for measure_id in past.measure_ids:
+        name, unit, baseline, target, direction = PAST_MEASURES[measure_id]
+        measures.append(
+            {
+                "id": measure_id,
+                "name": name,
+                "unit": unit,
+                "baseline": baseline,
+                "target": target,
+                "direction": direction,
+            }
+        )
+    return {
+        "id": past.id,
+        "title": past.title,
+        "locality": past.ward,
+        "priority": past.priority,
+        "budget": PAST_BUDGET,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "days": 30,
+        "slots": PAST_TEAMS[index % len(PAST_TEAMS)],
+        "skill_coverage": [],
+        "rules": {
+            "min_sectors": 2,
+            "max_sector_share": 0.75,
+            "min_community_members": past.min_community_members,
+            # Every other one kept to its ward, so that teams differ from place to place.
+            "locality": "local_only" if index % 2 else "prefer_local",
+        },
+        "measures": measures,
+        "approach": past.approach,
+        "contributions": _contributions(past.pooled_by),
+    }
+
+
+def past_results(
+    past: PastOutcome, body: dict[str, Any], rng: random.Random
+) -> list[dict[str, Any]]:
+    """Three readings per measure (after six weeks, at the midpoint and at the
+    end), moving from the baseline towards where the assessment says it ended."""
+    start, end = date.fromisoformat(body["start"]), date.fromisoformat(body["end"])
+    low, high = PROGRESS_OF_ASSESSMENT[past.assessment]
+    results = []
+    for measure in body["measures"]:
+        ended_at = rng.uniform(low, high)
+        span = measure["target"] - measure["baseline"]
+        readings = ((42, 0.3), ((end - start).days // 2, 0.6), ((end - start).days, 1.0))
+        for days_in, share in readings:
+            value = measure["baseline"] + span * ended_at * share
+            results.append(
+                {
+                    "measure_id": measure["id"],
+                    "value": round(value, 1),
+                    "date": (start + timedelta(days=days_in)).isoformat(),
+                    "source": "demo data (invented)",
+                }
+            )
+    return results
+
+
+def _load_past_outcomes(client: httpx.Client, seed: int = SEED) -> None:
+    """Each past outcome commissioned, staffed and committed, then its results
+    recorded and closed with its assessment, through the manager's paths, so
+    that team history and who worked with whom come out as they do for real.
+    All are committed before any closes: they overlap in time, so each takes
+    people the others left free, as they would have."""
+    rng = random.Random(seed)
+    today = date.today()
+    bodies = [past_outcome_body(past, index, today) for index, past in enumerate(PAST_OUTCOMES)]
+    for past, body in zip(PAST_OUTCOMES, bodies, strict=True):
+        client.post("/v1/outcomes", json=body).raise_for_status()
+        proposal = client.post(
+            "/v1/staffing/proposals", json={"outcome_ids": [past.id], "time_limit_s": 5}
+        ).raise_for_status()
+        client.post(f"/v1/staffing/proposals/{proposal.json()['id']}/commit").raise_for_status()
+    for past, body in zip(PAST_OUTCOMES, bodies, strict=True):
+        for result in past_results(past, body, rng):
+            client.post(f"/v1/outcomes/{past.id}/results", json=result).raise_for_status()
+        client.post(
+            f"/v1/outcomes/{past.id}/close",
+            json={
+                "assessment": past.assessment,
+                "closed_on": body["end"],
+                "note": "demo data: an invented assessment",
+            },
+        ).raise_for_status()
+
+
 def courses_csv(skill_ids: list[str]) -> str:
     """A small catalogue: for every role skill a cheap course to working level
     (on demand), a dated practitioner course, and mentoring towards expert."""
@@ -328,13 +544,17 @@ def load_demo_data(
             ).raise_for_status()
             for outcome in make_outcomes():
                 client.post("/v1/outcomes", json=outcome).raise_for_status()
+            started = time.monotonic()
+            _load_past_outcomes(client)
+            past_s = time.monotonic() - started
             client.post(
                 "/v1/imports/courses",
                 content=courses_csv(skill_ids).encode(),
                 headers={"Content-Type": "text/csv"},
             ).raise_for_status()
             print(
-                f"loaded {len(people)} people, {len(make_outcomes())} outcomes "
+                f"loaded {len(people)} people, {len(make_outcomes())} open outcomes, "
+                f"{len(PAST_OUTCOMES)} closed ones ({past_s:.1f} s) "
                 f"and {3 * len(skill_ids)} courses of Ashbridge"
             )
         else:

@@ -52,7 +52,9 @@ def test_counts_stand_beside_every_figure_and_withheld_ones_say_so() -> None:
     assert "withheld" in responsive and " 1 " in responsive
     # Nothing counted is not a figure held back.
     assert any("mean progress" in line and "no data" in line for line in lines)
-    assert any("contributed by third sector" in line and "12000.00" in line for line in lines)
+    assert any(
+        "budget pooled from the third sector" in line and "£12,000" in line for line in lines
+    )
     text = " ".join(lines)
     assert "associated with" in text and "fewer than 3 closed outcomes" in text
     assert "caused them" in text

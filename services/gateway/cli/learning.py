@@ -28,6 +28,12 @@ results_app = typer.Typer(
 )
 
 GROUPINGS = ("locality", "approach", "priority")
+SECTOR_WORDS = {
+    "public": "the public sector",
+    "private": "the private sector",
+    "third_sector": "the third sector",
+    "community": "the community",
+}
 
 
 @results_app.command("add")
@@ -93,7 +99,8 @@ def print_learning(report: dict[str, Any], out: Console = console) -> None:
     out.print(
         f"Closed outcomes by {report.get('group_by') or 'locality'}: how team composition is "
         f"associated with results. A group of fewer than {minimum} closed outcomes shows "
-        "its counts but no figures.",
+        "its counts but no figures. A pooled budget is the total its outcomes' contributors "
+        "put in, by sector.",
         highlight=False,
     )
     table = Table("group", "outcomes", "figure", "value", "count", title="Learning report")
@@ -110,11 +117,12 @@ def print_learning(report: dict[str, Any], out: Console = console) -> None:
             )
             first = False
         for contribution in group.get("contributions", []):
+            sector = SECTOR_WORDS.get(contribution.get("sector") or "", "an unknown sector")
             table.add_row(
                 group["key"] if first else "",
                 str(group["outcomes"]) if first else "",
-                f"contributed by {(contribution.get('sector') or 'unknown').replace('_', ' ')}",
-                f"{contribution['amount']:.2f}",
+                f"budget pooled from {sector}",
+                f"£{contribution['amount']:,.0f}",
                 "",
             )
             first = False

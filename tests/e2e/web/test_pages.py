@@ -285,11 +285,15 @@ def test_manager_records_a_result_and_closes_then_planner_reads_what_it_teaches(
 
     sign_in(page, keys["planner"])
     open_page(page, "Learning")
-    # One closed outcome is under the default minimum: counts shown, figures withheld.
+    # The demo town's past has no closed outcome in Riverside: this one alone is
+    # under the default minimum, counts shown, figures withheld; Hillcrest's five are shown.
     by_locality = page.get_by_role("table", name=re.compile("^Learning by locality"))
     riverside = by_locality.get_by_role("row", name=re.compile("^riverside"))
     expect(riverside).to_contain_text("withheld")
     expect(riverside).to_contain_text("n = 1")
+    hillcrest = by_locality.get_by_role("row", name=re.compile("^hillcrest"))
+    expect(hillcrest).not_to_contain_text("withheld")
+    expect(hillcrest).to_contain_text("n = 5")
     expect(page.get_by_text(re.compile("These are associations, not causes"))).to_be_visible()
 
     page.get_by_label("Group by").select_option(label="Preventative or responsive")
@@ -298,11 +302,15 @@ def test_manager_records_a_result_and_closes_then_planner_reads_what_it_teaches(
     by_approach = page.get_by_role(
         "table", name=re.compile("^Learning by preventative or responsive")
     )
+    # With a minimum of 1 even the demo's one outcome of unsaid approach is shown.
+    unspecified = by_approach.get_by_role("row", name=re.compile("^unspecified"))
+    expect(unspecified).not_to_contain_text("withheld")
     preventative = by_approach.get_by_role("row", name=re.compile("^preventative"))
     expect(preventative).not_to_contain_text("withheld")
-    # The one outcome was met: the share met is 1.00, resting on one outcome.
-    expect(preventative).to_contain_text("1.00")
-    expect(preventative).to_contain_text("n = 1")
+    # The demo's 7 preventative outcomes (4 met, 2 partly, 1 not) and this met one:
+    # the share met is (5 + 2 * 0.5) / 8 = 0.75, resting on 8 outcomes.
+    expect(preventative).to_contain_text("0.75")
+    expect(preventative).to_contain_text("n = 8")
     assert serious_accessibility_violations(page) == []
 
     with page.expect_download() as download:
@@ -310,7 +318,7 @@ def test_manager_records_a_result_and_closes_then_planner_reads_what_it_teaches(
     assert download.value.suggested_filename == "learning.csv"
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert exported.startswith("section,group,outcomes,reported,name,label,value,count,detail")
-    assert "figure,preventative,1,yes,met_share" in exported
+    assert "figure,preventative,8,yes,met_share" in exported
 
 
 @pytest.mark.parametrize("link", NAV)
