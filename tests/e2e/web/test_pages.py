@@ -55,6 +55,9 @@ def test_a_key_revoked_mid_session_returns_to_sign_in(
         headers=admin,
     ).json()
     sign_in(page, issued["key"])
+    # The landing page's own reads finish with the valid key first; on a loaded machine
+    # one still in flight would meet the revocation and sign out before the click.
+    page.wait_for_load_state("networkidle")
     httpx.delete(f"{stack.gateway_url}/v1/keys/{issued['id']}", headers=admin).raise_for_status()
     # The People page's first read gets a 401: the page returns to sign-in at once.
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="People").click()
