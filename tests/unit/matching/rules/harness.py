@@ -3,7 +3,7 @@ the rule's plain predicate on hand-made teams."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from itertools import combinations
 
@@ -62,6 +62,30 @@ def model_shortfall(request: StaffingRequest, chosen: set[PairKey], rule_name: s
     if rule_name not in variables.shortfalls:
         return fixed
     return int(solver.value(variables.shortfalls[rule_name])) + fixed
+
+
+def assert_minimum_rule_agrees(
+    request: StaffingRequest,
+    target: Outcome,
+    rule_name: str,
+    holds: Callable[[Outcome, Team], bool],
+    shortfalls: Callable[[Outcome, Team], dict[str, int]],
+    max_team: int | None = None,
+) -> None:
+    """For every team of the request's people (up to `max_team`), the strict model
+    accepts it exactly when the predicate holds, the soft model counts the same
+    shortfall, and both verdicts occur."""
+    verdicts = set()
+    for members in subsets(request.candidates):
+        if max_team is not None and len(members) > max_team:
+            continue
+        team = as_team(target, members)
+        chosen = keys(target, team)
+        allowed = model_allows(request, chosen, rule_name)
+        assert allowed == holds(target, team), [p.person_id for p in members]
+        assert model_shortfall(request, chosen, rule_name) == shortfalls(target, team)[rule_name]
+        verdicts.add(allowed)
+    assert verdicts == {True, False}
 
 
 def open_slot(count: int, fte: float = 0.5) -> Slot:

@@ -8,14 +8,7 @@ from services.matching.domain.rules import community
 from services.matching.domain.rules.facts import PoolFacts
 from services.matching.domain.staffing import solve
 from tests.unit.matching.builders import outcome, person, request
-from tests.unit.matching.rules.harness import (
-    as_team,
-    keys,
-    model_allows,
-    model_shortfall,
-    open_slot,
-    subsets,
-)
+from tests.unit.matching.rules.harness import assert_minimum_rule_agrees, open_slot
 
 FIT = {"navigator": 0.8}
 PEOPLE = [
@@ -30,19 +23,10 @@ NAME = community.rule_name("o1")
 def test_the_model_and_the_predicate_agree_on_every_team() -> None:
     target = outcome("o1", (open_slot(3),), rules=TeamRules(min_community_members=2))
     staffing = request([target], PEOPLE)
-    verdicts = set()
 
-    for members in subsets(PEOPLE):
-        if len(members) > 3:
-            continue
-        team = as_team(target, members)
-        chosen = keys(target, team)
-        allowed = model_allows(staffing, chosen, NAME)
-        assert allowed == community.RULE.holds(target, team), [p.person_id for p in members]
-        assert model_shortfall(staffing, chosen, NAME) == community.shortfalls(target, team)[NAME]
-        verdicts.add(allowed)
-
-    assert verdicts == {True, False}
+    assert_minimum_rule_agrees(
+        staffing, target, NAME, community.RULE.holds, community.shortfalls, max_team=3
+    )
 
 
 def test_too_few_community_members_is_told_in_the_rules_words() -> None:
