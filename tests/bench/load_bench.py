@@ -7,7 +7,10 @@ request when the last is answered: what the stack can take) and an open loop
 (requests sent at a fixed rate whatever the answers: latency as users see it
 at that rate, each measured from when it was due, so a stalled stack shows).
 Around each, the CPU time every process used is read from /proc, giving the
-CPU milliseconds a request costs per process.
+CPU milliseconds a request costs per process. Both follow an unmeasured warm-up
+of the same mix (its figures are reported apart): what a long-running stack
+costs, not a JVM still compiling. Then each kind runs alone, showing where the
+mix's CPU goes.
 
 Run with `.venv/bin/python -m tests.bench.load_bench` (or `make bench-load`).
 Writes the `load` section of BENCHMARKS.md and prints one JSON object as the
@@ -41,6 +44,14 @@ from tests.support.neo4j_runtime import neo4j_for_tests
 
 CLIENTS = 50
 DURATION_S = 30.0
+# Neo4j's JVM compiles its hot paths over the first minute or so of a new
+# process: measured alone, a level write cost 10 ms of its CPU in the first
+# 10 s and 4 ms after 50 s. The measured runs follow a warm-up of the same mix,
+# whose own figures are reported too.
+WARMUP_S = 60.0
+# Each kind alone, after the measured runs: where the stack's CPU goes.
+KIND_RUN_S = 10.0
+KIND_RUN_CLIENTS = 20
 OPEN_RATE_PER_S = 50.0
 PROPOSAL_LIMIT_S = 2.0
 # Each operation with its share of the requests: mostly reads, as in daily use;
@@ -151,9 +162,13 @@ Request = Callable[[], Awaitable[httpx.Response]]
 
 
 def pick(
-    rng: random.Random, data: Workload, clients: dict[str, httpx.AsyncClient]
+    rng: random.Random,
+    data: Workload,
+    clients: dict[str, httpx.AsyncClient],
+    mix: dict[str, int] | None = None,
 ) -> tuple[str, Request]:
-    kind = rng.choices(list(MIX), list(MIX.values()))[0]
+    shares = mix or MIX
+    kind = rng.choices(list(shares), list(shares.values()))[0]
     person = rng.choice(data.people)
     role = rng.choice(data.roles)
     hr, manager, planner = clients["hr"], clients["manager"], clients["planner"]
@@ -211,8 +226,10 @@ async def run_load(
     clients: int = CLIENTS,
     duration_s: float = DURATION_S,
     seed: int = 5,
+    mix: dict[str, int] | None = None,
 ) -> LoadResult:
-    """`clients` concurrent loops, each sending one request after another until time is up."""
+    """`clients` concurrent loops, each sending one request after another until
+    time is up, picking kinds by `mix` (the bench's MIX unless given)."""
     sessions = persona_sessions(url, keys, clients * 3)
     result = LoadResult(clients=clients, planned_s=duration_s, duration_s=duration_s)
     started = time.perf_counter()
@@ -221,7 +238,7 @@ async def run_load(
     async def client_loop(number: int) -> None:
         rng = random.Random(seed * 1000 + number)
         while time.perf_counter() < deadline:
-            kind, request = pick(rng, data, sessions)
+            kind, request = pick(rng, data, sessions, mix)
             await send(result, kind, request, time.perf_counter())
 
     try:
@@ -313,6 +330,14 @@ async def measured(meter: CpuMeter, run: Awaitable[LoadResult]) -> MeasuredRun:
     return MeasuredRun(result, CpuMeter.per_request_ms(before, meter.read(), result.requests))
 
 
+@dataclass(frozen=True)
+class Runs:
+    warmup: MeasuredRun | None
+    closed: MeasuredRun
+    open_: MeasuredRun
+    by_kind: dict[str, MeasuredRun]
+
+
 def kinds_table(result: LoadResult) -> str:
     kinds = result.summary()["kinds"]
     assert isinstance(kinds, dict)
@@ -335,6 +360,38 @@ def cpu_table(closed: MeasuredRun, open_: MeasuredRun) -> str:
     return "\n".join(rows)
 
 
+PROCESSES = ("neo4j", "skills", "matching", "gateway")
+
+
+def by_kind_table(by_kind: dict[str, MeasuredRun]) -> str:
+    """Each kind alone: its CPU per request by process, and its part of the mix's cost."""
+    total = sum(MIX.values())
+    rows = []
+    for kind, run in by_kind.items():
+        share = MIX[kind] / total
+        figures = " | ".join(f"{run.cpu_ms.get(name, 0.0):.1f}" for name in PROCESSES)
+        rows.append(
+            f"| {kind} | {MIX[kind]} | {run.result.throughput:.0f} | {figures} "
+            f"| {run.stack_cpu_ms:.1f} | {share * run.stack_cpu_ms:.2f} |"
+        )
+    weighted = sum(MIX[k] / total * run.stack_cpu_ms for k, run in by_kind.items())
+    rows.append(f"| **mix, weighted** | | | | | | | | **{weighted:.1f}** |")
+    return "\n".join(rows)
+
+
+def warmup_note(warmup: MeasuredRun | None) -> str:
+    if warmup is None:
+        return "No warm-up ran before the measured runs: Neo4j's JVM was cold."
+    return (
+        f"Both runs follow a {warmup.result.planned_s:.0f} s warm-up with the same mix and "
+        f"clients, not counted above: a new Neo4j process compiles its hot paths over its "
+        f"first minute. During the warm-up the stack used **{warmup.stack_cpu_ms:.1f} ms** "
+        f"a request (Neo4j {warmup.cpu_ms.get('neo4j', 0.0):.1f}) at "
+        f"{warmup.result.throughput:.1f} requests/s, with "
+        f"{warmup.result.server_errors()} 5xx."
+    )
+
+
 def load_average_note() -> str:
     one, five, fifteen = os.getloadavg()
     note = f"Load average at the end: {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)."
@@ -346,7 +403,8 @@ def load_average_note() -> str:
     return note
 
 
-def markdown(closed: MeasuredRun, open_: MeasuredRun, rate_per_s: float) -> str:
+def markdown(runs: Runs, rate_per_s: float) -> str:
+    closed, open_ = runs.closed, runs.open_
     c, o = closed.result.summary(), open_.result.summary()
     mix = ", ".join(f"{kind} {share}" for kind, share in MIX.items())
     people, outcomes = PEOPLE, len(make_outcomes())
@@ -388,16 +446,41 @@ skills 14, gateway 7, matching 4; measured 2026-11, the figure the issue starts 
 |---|---|---|
 {cpu_table(closed, open_)}
 
+{warmup_note(runs.warmup)}
+{by_kind_section(runs.by_kind)}
 {load_average_note()}
 """
 
 
-async def both_runs(
+def by_kind_section(by_kind: dict[str, MeasuredRun]) -> str:
+    if not by_kind:
+        return ""
+    seconds = next(iter(by_kind.values())).result.planned_s
+    return f"""
+**Each kind alone** (after the runs above; closed loop, {KIND_RUN_CLIENTS} clients,
+{seconds:.0f} s a kind): CPU milliseconds per request by process, and each kind's
+part of the mix's cost (its share times its stack figure). Their weighted sum
+approximates the mix's figure without its interference (caches, locks, queues):
+
+| kind | mix % | requests/s | neo4j | skills | matching | gateway | stack | part of mix |
+|---|---|---|---|---|---|---|---|---|
+{by_kind_table(by_kind)}
+"""
+
+
+async def all_runs(
     url: str, keys: dict[str, str], data: Workload, meter: CpuMeter, args: argparse.Namespace
-) -> tuple[MeasuredRun, MeasuredRun]:
+) -> Runs:
+    warmup = None
+    if args.warmup > 0:
+        warmup = await measured(meter, run_load(url, keys, data, args.clients, args.warmup, 3))
     closed = await measured(meter, run_load(url, keys, data, args.clients, args.seconds))
     open_ = await measured(meter, run_open_load(url, keys, data, args.rate, args.seconds))
-    return closed, open_
+    by_kind: dict[str, MeasuredRun] = {}
+    for kind in MIX if args.kind_seconds > 0 else ():
+        alone = run_load(url, keys, data, KIND_RUN_CLIENTS, args.kind_seconds, mix={kind: 1})
+        by_kind[kind] = await measured(meter, alone)
+    return Runs(warmup, closed, open_, by_kind)
 
 
 def main() -> None:
@@ -405,6 +488,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--seconds", type=float, default=DURATION_S)
     parser.add_argument("--rate", type=float, default=OPEN_RATE_PER_S, help="open loop, per s")
+    parser.add_argument("--warmup", type=float, default=WARMUP_S, help="seconds, 0 for none")
+    parser.add_argument(
+        "--kind-seconds", type=float, default=KIND_RUN_S, help="each kind alone; 0 skips"
+    )
     parser.add_argument("--no-report", action="store_true", help="leave BENCHMARKS.md alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch, neo4j_for_tests(Path(scratch)) as graph:
@@ -431,39 +518,45 @@ def main() -> None:
             ) as admin:
                 data = workload(admin)
             meter = CpuMeter(stack_pids(stack, graph.uri))
-            closed, open_ = asyncio.run(both_runs(stack.gateway_url, keys, data, meter, args))
+            runs = asyncio.run(all_runs(stack.gateway_url, keys, data, meter, args))
         finally:
             stack.stop()
     if not args.no_report:
-        write_section("load", markdown(closed, open_, args.rate))
+        write_section("load", markdown(runs, args.rate))
+    print(json.dumps(figures(runs, args.rate)))
+
+
+def figures(runs: Runs, rate_per_s: float) -> dict[str, object]:
+    """The bench's JSON line."""
+    closed, open_ = runs.closed, runs.open_
     c, o = closed.result.summary(), open_.result.summary()
-    print(
-        json.dumps(
-            {
-                "cpu_ms_per_request": round(closed.stack_cpu_ms, 2),
-                "cpu_ms_per_request_by_process": {
-                    name: round(ms, 2) for name, ms in closed.cpu_ms.items()
-                },
-                "open_cpu_ms_per_request": round(open_.stack_cpu_ms, 2),
-                "closed_rps": c["throughput_rps"],
-                "closed_p50_ms": c["p50_ms"],
-                "closed_p95_ms": c["p95_ms"],
-                "closed_p99_ms": c["p99_ms"],
-                "closed_5xx": c["server_errors"],
-                "closed_transport_failures": c["transport_failures"],
-                "open_rate_per_s": args.rate,
-                "open_p50_ms": o["p50_ms"],
-                "open_p95_ms": o["p95_ms"],
-                "open_p99_ms": o["p99_ms"],
-                "open_5xx": o["server_errors"],
-                "open_transport_failures": o["transport_failures"],
-                "closed": c,
-                "open": o,
-                # The first few failures of each run: a 5xx or a dropped connection says why here.
-                "failures_sample": (closed.result.failures[:3] + open_.result.failures[:3]),
-            }
-        )
-    )
+    return {
+        "cpu_ms_per_request": round(closed.stack_cpu_ms, 2),
+        "cpu_ms_per_request_by_process": {name: round(ms, 2) for name, ms in closed.cpu_ms.items()},
+        "open_cpu_ms_per_request": round(open_.stack_cpu_ms, 2),
+        "closed_rps": c["throughput_rps"],
+        "closed_p50_ms": c["p50_ms"],
+        "closed_p95_ms": c["p95_ms"],
+        "closed_p99_ms": c["p99_ms"],
+        "closed_5xx": c["server_errors"],
+        "closed_transport_failures": c["transport_failures"],
+        "open_rate_per_s": rate_per_s,
+        "open_p50_ms": o["p50_ms"],
+        "open_p95_ms": o["p95_ms"],
+        "open_p99_ms": o["p99_ms"],
+        "open_5xx": o["server_errors"],
+        "open_transport_failures": o["transport_failures"],
+        "closed": c,
+        "open": o,
+        # The first few failures of each run: a 5xx or a dropped connection says why here.
+        "failures_sample": (closed.result.failures[:3] + open_.result.failures[:3]),
+        "warmup_s": runs.warmup.result.planned_s if runs.warmup else 0,
+        "warmup_cpu_ms_per_request": (round(runs.warmup.stack_cpu_ms, 2) if runs.warmup else None),
+        "cpu_ms_by_kind": {
+            kind: {name: round(ms, 2) for name, ms in run.cpu_ms.items()}
+            for kind, run in runs.by_kind.items()
+        },
+    }
 
 
 if __name__ == "__main__":
