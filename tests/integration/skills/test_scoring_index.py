@@ -165,6 +165,68 @@ async def test_a_write_through_one_replica_is_ranked_by_the_other(
         assert "ann" not in await ranked(other)
 
 
+async def levels_read_by(skills: Stub, person_id: str) -> dict[str, int] | None:
+    """The person's levels as GetPerson answers them; None when not found."""
+    try:
+        reply = await skills.GetPerson(skills_pb2.GetPersonRequest(id=person_id), timeout=TIMEOUT_S)
+    except grpc.aio.AioRpcError as error:
+        if error.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        return None
+    return {s.skill_id: s.level for s in reply.skills}
+
+
+async def listed_by(skills: Stub) -> list[str]:
+    reply = await skills.ListPeople(skills_pb2.ListPeopleRequest(page_size=50), timeout=TIMEOUT_S)
+    return [p.id for p in reply.people]
+
+
+async def test_person_records_read_by_the_other_replica_follow_writes_and_erasure(
+    graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    async with (
+        skills_process(graph, driver) as (one, _),
+        skills_process(graph, driver) as (other, _),
+    ):
+        await add_person(one, "ann")
+        await add_person(one, "bob")
+        await set_level(one, "ann", "empathy", 2)
+
+        async def other_lists_both() -> bool:
+            return await listed_by(other) == ["ann", "bob"]
+
+        await eventually(other_lists_both)
+        # Read again and again on the other replica, so its records are cached there.
+        assert await levels_read_by(other, "ann") == {"empathy": 2}
+        assert await levels_read_by(other, "ann") == {"empathy": 2}
+
+        await set_level(one, "ann", "empathy", 4)
+        assert await levels_read_by(one, "ann") == {"empathy": 4}
+
+        async def other_reads_the_new_level() -> bool:
+            return await levels_read_by(other, "ann") == {"empathy": 4}
+
+        await eventually(other_reads_the_new_level)
+        await add_person(one, "bob", name="Robert")
+
+        async def other_lists_the_new_name() -> bool:
+            reply = await other.ListPeople(
+                skills_pb2.ListPeopleRequest(page_size=50), timeout=TIMEOUT_S
+            )
+            return [p.name for p in reply.people] == ["Person ann", "Robert"]
+
+        await eventually(other_lists_the_new_name)
+        await one.ErasePerson(skills_pb2.ErasePersonRequest(id="ann"), timeout=TIMEOUT_S)
+        assert await levels_read_by(one, "ann") is None
+        assert await listed_by(one) == ["bob"]
+
+        async def other_forgot_ann() -> bool:
+            return await levels_read_by(other, "ann") is None
+
+        await eventually(other_forgot_ann)
+        assert await listed_by(other) == ["bob"]
+
+
 async def test_a_level_expiring_at_midnight_stops_counting_the_next_day(
     graph: Neo4jSettings, driver: AsyncDriver
 ) -> None:
