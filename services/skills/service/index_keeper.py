@@ -20,9 +20,9 @@
   of another graph or layout, older than the feed still covers, or when the
   people it ends with are not the graph's.
 - Person records (service/person_cache.py): whatever reloads a person here
-  drops that person's cached record, whatever changes the catalogue, finds an
-  erasure or rebuilds the index drops them all; so records are as fresh as the
-  index.
+  drops that person's cached record (and a reload of a few people caches what
+  it read of them), whatever changes the catalogue, finds an erasure or
+  rebuilds the index drops them all; so records are as fresh as the index.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ from services.skills.service.person_cache import PersonCache
 from services.skills.service.ports import ScoringReads
 
 logger = logging.getLogger(__name__)
+
+# Reloads of at most this many people also read them whole for the person-record cache.
+RELOAD_RECORDS_UP_TO = 50
 
 
 @dataclass(frozen=True)
@@ -216,11 +219,17 @@ class IndexKeeper:
     async def _reload(self, person_ids: Sequence[str]) -> None:
         unique = list(dict.fromkeys(person_ids))
         self.person_records.drop(unique)
-        records = await self.repository.people_for_index(unique)
+        # A few people (a write's) are read whole and cached, since they are
+        # read anyway: the next GetPerson of someone just written reads nothing.
+        with_records = 0 < len(unique) <= RELOAD_RECORDS_UP_TO and self.person_records.capacity > 0
+        ticket = self.person_records.ticket()
+        records = await self.repository.people_for_index(unique, with_records)
         found = {p.id for p in records.people}
         self.index.replace_people(records.people, records.claims)
         self.index.remove_people([p for p in unique if p not in found])
         self._revision += 1
+        for person in records.records or ():
+            self.person_records.put(person, ticket)
 
     async def refresh_catalogue(self) -> None:
         self.person_records.drop_all()

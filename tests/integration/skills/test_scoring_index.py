@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 
 import grpc
@@ -18,6 +19,7 @@ from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.grpc_server import insecure_channel
 from services.common.settings import Neo4jSettings
+from services.skills.bootstrap import build_application
 from services.skills.config import SkillsSettings
 from services.skills.entrypoints.server import SERVICE_NAME, create_server
 from tests.integration.skills.conftest import wait_until_serving
@@ -225,6 +227,32 @@ async def test_person_records_read_by_the_other_replica_follow_writes_and_erasur
 
         await eventually(other_forgot_ann)
         assert await listed_by(other) == ["bob"]
+
+
+async def test_a_reload_reads_each_person_whole_as_get_person_does(
+    skills: Stub, graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    await add_person(
+        skills,
+        "ann",
+        clearances=[common_pb2.Clearance(kind="dbs", expires="2030-01-01")],
+        available_from="2026-01-01",
+    )
+    await add_person(skills, "bob")
+    await set_level(skills, "ann", "empathy", 3, evidence="panel", assessed_by="lead")
+    await set_level(
+        skills, "ann", "empathy", 2, source=skills_pb2.LEVEL_SOURCE_SELF, valid_until="2027-01-01"
+    )
+    await set_level(skills, "ann", "case-work", 1)
+    app = build_application(driver, SkillsSettings(neo4j=graph))
+    read = await app.scoring_reads.people_for_index(["ann", "bob", "nobody"], with_records=True)
+    assert read.records is not None
+    for whole in read.records:
+        stored = await app.people.people.get_person(whole.id)
+        assert replace(whole, skills=()) == replace(stored, skills=())
+        assert sorted(whole.skills, key=repr) == sorted(stored.skills, key=repr)
+    assert [(p.id, len(p.skills)) for p in read.records] == [("ann", 3), ("bob", 0)]
+    assert (await app.scoring_reads.people_for_index(["ann"])).records is None
 
 
 async def test_a_level_expiring_at_midnight_stops_counting_the_next_day(

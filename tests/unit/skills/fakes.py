@@ -246,7 +246,9 @@ class FakeScoringReads:
     async def person_ids(self) -> list[str]:
         return sorted(self.store.people)
 
-    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+    async def people_for_index(
+        self, person_ids: Sequence[str], with_records: bool = False
+    ) -> IndexRecords:
         self.store.calls.append("people_for_index")
         present = [i for i in person_ids if i in self.store.people]
         return IndexRecords(
@@ -256,6 +258,12 @@ class FakeScoringReads:
                 for i in present
                 for c in self.store.claims_of(i)
             ],
+            records=[
+                replace(self.store.people[i], skills=tuple(self.store.claims_of(i)))
+                for i in present
+            ]
+            if with_records
+            else None,
         )
 
     async def catalogue_for_index(self) -> tuple[list[Role], dict[str, SkillNeighbourhood]]:
