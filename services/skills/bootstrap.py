@@ -25,6 +25,7 @@ from services.skills.service.courses import CourseService
 from services.skills.service.index_keeper import FeedSettings, IndexKeeper
 from services.skills.service.levels import LevelService
 from services.skills.service.people import PeopleService
+from services.skills.service.person_cache import PersonCache
 from services.skills.service.ports import ScoringReads
 from services.skills.service.roles import RoleService
 from services.skills.service.scoring import ScoringService
@@ -77,10 +78,13 @@ def build_application(
         if settings.index_snapshot_path
         else None
     )
-    keeper = IndexKeeper(scoring_reads, today, feed_settings_of(settings), snapshots)
+    person_records = PersonCache(settings.person_cache_size)
+    keeper = IndexKeeper(
+        scoring_reads, today, feed_settings_of(settings), snapshots, person_records
+    )
     catalogue_repository = Neo4jCatalogueRepository(graph)
     return SkillsApplication(
-        people=PeopleService(Neo4jPeopleRepository(graph), keeper, clock),
+        people=PeopleService(Neo4jPeopleRepository(graph), keeper, clock, person_records),
         levels=LevelService(Neo4jLevelRepository(graph), keeper, clock),
         roles=RoleService(catalogue_repository, keeper),
         catalogue=CatalogueService(Neo4jEscoRepository(graph, catalogue_repository), keeper),

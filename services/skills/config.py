@@ -36,4 +36,8 @@ class SkillsSettings(BaseSettings):
     index_snapshot_path: str = ""
     # Seconds between snapshots of a changed index (0: only on a clean stop).
     index_snapshot_interval_s: float = Field(default=600.0, ge=0)
+    # Person records kept in this process for GetPerson and ListPeople, least
+    # recently read leaving first, as fresh as the scoring index (0 keeps none);
+    # about 10 KiB a person with 25 levels.
+    person_cache_size: int = Field(default=10_000, ge=0)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

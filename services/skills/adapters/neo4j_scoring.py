@@ -12,6 +12,7 @@ Bulk reads return few records carrying many rows: the driver spends about
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, LiteralString
 
 from neo4j import Record
@@ -19,7 +20,7 @@ from neo4j import Record
 from services.skills.adapters.neo4j_catalogue import ALL_ROLES, role_of
 from services.skills.adapters.neo4j_graph import Neo4jGraph, run_statement
 from services.skills.domain.fit import SkillNeighbourhood
-from services.skills.domain.model import Clearance, Person, Role
+from services.skills.domain.model import Clearance, LevelClaim, Person, Role
 from services.skills.service.ports import IndexChange, IndexClaim, IndexRecords
 
 SCORING_SCHEMA: tuple[LiteralString, ...] = (
@@ -42,7 +43,7 @@ DELETE c
 
 # People and all their claims: one record whose columns are flat lists of
 # plain values (maps and nested lists cost more to send and decode).
-PEOPLE_FOR_INDEX: LiteralString = """
+_PEOPLE: LiteralString = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 WITH collect(p) AS people
@@ -52,6 +53,9 @@ CALL (people) {
   RETURN collect(p.id) AS claim_person, collect(s.id) AS claim_skill,
          collect(h.level) AS claim_level, collect(h.source) AS claim_source,
          collect(h.assessed_at) AS claim_assessed, collect(h.valid_until) AS claim_valid_until
+"""
+
+_PEOPLE_COLUMNS_RETURNED: LiteralString = """
 }
 RETURN [p IN people | p.id] AS ids, [p IN people | p.name] AS names,
        [p IN people | p.sector] AS sectors, [p IN people | p.organisation] AS organisations,
@@ -63,6 +67,18 @@ RETURN [p IN people | p.id] AS ids, [p IN people | p.name] AS names,
        [p IN people | p.clearance_expires] AS clearance_expires,
        claim_person, claim_skill, claim_level, claim_source, claim_assessed, claim_valid_until
 """
+
+PEOPLE_FOR_INDEX: LiteralString = _PEOPLE + _PEOPLE_COLUMNS_RETURNED
+
+# Also what the index leaves out of claims, so that each person is read whole
+# (for the person-record cache, when a few people are reloaded).
+PEOPLE_FOR_INDEX_WITH_RECORDS: LiteralString = (
+    _PEOPLE
+    + """, collect(coalesce(h.evidence, '')) AS claim_evidence,
+         collect(coalesce(h.assessed_by, '')) AS claim_assessed_by"""
+    + _PEOPLE_COLUMNS_RETURNED
+    + ", claim_evidence, claim_assessed_by\n"
+)
 
 # The columns of PEOPLE_FOR_INDEX that describe people, in Person's order.
 _PEOPLE_COLUMNS = (
@@ -103,11 +119,17 @@ class Neo4jScoringReads:
         records = await self.graph.read(PERSON_IDS, {})
         return list(records[0]["ids"]) if records else []
 
-    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
-        records = await self.graph.read(PEOPLE_FOR_INDEX, {"ids": list(person_ids)})
+    async def people_for_index(
+        self, person_ids: Sequence[str], with_records: bool = False
+    ) -> IndexRecords:
+        statement = PEOPLE_FOR_INDEX_WITH_RECORDS if with_records else PEOPLE_FOR_INDEX
+        records = await self.graph.read(statement, {"ids": list(person_ids)})
         if not records:
-            return IndexRecords([], [])
-        return IndexRecords(_people_of(records[0]), _claims_of(records[0]))
+            return IndexRecords([], [], [] if with_records else None)
+        people = _people_of(records[0])
+        claims = _claims_of(records[0])
+        whole = _whole_people(people, claims, records[0]) if with_records else None
+        return IndexRecords(people, claims, whole)
 
     async def catalogue_for_index(self) -> tuple[list[Role], dict[str, SkillNeighbourhood]]:
         role_records = await self.graph.read(ALL_ROLES, {})
@@ -173,6 +195,20 @@ def _claims_of(record: Record) -> list[IndexClaim]:
             strict=True,
         )
     )
+
+
+def _whole_people(
+    people: Sequence[Person], claims: Sequence[IndexClaim], record: Record
+) -> list[Person]:
+    """Each person with every claim, as `claim_of` reads one."""
+    held: dict[str, list[LevelClaim]] = {p.id: [] for p in people}
+    for (person_id, skill_id, level, source, assessed_at, valid_until), evidence, by in zip(
+        claims, record["claim_evidence"], record["claim_assessed_by"], strict=True
+    ):
+        held[person_id].append(
+            LevelClaim(skill_id, level, source, evidence, by, assessed_at, valid_until)
+        )
+    return [replace(p, skills=tuple(held[p.id])) for p in people]
 
 
 def _neighbourhoods(

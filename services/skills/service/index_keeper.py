@@ -19,6 +19,10 @@
   whole graph; it builds from the graph instead when the snapshot is missing,
   of another graph or layout, older than the feed still covers, or when the
   people it ends with are not the graph's.
+- Person records (service/person_cache.py): whatever reloads a person here
+  drops that person's cached record (and a reload of a few people caches what
+  it read of them), whatever changes the catalogue, finds an erasure or
+  rebuilds the index drops them all; so records are as fresh as the index.
 """
 
 from __future__ import annotations
@@ -39,9 +43,13 @@ from services.skills.domain.scoring_index import (
     concatenate_claims,
 )
 from services.skills.domain.scoring_index.state import IndexSnapshot, UnsnapshottableText
+from services.skills.service.person_cache import PersonCache
 from services.skills.service.ports import ScoringReads
 
 logger = logging.getLogger(__name__)
+
+# Reloads of at most this many people also read them whole for the person-record cache.
+RELOAD_RECORDS_UP_TO = 50
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,11 @@ class IndexKeeper:
         today: Callable[[], date],
         settings: FeedSettings | None = None,
         snapshots: IndexSnapshots | None = None,
+        person_records: PersonCache | None = None,
     ) -> None:
         self.repository = repository
+        # Cached person records this keeper keeps as fresh as the index.
+        self.person_records = PersonCache(0) if person_records is None else person_records
         self.today = today
         self.settings = settings or FeedSettings()
         self.snapshots = snapshots
@@ -132,6 +143,7 @@ class IndexKeeper:
                 # Only snapshots need it: the index is built and served without.
                 logger.warning("graph fingerprint unread", extra={"error": str(error)})
         async with self._lock:
+            self.person_records.drop_all()
             started_ms, _ = await self.repository.changes_since(2**62)
             index = ScoringIndex(self.today())
             roles, neighbourhoods = await self.repository.catalogue_for_index()
@@ -163,6 +175,8 @@ class IndexKeeper:
     async def refresh_people(self, person_ids: Sequence[str]) -> None:
         """Reloads these people from the graph; those no longer there leave the index.
         Returns once a reload that began after this call has been applied."""
+        # The write behind this call has committed: reads from now on see it.
+        self.person_records.drop(person_ids)
         if not person_ids or not self.ready:
             return
         self._queued.update(person_ids)
@@ -199,17 +213,26 @@ class IndexKeeper:
 
     def mark_stale(self, person_ids: Sequence[str]) -> None:
         """People written here whose reload did not happen; the next poll reloads them."""
+        self.person_records.drop(person_ids)
         self._stale.update(person_ids)
 
     async def _reload(self, person_ids: Sequence[str]) -> None:
         unique = list(dict.fromkeys(person_ids))
-        records = await self.repository.people_for_index(unique)
+        self.person_records.drop(unique)
+        # A few people (a write's) are read whole and cached, since they are
+        # read anyway: the next GetPerson of someone just written reads nothing.
+        with_records = 0 < len(unique) <= RELOAD_RECORDS_UP_TO and self.person_records.capacity > 0
+        ticket = self.person_records.ticket()
+        records = await self.repository.people_for_index(unique, with_records)
         found = {p.id for p in records.people}
         self.index.replace_people(records.people, records.claims)
         self.index.remove_people([p for p in unique if p not in found])
         self._revision += 1
+        for person in records.records or ():
+            self.person_records.put(person, ticket)
 
     async def refresh_catalogue(self) -> None:
+        self.person_records.drop_all()
         if not self.ready:
             return
         async with self._lock:
@@ -228,6 +251,9 @@ class IndexKeeper:
         fresh = [c for c in changes if self._seen.get(c.change_id) != c.at]
         stale = set(self._stale)
         people = [*stale, *(p for c in fresh for p in c.person_ids)]
+        if any(c.catalogue or c.erasure for c in fresh):
+            # An erasure names nobody, and the erased may be cached without being indexed.
+            self.person_records.drop_all()
         if any(c.catalogue for c in fresh):
             roles, neighbourhoods = await self.repository.catalogue_for_index()
             self.index.set_catalogue(roles, neighbourhoods)
@@ -276,6 +302,7 @@ class IndexKeeper:
             if not caught_up:
                 return False
             self.ready = True
+            self.person_records.drop_all()
             self._revision += 1
             self._saved_revision = self._revision
             self._last_snapshot = time.monotonic()

@@ -25,16 +25,23 @@ from services.skills.domain.validation import (
 )
 from services.skills.service.clock import Clock
 from services.skills.service.people_import import PeopleImport
+from services.skills.service.person_cache import PersonCache
 from services.skills.service.ports import IndexWriteThrough, PeopleRepository
 
 
 class PeopleService:
     def __init__(
-        self, people: PeopleRepository, index: IndexWriteThrough, clock: Clock | None = None
+        self,
+        people: PeopleRepository,
+        index: IndexWriteThrough,
+        clock: Clock | None = None,
+        records: PersonCache | None = None,
     ) -> None:
+        """`records` must be the cache the index's keeper drops records from."""
         self.people = people
         self.index = index
         self.clock = clock or Clock()
+        self.records = PersonCache(0) if records is None else records
 
     async def prepare(self) -> None:
         await self.people.prepare()
@@ -48,7 +55,12 @@ class PeopleService:
     async def get_person(self, person_id: str, time_left_s: float | None = None) -> Person:
         """The person with the claim that counts in each skill they hold."""
         require_id(person_id, "id")
-        return self._with_current_claims(await self.people.get_person(person_id, time_left_s))
+        person = self.records.get(person_id)
+        if person is None:
+            ticket = self.records.ticket()
+            person = await self.people.get_person(person_id, time_left_s)
+            self.records.put(person, ticket)
+        return self._with_current_claims(person)
 
     async def list_people(
         self,
@@ -62,7 +74,7 @@ class PeopleService:
         size = page_size_of(page_size)
         after = decode_page_token(page_token)
         ids = self.index.current().ids_after(people_filter, after, size + 1)
-        people = sorted(await self.people.people_by_ids(ids, time_left_s), key=lambda p: p.id)
+        people = sorted(await self._people_by_ids(ids, time_left_s), key=lambda p: p.id)
         page = [self._with_current_claims(p) for p in people[:size]]
         token = encode_page_token(page[-1].id) if len(people) > size else ""
         return Page(page, token)
@@ -92,6 +104,18 @@ class PeopleService:
         """Validates each row as it arrives and writes good rows in batches;
         a row naming an unknown skill is refused whole (see PeopleImport)."""
         return await PeopleImport(self.people, self.index, self.clock).run(rows)
+
+    async def _people_by_ids(self, ids: list[str], time_left_s: float | None) -> list[Person]:
+        """The cached records, and the rest in one graph read."""
+        cached = [p for i in ids if (p := self.records.get(i)) is not None]
+        if len(cached) == len(ids):
+            return cached
+        held = {p.id for p in cached}
+        ticket = self.records.ticket()
+        read = await self.people.people_by_ids([i for i in ids if i not in held], time_left_s)
+        for person in read:
+            self.records.put(person, ticket)
+        return cached + read
 
     def _with_current_claims(self, person: Person) -> Person:
         current = effective_claims(person.skills, self.clock.today())

@@ -29,10 +29,13 @@ IndexClaim = tuple[str, str, int, str, str, str]
 
 @dataclass(frozen=True)
 class IndexRecords:
-    """People (without levels) and every claim they hold, for the scoring index."""
+    """People (without levels) and every claim they hold, for the scoring index;
+    with `records` asked for, also each person whole, as `PeopleRepository.get_person`
+    reads them."""
 
     people: list[Person]
     claims: list[IndexClaim]
+    records: list[Person] | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,9 @@ class ScoringReads(Protocol):
         """Every person id, ascending."""
         ...
 
-    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+    async def people_for_index(
+        self, person_ids: Sequence[str], with_records: bool = False
+    ) -> IndexRecords:
         """These people with all their claims (absent ids are left out)."""
         ...
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 
 import grpc
@@ -18,6 +19,7 @@ from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.grpc_server import insecure_channel
 from services.common.settings import Neo4jSettings
+from services.skills.bootstrap import build_application
 from services.skills.config import SkillsSettings
 from services.skills.entrypoints.server import SERVICE_NAME, create_server
 from tests.integration.skills.conftest import wait_until_serving
@@ -163,6 +165,95 @@ async def test_a_write_through_one_replica_is_ranked_by_the_other(
 
         await eventually(other_forgot_ann)
         assert "ann" not in await ranked(other)
+
+
+async def levels_read_by(skills: Stub, person_id: str) -> dict[str, int] | None:
+    """The person's levels as GetPerson answers them; None when not found."""
+    try:
+        reply = await skills.GetPerson(skills_pb2.GetPersonRequest(id=person_id), timeout=TIMEOUT_S)
+    except grpc.aio.AioRpcError as error:
+        if error.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        return None
+    return {s.skill_id: s.level for s in reply.skills}
+
+
+async def listed_by(skills: Stub) -> list[str]:
+    reply = await skills.ListPeople(skills_pb2.ListPeopleRequest(page_size=50), timeout=TIMEOUT_S)
+    return [p.id for p in reply.people]
+
+
+async def test_person_records_read_by_the_other_replica_follow_writes_and_erasure(
+    graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    async with (
+        skills_process(graph, driver) as (one, _),
+        skills_process(graph, driver) as (other, _),
+    ):
+        await add_person(one, "ann")
+        await add_person(one, "bob")
+        await set_level(one, "ann", "empathy", 2)
+
+        async def other_has_caught_up() -> bool:
+            return await listed_by(other) == ["ann", "bob"] and await levels_read_by(
+                other, "ann"
+            ) == {"empathy": 2}
+
+        await eventually(other_has_caught_up)
+        # Read again on the other replica, whose records are now cached there.
+        assert await levels_read_by(other, "ann") == {"empathy": 2}
+
+        await set_level(one, "ann", "empathy", 4)
+        assert await levels_read_by(one, "ann") == {"empathy": 4}
+
+        async def other_reads_the_new_level() -> bool:
+            return await levels_read_by(other, "ann") == {"empathy": 4}
+
+        await eventually(other_reads_the_new_level)
+        await add_person(one, "bob", name="Robert")
+
+        async def other_lists_the_new_name() -> bool:
+            reply = await other.ListPeople(
+                skills_pb2.ListPeopleRequest(page_size=50), timeout=TIMEOUT_S
+            )
+            return [p.name for p in reply.people] == ["Person ann", "Robert"]
+
+        await eventually(other_lists_the_new_name)
+        await one.ErasePerson(skills_pb2.ErasePersonRequest(id="ann"), timeout=TIMEOUT_S)
+        assert await levels_read_by(one, "ann") is None
+        assert await listed_by(one) == ["bob"]
+
+        async def other_forgot_ann() -> bool:
+            return await levels_read_by(other, "ann") is None
+
+        await eventually(other_forgot_ann)
+        assert await listed_by(other) == ["bob"]
+
+
+async def test_a_reload_reads_each_person_whole_as_get_person_does(
+    skills: Stub, graph: Neo4jSettings, driver: AsyncDriver
+) -> None:
+    await add_person(
+        skills,
+        "ann",
+        clearances=[common_pb2.Clearance(kind="dbs", expires="2030-01-01")],
+        available_from="2026-01-01",
+    )
+    await add_person(skills, "bob")
+    await set_level(skills, "ann", "empathy", 3, evidence="panel", assessed_by="lead")
+    await set_level(
+        skills, "ann", "empathy", 2, source=skills_pb2.LEVEL_SOURCE_SELF, valid_until="2027-01-01"
+    )
+    await set_level(skills, "ann", "case-work", 1)
+    app = build_application(driver, SkillsSettings(neo4j=graph))
+    read = await app.scoring_reads.people_for_index(["ann", "bob", "nobody"], with_records=True)
+    assert read.records is not None
+    for whole in read.records:
+        stored = await app.people.people.get_person(whole.id)
+        assert replace(whole, skills=()) == replace(stored, skills=())
+        assert sorted(whole.skills, key=repr) == sorted(stored.skills, key=repr)
+    assert [(p.id, len(p.skills)) for p in read.records] == [("ann", 3), ("bob", 0)]
+    assert (await app.scoring_reads.people_for_index(["ann"])).records is None
 
 
 async def test_a_level_expiring_at_midnight_stops_counting_the_next_day(

@@ -27,6 +27,7 @@ from services.skills.service.clock import Clock
 from services.skills.service.index_keeper import IndexKeeper
 from services.skills.service.levels import LevelService
 from services.skills.service.people import PeopleService
+from services.skills.service.person_cache import PersonCache
 from services.skills.service.ports import IndexChange, IndexRecords
 from services.skills.service.roles import RoleService
 from services.skills.service.scoring import ScoringService
@@ -245,7 +246,9 @@ class FakeScoringReads:
     async def person_ids(self) -> list[str]:
         return sorted(self.store.people)
 
-    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+    async def people_for_index(
+        self, person_ids: Sequence[str], with_records: bool = False
+    ) -> IndexRecords:
         self.store.calls.append("people_for_index")
         present = [i for i in person_ids if i in self.store.people]
         return IndexRecords(
@@ -255,6 +258,12 @@ class FakeScoringReads:
                 for i in present
                 for c in self.store.claims_of(i)
             ],
+            records=[
+                replace(self.store.people[i], skills=tuple(self.store.claims_of(i)))
+                for i in present
+            ]
+            if with_records
+            else None,
         )
 
     async def catalogue_for_index(self) -> tuple[list[Role], dict[str, SkillNeighbourhood]]:
@@ -288,14 +297,17 @@ class FakeSkills:
     scoring: ScoringService
 
 
-async def skills_over(store: FakeStore, today: date = date(2026, 12, 1)) -> FakeSkills:
+async def skills_over(
+    store: FakeStore, today: date = date(2026, 12, 1), person_cache_size: int = 100
+) -> FakeSkills:
     """The use cases over `store`, seeded and with the index built."""
-    keeper = IndexKeeper(FakeScoringReads(store), lambda: today)
+    records = PersonCache(person_cache_size)
+    keeper = IndexKeeper(FakeScoringReads(store), lambda: today, person_records=records)
     clock = Clock(today=lambda: today)
     skills = FakeSkills(
         store=store,
         keeper=keeper,
-        people=PeopleService(FakePeopleRepository(store), keeper, clock),
+        people=PeopleService(FakePeopleRepository(store), keeper, clock, records),
         levels=LevelService(FakeLevelRepository(store), keeper, clock),
         roles=RoleService(FakeCatalogueRepository(store), keeper),
         scoring=ScoringService(keeper),

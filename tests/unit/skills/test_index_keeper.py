@@ -22,7 +22,9 @@ class SlowPeopleReads:
         self.release = asyncio.Event()
         self.fail_next = False
 
-    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+    async def people_for_index(
+        self, person_ids: Sequence[str], with_records: bool = False
+    ) -> IndexRecords:
         self.reads.append(sorted(person_ids))
         await self.release.wait()
         if self.fail_next:

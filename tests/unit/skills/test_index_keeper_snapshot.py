@@ -51,7 +51,9 @@ class FakeGraph:
     async def person_ids(self) -> list[str]:
         return sorted(self.levels)
 
-    async def people_for_index(self, person_ids: Sequence[str]) -> IndexRecords:
+    async def people_for_index(
+        self, person_ids: Sequence[str], with_records: bool = False
+    ) -> IndexRecords:
         if len(person_ids) == len(self.levels):
             self.full_reads += 1
         found = [p for p in person_ids if p in self.levels]
