@@ -53,6 +53,10 @@ class OutcomeRepository(Protocol):
 
     async def delete(self, outcome_id: str) -> None: ...
 
+    def written(self, outcome_id: str) -> None:
+        """The outcome was written in another repository's transaction (closing):
+        a repository that keeps outcomes in memory drops what it kept."""
+
 
 class StaffingRepository(Protocol):
     async def committed_work(self) -> list[CommittedWork]: ...

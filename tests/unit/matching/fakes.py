@@ -66,6 +66,9 @@ class FakeOutcomeRepository:
         await self.get(outcome_id)
         del self.items[outcome_id]
 
+    def written(self, outcome_id: str) -> None:
+        """Nothing kept: the items are the store."""
+
 
 @dataclass
 class _Line:
