@@ -61,7 +61,10 @@ class OutcomeRepository(Protocol):
 class StaffingRepository(Protocol):
     async def committed_work(self) -> list[CommittedWork]: ...
 
-    async def commit_sequence(self) -> int: ...
+    async def basis_and_committed_work(self) -> tuple[int, list[CommittedWork]]:
+        """The commit ledger's sequence, then the committed work, read in that
+        order in one transaction: a commit landing in between makes a proposal
+        built on them stale, never silently wrong."""
 
     async def add_proposal(self, proposal: ProposalRecord) -> None: ...
 
