@@ -25,18 +25,33 @@ Vocabularies = Mapping[type, ProtoEnum[Any, Any]]
 def message_of(message_type: type[P], item: object, words: Vocabularies, **given: Any) -> P:
     """The message of `item`; `given` values win, and the message's fields the
     item has no attribute for keep their defaults."""
+    return message_type(**_values(message_type, item, words, given))
+
+
+def _values(
+    message_type: type[Message], item: object, words: Vocabularies, given: dict[str, Any]
+) -> dict[str, Any]:
+    """The message's fields as keywords; nested messages as plain dicts, which
+    the message's constructor takes in about half the time of built messages."""
     values = dict(given)
     for name, nested in _fields(message_type.DESCRIPTOR):
-        if name in values or not hasattr(item, name):
+        if name in values:
             continue
-        value = getattr(item, name)
+        value = getattr(item, name, None)
         if value is None:
             continue
-        if isinstance(value, (list, tuple)):
+        # Plain text and numbers, most fields, go as they are: no call per field.
+        if nested is None and type(value) in _AS_IS:
+            values[name] = value
+        elif isinstance(value, (list, tuple)):
             values[name] = [_wire(each, nested, words) for each in value]
         else:
             values[name] = _wire(value, nested, words)
-    return message_type(**values)
+    return values
+
+
+# Exact types only: a vocabulary word is a str subclass and needs its number.
+_AS_IS = frozenset({str, int, float, bool})
 
 
 @cache
@@ -54,7 +69,7 @@ def _fields(message: Descriptor) -> tuple[tuple[str, type[Message] | None], ...]
 
 def _wire(value: Any, nested: type[Message] | None, words: Vocabularies) -> Any:
     if nested is not None and not isinstance(value, Message):
-        return message_of(nested, value, words)
+        return _values(nested, value, words, {})
     if isinstance(value, StrEnum):
         return words[type(value)].to_proto(value)
     if isinstance(value, date):

@@ -30,6 +30,9 @@ class MatchingSettings(BaseSettings):
     metrics_port: int = Field(default=9102, ge=-1, le=65535)
     # The learning report withholds figures of groups with fewer closed outcomes.
     learning_min_group_size: int = Field(default=5, ge=1)
+    # Pages of the outcome list are kept this long in memory; another replica's
+    # write shows within it, this replica's own at once. 0 keeps none.
+    outcome_list_ttl_s: float = Field(default=1.0, ge=0, le=60)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
 
     @model_validator(mode="after")

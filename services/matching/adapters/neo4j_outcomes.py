@@ -334,3 +334,6 @@ class Neo4jOutcomeRepository:
     async def delete(self, outcome_id: str) -> None:
         async with self.driver.session(database=self.database) as session:
             await session.execute_write(_delete, outcome_id)
+
+    def written(self, outcome_id: str) -> None:
+        """Nothing kept: every read goes to the graph."""

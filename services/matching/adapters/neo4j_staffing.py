@@ -279,6 +279,14 @@ async def _commit_sequence(tx: AsyncManagedTransaction) -> int:
     return 0 if record is None else int(record["sequence"])
 
 
+async def _basis_and_committed_work(
+    tx: AsyncManagedTransaction,
+) -> tuple[int, list[CommittedWork]]:
+    # The sequence first: a commit between the two reads shows as a later commit.
+    basis = await _commit_sequence(tx)
+    return basis, await _committed_work(tx)
+
+
 async def _assignments(
     tx: AsyncManagedTransaction, outcome_id: str, person_id: str
 ) -> list[AssignmentRecord]:
@@ -341,9 +349,9 @@ class Neo4jStaffingRepository:
         async with self.driver.session(database=self.database) as session:
             return await session.execute_read(_committed_work)
 
-    async def commit_sequence(self) -> int:
+    async def basis_and_committed_work(self) -> tuple[int, list[CommittedWork]]:
         async with self.driver.session(database=self.database) as session:
-            return await session.execute_read(_commit_sequence)
+            return await session.execute_read(_basis_and_committed_work)
 
     async def add_proposal(self, proposal: ProposalRecord) -> None:
         async with self.driver.session(database=self.database) as session:

@@ -19,6 +19,8 @@ SCHEMA_STATEMENTS = (
     "FOR (l:CommitLedger) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX matching_assignment_person IF NOT EXISTS FOR (a:Assignment) ON (a.person_id)",
     "CREATE INDEX matching_assignment_outcome IF NOT EXISTS FOR (a:Assignment) ON (a.outcome_id)",
+    # Committed work is read for every proposal; proposed lines, which pile up, are not.
+    "CREATE INDEX matching_assignment_state IF NOT EXISTS FOR (a:Assignment) ON (a.state)",
     "CREATE INDEX matching_outcome_locality IF NOT EXISTS FOR (o:Outcome) ON (o.locality)",
 )
 

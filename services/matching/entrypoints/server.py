@@ -10,6 +10,7 @@ from neo4j import AsyncDriver
 from lps.matching.v1 import matching_pb2, matching_pb2_grpc
 from services.common.graph import watch_graph
 from services.common.grpc_server import GrpcServer
+from services.matching.adapters.cached_outcomes import CachedOutcomeRepository
 from services.matching.adapters.neo4j_learning import Neo4jLearningRepository
 from services.matching.adapters.neo4j_outcomes import Neo4jOutcomeRepository
 from services.matching.adapters.neo4j_staffing import Neo4jStaffingRepository
@@ -77,7 +78,9 @@ async def create_server(
     """Binds, starts and returns the server with its bound port. Health turns
     SERVING once the graph answers and matching's schema exists."""
     database = settings.neo4j.database
-    outcomes = Neo4jOutcomeRepository(driver, database)
+    outcomes = CachedOutcomeRepository(
+        Neo4jOutcomeRepository(driver, database), settings.outcome_list_ttl_s
+    )
     staffing = Neo4jStaffingRepository(driver, database)
     limits = staffing_limits(settings)
     solver = metered_solver(solve)

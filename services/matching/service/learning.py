@@ -62,7 +62,10 @@ class LearningService:
         refusal = refusal_to_close(outcome)
         if refusal is not None:
             raise FailedPrecondition(refusal)
-        return await self.learning.close(outcome.id, closing)
+        try:
+            return await self.learning.close(outcome.id, closing)
+        finally:
+            self.outcomes.written(outcome.id)
 
     async def team_history(self, outcome_id: str, person_id: str) -> list[TeamMember]:
         outcome_id, person_id = outcome_id.strip(), person_id.strip()

@@ -53,11 +53,18 @@ class OutcomeRepository(Protocol):
 
     async def delete(self, outcome_id: str) -> None: ...
 
+    def written(self, outcome_id: str) -> None:
+        """The outcome was written in another repository's transaction (closing):
+        a repository that keeps outcomes in memory drops what it kept."""
+
 
 class StaffingRepository(Protocol):
     async def committed_work(self) -> list[CommittedWork]: ...
 
-    async def commit_sequence(self) -> int: ...
+    async def basis_and_committed_work(self) -> tuple[int, list[CommittedWork]]:
+        """The commit ledger's sequence, then the committed work, read in that
+        order in one transaction: a commit landing in between makes a proposal
+        built on them stale, never silently wrong."""
 
     async def add_proposal(self, proposal: ProposalRecord) -> None: ...
 

@@ -283,10 +283,8 @@ class StaffingService:
         validate_command(command, outcomes)
         what_if = command.what_if if command.what_if and not command.what_if.is_empty else None
 
-        # The basis is read before the committed work, so a commit landing in
-        # between makes this proposal stale rather than silently wrong.
-        basis = await self.staffing.commit_sequence()
-        committed = tuple(await self.staffing.committed_work())
+        basis, committed_work = await self.staffing.basis_and_committed_work()
+        committed = tuple(committed_work)
         request, slots = await self._request(command, outcomes, committed, what_if)
         result = with_pool_figures(await self._solve(request), request.outcomes, slots)
         capacity = {candidate.person_id: candidate.capacity_fte for candidate in request.candidates}

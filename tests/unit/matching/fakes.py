@@ -66,6 +66,9 @@ class FakeOutcomeRepository:
         await self.get(outcome_id)
         del self.items[outcome_id]
 
+    def written(self, outcome_id: str) -> None:
+        """Nothing kept: the items are the store."""
+
 
 @dataclass
 class _Line:
@@ -93,8 +96,8 @@ class FakeStaffingRepository:
             work.append(CommittedWork(a.person_id, a.outcome_id, a.role_id, a.fte, start, end))
         return work
 
-    async def commit_sequence(self) -> int:
-        return self.sequence
+    async def basis_and_committed_work(self) -> tuple[int, list[CommittedWork]]:
+        return self.sequence, await self.committed_work()
 
     async def add_proposal(self, proposal: ProposalRecord) -> None:
         self.proposals[proposal.id] = proposal
