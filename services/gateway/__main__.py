@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from math import ceil
 
 import uvicorn
+import uvloop
 
 from services.common.graph import open_driver
 from services.common.logging import configure_logging
@@ -46,6 +46,8 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
             server_header=False,
             timeout_graceful_shutdown=ceil(settings.shutdown_grace_s),
             timeout_keep_alive=ceil(settings.keep_alive_s),
+            # The C HTTP parser: h11, in pure Python, cost a fifth of a request's CPU.
+            http="httptools",
         )
         await uvicorn.Server(config).serve()
     finally:
@@ -60,7 +62,9 @@ def main() -> None:
     logging_settings = LoggingSettings()
     configure_logging("gateway", logging_settings.level, logging_settings.format)
     configure_tracing("gateway")
-    asyncio.run(serve(GatewaySettings(), Neo4jSettings()))
+    # libuv's event loop: asyncio's own spends more CPU per request on every
+    # socket read and write (HTTP, gRPC and Bolt alike).
+    uvloop.run(serve(GatewaySettings(), Neo4jSettings()))
 
 
 if __name__ == "__main__":
