@@ -3,6 +3,7 @@ idempotency records, under labels no other service touches."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +71,18 @@ def _entry_of(record: dict[str, Any]) -> AuditEntry:
     )
 
 
+def _entry_params(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "key_id": entry.key_id,
+        "action": entry.action,
+        "target": entry.target,
+        "at": entry.at,
+        "request_id": entry.request_id,
+        "status": entry.status,
+    }
+
+
 def _idempotency_of(record: dict[str, Any]) -> IdempotencyRecord:
     response = None
     if record.get("status") is not None:
@@ -107,7 +120,7 @@ async def _seed_key(tx: AsyncManagedTransaction, key: dict[str, Any]) -> dict[st
 
 
 FIND_KEY = "MATCH (k:ApiKey {hash: $hash}) RETURN k {.*} AS key"
-RECORD_AUDIT = "CREATE (a:AuditEntry) SET a = $entry"
+RECORD_AUDIT = "UNWIND $entries AS entry CREATE (a:AuditEntry) SET a = entry"
 
 
 async def _find_key(tx: AsyncManagedTransaction, token_hash: str) -> dict[str, Any] | None:
@@ -134,8 +147,8 @@ async def _list_keys(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
     return [dict(record["key"]) async for record in result]
 
 
-async def _record_audit(tx: AsyncManagedTransaction, entry: dict[str, Any]) -> None:
-    await (await tx.run(RECORD_AUDIT, entry=entry)).consume()
+async def _record_audit(tx: AsyncManagedTransaction, entries: list[dict[str, Any]]) -> None:
+    await (await tx.run(RECORD_AUDIT, entries=entries)).consume()
 
 
 async def _list_audit(
@@ -210,10 +223,11 @@ class Neo4jGatewayStore:
     """Keys, audit entries and idempotency records; implements the service ports.
 
     The two statements of the request path, a key lookup (whenever the key
-    cache misses) and an audit entry (every write), run as auto-commit queries:
-    one round trip to Neo4j, where a transaction function takes three (begin,
-    run, commit). When the graph is briefly unavailable they are tried again
-    as transaction functions, which the driver retries.
+    cache misses) and the audit entries of writes (those waiting together in
+    one statement, see GroupedAuditLog), run as auto-commit queries: one round
+    trip to Neo4j, where a transaction function takes three (begin, run,
+    commit). When the graph is briefly unavailable they are tried again as
+    transaction functions, which the driver retries.
     """
 
     def __init__(self, driver: AsyncDriver, database: str, retry_s: float = STORE_RETRY_S) -> None:
@@ -267,18 +281,13 @@ class Neo4jGatewayStore:
             return [_key_of(record) for record in await session.execute_read(_list_keys)]
 
     async def record(self, entry: AuditEntry) -> None:
-        params = {
-            "id": entry.id,
-            "key_id": entry.key_id,
-            "action": entry.action,
-            "target": entry.target,
-            "at": entry.at,
-            "request_id": entry.request_id,
-            "status": entry.status,
-        }
+        await self.record_all([entry])
+
+    async def record_all(self, entries: Sequence[AuditEntry]) -> None:
+        params = [_entry_params(entry) for entry in entries]
         try:
             async with self._session() as session:
-                await (await session.run(RECORD_AUDIT, entry=params)).consume()
+                await (await session.run(RECORD_AUDIT, entries=params)).consume()
         except GRAPH_UNAVAILABLE:
             async with self._session() as session:
                 await session.execute_write(_record_audit, params)
