@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from math import ceil
 
 import uvicorn
+import uvloop
 
 from services.common.graph import open_driver
 from services.common.logging import configure_logging
@@ -46,6 +46,9 @@ async def serve(settings: GatewaySettings, neo4j: Neo4jSettings) -> None:
             server_header=False,
             timeout_graceful_shutdown=ceil(settings.shutdown_grace_s),
             timeout_keep_alive=ceil(settings.keep_alive_s),
+            # httptools (C) parses HTTP; with uvloop below, a request costs about a
+            # sixth less CPU than on h11 and asyncio's loop (tests/bench/gateway_floor).
+            http="httptools",
         )
         await uvicorn.Server(config).serve()
     finally:
@@ -60,7 +63,8 @@ def main() -> None:
     logging_settings = LoggingSettings()
     configure_logging("gateway", logging_settings.level, logging_settings.format)
     configure_tracing("gateway")
-    asyncio.run(serve(GatewaySettings(), Neo4jSettings()))
+    # libuv's event loop, for the HTTP, gRPC and Bolt sockets alike.
+    uvloop.run(serve(GatewaySettings(), Neo4jSettings()))
 
 
 if __name__ == "__main__":

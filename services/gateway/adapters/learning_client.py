@@ -6,7 +6,7 @@ from __future__ import annotations
 import grpc
 
 from lps.matching.v1 import matching_pb2, matching_pb2_grpc
-from services.gateway.adapters.channels import service_channel
+from services.gateway.adapters.channels import forwarding_request_ids, service_channel
 from services.gateway.adapters.deadlines import Deadlines
 
 SERVICE = "lps.matching.v1.LearningService"
@@ -17,7 +17,7 @@ IDEMPOTENT_METHODS = ("ListResults", "GetTeamHistory", "GetLearningReport")
 class LearningClient:
     def __init__(self, channel: grpc.aio.Channel, deadlines: Deadlines) -> None:
         self.channel = channel
-        self.stub = matching_pb2_grpc.LearningServiceStub(channel)  # type: ignore[no-untyped-call]
+        self.stub = matching_pb2_grpc.LearningServiceStub(forwarding_request_ids(channel))  # type: ignore[no-untyped-call]
         self.deadlines = deadlines
 
     @classmethod

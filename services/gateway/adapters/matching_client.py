@@ -7,7 +7,7 @@ from __future__ import annotations
 import grpc
 
 from lps.matching.v1 import matching_pb2, matching_pb2_grpc
-from services.gateway.adapters.channels import service_channel
+from services.gateway.adapters.channels import forwarding_request_ids, service_channel
 from services.gateway.adapters.deadlines import Deadlines
 from services.gateway.adapters.health import is_serving
 from services.matching.domain.time_budget import (
@@ -32,7 +32,7 @@ IDEMPOTENT_METHODS = (
 class MatchingClient:
     def __init__(self, channel: grpc.aio.Channel, deadlines: Deadlines) -> None:
         self.channel = channel
-        self.stub = matching_pb2_grpc.MatchingServiceStub(channel)  # type: ignore[no-untyped-call]
+        self.stub = matching_pb2_grpc.MatchingServiceStub(forwarding_request_ids(channel))  # type: ignore[no-untyped-call]
         self.deadlines = deadlines
 
     @classmethod

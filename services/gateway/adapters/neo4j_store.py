@@ -3,14 +3,15 @@ idempotency records, under labels no other service touches."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncSession
+from neo4j import READ_ACCESS, WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, AsyncSession
 from neo4j.exceptions import ConstraintError
 
 from services.common.errors import AlreadyExists
-from services.common.graph import graph_answers
+from services.common.graph import GRAPH_UNAVAILABLE, graph_answers
 from services.gateway.domain.audit import AuditCursor, AuditEntry
 from services.gateway.domain.auth import ApiKey, Scope
 from services.gateway.domain.idempotency import IdempotencyRecord, RecordState, StoredResponse
@@ -70,6 +71,18 @@ def _entry_of(record: dict[str, Any]) -> AuditEntry:
     )
 
 
+def _entry_params(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "key_id": entry.key_id,
+        "action": entry.action,
+        "target": entry.target,
+        "at": entry.at,
+        "request_id": entry.request_id,
+        "status": entry.status,
+    }
+
+
 def _idempotency_of(record: dict[str, Any]) -> IdempotencyRecord:
     response = None
     if record.get("status") is not None:
@@ -106,8 +119,12 @@ async def _seed_key(tx: AsyncManagedTransaction, key: dict[str, Any]) -> dict[st
     return dict(record["key"])
 
 
+FIND_KEY = "MATCH (k:ApiKey {hash: $hash}) RETURN k {.*} AS key"
+RECORD_AUDIT = "UNWIND $entries AS entry CREATE (a:AuditEntry) SET a = entry"
+
+
 async def _find_key(tx: AsyncManagedTransaction, token_hash: str) -> dict[str, Any] | None:
-    result = await tx.run("MATCH (k:ApiKey {hash: $hash}) RETURN k {.*} AS key", hash=token_hash)
+    result = await tx.run(FIND_KEY, hash=token_hash)
     record = await result.single()
     return None if record is None else dict(record["key"])
 
@@ -130,8 +147,8 @@ async def _list_keys(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
     return [dict(record["key"]) async for record in result]
 
 
-async def _record_audit(tx: AsyncManagedTransaction, entry: dict[str, Any]) -> None:
-    await (await tx.run("CREATE (a:AuditEntry) SET a = $entry", entry=entry)).consume()
+async def _record_audit(tx: AsyncManagedTransaction, entries: list[dict[str, Any]]) -> None:
+    await (await tx.run(RECORD_AUDIT, entries=entries)).consume()
 
 
 async def _list_audit(
@@ -203,15 +220,27 @@ async def _release(tx: AsyncManagedTransaction, record_id: str, claim: str) -> N
 
 
 class Neo4jGatewayStore:
-    """Keys, audit entries and idempotency records; implements the service ports."""
+    """Keys, audit entries and idempotency records; implements the service ports.
+
+    The two statements of the request path, a key lookup (whenever the key
+    cache misses) and the audit entries of writes (those waiting together in
+    one statement, see GroupedAuditLog), run as auto-commit queries: one round
+    trip to Neo4j, where a transaction function takes three (begin, run,
+    commit). When the graph is briefly unavailable they are tried again as
+    transaction functions, which the driver retries.
+    """
 
     def __init__(self, driver: AsyncDriver, database: str, retry_s: float = STORE_RETRY_S) -> None:
         self.driver = driver
         self.database = database
         self.retry_s = retry_s
 
-    def _session(self) -> AsyncSession:
-        return self.driver.session(database=self.database, max_transaction_retry_time=self.retry_s)
+    def _session(self, mode: str = WRITE_ACCESS) -> AsyncSession:
+        return self.driver.session(
+            database=self.database,
+            max_transaction_retry_time=self.retry_s,
+            default_access_mode=mode,
+        )
 
     async def prepare(self) -> None:
         async with self._session() as session:
@@ -233,8 +262,13 @@ class Neo4jGatewayStore:
             return _key_of(await session.execute_write(_seed_key, _key_params(key)))
 
     async def find_key_by_hash(self, token_hash: str) -> ApiKey | None:
-        async with self._session() as session:
-            record = await session.execute_read(_find_key, token_hash)
+        try:
+            async with self._session(READ_ACCESS) as session:
+                found = await (await session.run(FIND_KEY, hash=token_hash)).single()
+            record = None if found is None else dict(found["key"])
+        except GRAPH_UNAVAILABLE:
+            async with self._session() as session:
+                record = await session.execute_read(_find_key, token_hash)
         return None if record is None else _key_of(record)
 
     async def revoke_key(self, key_id: str, at: datetime) -> ApiKey | None:
@@ -247,17 +281,16 @@ class Neo4jGatewayStore:
             return [_key_of(record) for record in await session.execute_read(_list_keys)]
 
     async def record(self, entry: AuditEntry) -> None:
-        params = {
-            "id": entry.id,
-            "key_id": entry.key_id,
-            "action": entry.action,
-            "target": entry.target,
-            "at": entry.at,
-            "request_id": entry.request_id,
-            "status": entry.status,
-        }
-        async with self._session() as session:
-            await session.execute_write(_record_audit, params)
+        await self.record_all([entry])
+
+    async def record_all(self, entries: Sequence[AuditEntry]) -> None:
+        params = [_entry_params(entry) for entry in entries]
+        try:
+            async with self._session() as session:
+                await (await session.run(RECORD_AUDIT, entries=params)).consume()
+        except GRAPH_UNAVAILABLE:
+            async with self._session() as session:
+                await session.execute_write(_record_audit, params)
 
     async def list_entries(
         self, page_size: int, after: AuditCursor | None, key_id: str | None

@@ -10,7 +10,7 @@ import grpc
 
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
-from services.gateway.adapters.channels import service_channel
+from services.gateway.adapters.channels import forwarding_request_ids, service_channel
 from services.gateway.adapters.deadlines import Deadlines
 from services.gateway.adapters.enums import SECTOR_TO_PROTO, SOURCE_TO_PROTO
 from services.gateway.adapters.health import is_serving
@@ -45,7 +45,7 @@ IDEMPOTENT_METHODS = (
 class SkillsClient:
     def __init__(self, channel: grpc.aio.Channel, deadlines: Deadlines) -> None:
         self.channel = channel
-        self.stub = skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]
+        self.stub = skills_pb2_grpc.SkillsServiceStub(forwarding_request_ids(channel))  # type: ignore[no-untyped-call]
         self.deadlines = deadlines
 
     @classmethod

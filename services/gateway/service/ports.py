@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -30,6 +31,12 @@ class AuditLog(Protocol):
     async def list_entries(
         self, page_size: int, after: AuditCursor | None, key_id: str | None
     ) -> list[AuditEntry]: ...
+
+
+class AuditStore(AuditLog, Protocol):
+    async def record_all(self, entries: Sequence[AuditEntry]) -> None:
+        """Stores every entry in one statement."""
+        ...
 
 
 class IdempotencyStore(Protocol):

@@ -6,9 +6,11 @@ from datetime import date
 
 from lps.common.v1 import common_pb2
 from lps.matching.v1 import matching_pb2
+from lps.skills.v1 import skills_pb2
 from services.gateway.domain.vocabulary import (
     Approach,
     AssignmentState,
+    LevelSource,
     LocalityRule,
     OutcomeState,
     ProposalStatus,
@@ -20,6 +22,12 @@ from services.gateway.entrypoints.http.schemas.outcomes import (
     OutcomeCreate,
     Proposal,
     ProposalRequest,
+)
+from services.gateway.entrypoints.http.schemas.people import (
+    Candidate,
+    Fit,
+    PersonSkill,
+    RequirementFit,
 )
 
 
@@ -116,3 +124,42 @@ def test_a_weight_left_out_stays_absent_and_zero_is_sent() -> None:
     assert not message.weights.HasField("fit")
     assert message.mode == matching_pb2.STAFFING_MODE_STRICT
     assert not message.HasField("what_if") and not message.HasField("fairness")
+
+
+def test_nested_models_read_plainly_are_models_of_their_own_class() -> None:
+    message = skills_pb2.Candidate(
+        person=skills_pb2.Person(
+            id="ann",
+            name="Ann",
+            sector=common_pb2.SECTOR_COMMUNITY,
+            clearances=[common_pb2.Clearance(kind="dbs", expires="2030-01-01")],
+            skills=[
+                skills_pb2.PersonSkill(
+                    skill_id="casework",
+                    level=3,
+                    source=skills_pb2.LEVEL_SOURCE_MANAGER,
+                    assessed_at="2026-02-03",
+                )
+            ],
+        ),
+        fit=skills_pb2.Fit(
+            person_id="ann",
+            role_id="navigator",
+            fit=0.5,
+            requirements=[skills_pb2.RequirementFit(skill_id="casework", min_level=2, level=3)],
+            steps=[skills_pb2.GapStep(skill_id="casework", from_level=3, to_level=4)],
+        ),
+    )
+    candidate = Candidate.of(message)
+    [level] = candidate.person.skills
+    assert isinstance(level, PersonSkill) and isinstance(candidate.fit, Fit)
+    assert (level.source, level.assessed_at, level.valid_until) == (
+        LevelSource.MANAGER,
+        date(2026, 2, 3),
+        None,
+    )
+    assert candidate.person.sector is Sector.COMMUNITY
+    assert [c.kind for c in candidate.person.clearances] == ["dbs"]
+    assert isinstance(candidate.fit.requirements[0], RequirementFit)
+    assert [step.to_level for step in candidate.fit.steps] == [4]
+    assert PersonSkill.of(message.person.skills[0]) == level

@@ -50,6 +50,7 @@ from services.gateway.entrypoints.http.routes import (
     training,
 )
 from services.gateway.entrypoints.http.web_page import WebPage
+from services.gateway.service.audit_batch import GroupedAuditLog
 from services.gateway.service.key_cache import CachedKeyStore
 from services.gateway.service.keys import seed_admin_key
 
@@ -150,7 +151,7 @@ def install_middleware(app: FastAPI, gateway: Gateway, keys: CachedKeyStore) -> 
         ttl=timedelta(seconds=settings.idempotency_ttl_s),
         pending_ttl=timedelta(seconds=settings.idempotency_pending_s),
     )
-    app.add_middleware(AuditMiddleware, audit=gateway.store)
+    app.add_middleware(AuditMiddleware, audit=GroupedAuditLog(gateway.store))
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_json_bytes,

@@ -38,15 +38,17 @@ def gateway(request: Request) -> Gateway:
     return found
 
 
-def skills_client(request: Request) -> SkillsClient:
+# The dependencies are `async def` though they never wait: FastAPI runs a plain
+# `def` dependency on a worker thread, a thread hop per dependency per request.
+async def skills_client(request: Request) -> SkillsClient:
     return gateway(request).skills
 
 
-def matching_client(request: Request) -> MatchingClient:
+async def matching_client(request: Request) -> MatchingClient:
     return gateway(request).matching
 
 
-def learning_client(request: Request) -> LearningClient:
+async def learning_client(request: Request) -> LearningClient:
     found = gateway(request).learning
     if found is None:
         # Only a gateway built without its clients (the OpenAPI document) lacks it.
@@ -54,18 +56,18 @@ def learning_client(request: Request) -> LearningClient:
     return found
 
 
-def gateway_store(request: Request) -> Neo4jGatewayStore:
+async def gateway_store(request: Request) -> Neo4jGatewayStore:
     return gateway(request).store
 
 
-def key_store(request: Request) -> CachedKeyStore:
+async def key_store(request: Request) -> CachedKeyStore:
     """The app's one key cache: authentication reads it, revocation clears it."""
     found = request.app.state.keys
     assert isinstance(found, CachedKeyStore)
     return found
 
 
-def gateway_settings(request: Request) -> GatewaySettings:
+async def gateway_settings(request: Request) -> GatewaySettings:
     return gateway(request).settings
 
 

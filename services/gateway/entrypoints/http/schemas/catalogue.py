@@ -13,7 +13,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     RequestModel,
     ShortText,
 )
-from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
+from services.gateway.entrypoints.http.schemas.messages import FromMessage, from_message, to_message
 
 
 class SkillFields(RequestModel):
@@ -87,12 +87,8 @@ class RequirementOut(BaseModel):
     essential: bool
 
 
-class Role(BaseModel):
+class Role(FromMessage):
     id: str
     name: str
     description: str
     requirements: list[RequirementOut]
-
-    @classmethod
-    def of(cls, message: skills_pb2.Role) -> Role:
-        return from_message(cls, message)

@@ -18,7 +18,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     RequestModel,
     ShortText,
 )
-from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
+from services.gateway.entrypoints.http.schemas.messages import FromMessage, from_message, to_message
 
 MAX_AMOUNT = 1_000_000_000_000.0
 # A measure's figures are whatever the outcome counts (people, visits, percent):
@@ -85,7 +85,7 @@ class ResultRecord(RequestModel):
         return to_message(matching_pb2.MeasureResult, self, outcome_id=outcome_id)
 
 
-class Result(BaseModel):
+class Result(FromMessage):
     outcome_id: str
     measure_id: str
     value: float
@@ -93,10 +93,6 @@ class Result(BaseModel):
     source: str
     note: str
     recorded_at: str | None
-
-    @classmethod
-    def of(cls, message: matching_pb2.MeasureResult) -> Result:
-        return from_message(cls, message)
 
 
 class Closing(RequestModel):
@@ -109,7 +105,7 @@ class Closing(RequestModel):
         return to_message(matching_pb2.CloseOutcomeRequest, self, outcome_id=outcome_id)
 
 
-class TeamMember(BaseModel):
+class TeamMember(FromMessage):
     """A member of a closed outcome's team, kept after they leave; erased: no person_id."""
 
     outcome_id: str
@@ -120,10 +116,6 @@ class TeamMember(BaseModel):
     start: dt.date | None
     end: dt.date | None
     fit: float
-
-    @classmethod
-    def of(cls, message: matching_pb2.TeamHistoryMember) -> TeamMember:
-        return from_message(cls, message)
 
 
 class LearningFigure(BaseModel):
@@ -151,15 +143,11 @@ class LearningGroup(BaseModel):
     contributions: list[SectorAmount]
 
 
-class LearningReport(BaseModel):
+class LearningReport(FromMessage):
     group_by: LearningGrouping | None
     min_group_size: int
     groups: list[LearningGroup]
     notes: list[str]
-
-    @classmethod
-    def of(cls, message: matching_pb2.LearningReport) -> LearningReport:
-        return from_message(cls, message)
 
 
 def learning_request(

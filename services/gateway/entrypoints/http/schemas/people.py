@@ -23,7 +23,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     ShortText,
     date_text,
 )
-from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
+from services.gateway.entrypoints.http.schemas.messages import FromMessage, to_message
 
 
 class Clearance(RequestModel):
@@ -55,7 +55,7 @@ class PersonReplace(PersonFields):
     id: Identifier | None = None
 
 
-class PersonSkill(BaseModel):
+class PersonSkill(FromMessage):
     skill_id: str
     level: int
     evidence: str
@@ -64,17 +64,13 @@ class PersonSkill(BaseModel):
     assessed_at: date | None
     valid_until: date | None
 
-    @classmethod
-    def of(cls, message: skills_pb2.PersonSkill) -> PersonSkill:
-        return from_message(cls, message)
-
 
 class ClearanceOut(BaseModel):
     kind: str
     expires: str
 
 
-class Person(BaseModel):
+class Person(FromMessage):
     id: str
     name: str
     sector: Sector | None
@@ -86,10 +82,6 @@ class Person(BaseModel):
     skills: list[PersonSkill]
     available_from: date | None
     available_until: date | None
-
-    @classmethod
-    def of(cls, message: skills_pb2.Person) -> Person:
-        return from_message(cls, message)
 
 
 class LevelBody(RequestModel):
@@ -122,7 +114,7 @@ class RequirementFit(BaseModel):
     essential: bool
 
 
-class LearningStep(BaseModel):
+class LearningStep(FromMessage):
     skill_id: str
     from_level: int
     to_level: int
@@ -130,12 +122,8 @@ class LearningStep(BaseModel):
     fit_after: float
     essential: bool
 
-    @classmethod
-    def of(cls, message: skills_pb2.GapStep) -> LearningStep:
-        return from_message(cls, message)
 
-
-class Fit(BaseModel):
+class Fit(FromMessage):
     person_id: str
     role_id: str
     fit: float
@@ -144,18 +132,10 @@ class Fit(BaseModel):
     # What to learn, in order of what raises fit most (present on /fit).
     steps: list[LearningStep] = Field(default_factory=list)
 
-    @classmethod
-    def of(cls, message: skills_pb2.Fit) -> Fit:
-        return from_message(cls, message)
 
-
-class Candidate(BaseModel):
+class Candidate(FromMessage):
     person: Person
     fit: Fit
-
-    @classmethod
-    def of(cls, message: skills_pb2.Candidate) -> Candidate:
-        return from_message(cls, message)
 
 
 def people_filter(

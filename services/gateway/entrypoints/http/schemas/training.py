@@ -23,7 +23,7 @@ from services.gateway.entrypoints.http.schemas.common import (
     RequestModel,
     ShortText,
 )
-from services.gateway.entrypoints.http.schemas.messages import from_message, to_message
+from services.gateway.entrypoints.http.schemas.messages import FromMessage, from_message, to_message
 from services.gateway.entrypoints.http.schemas.outcomes import LevelChange
 from services.matching.domain.time_budget import DEFAULT_TIME_LIMIT_S
 
@@ -180,7 +180,7 @@ class PlanCheck(BaseModel):
     slots: list[SlotCheck]
 
 
-class TrainingPlan(BaseModel):
+class TrainingPlan(FromMessage):
     id: str
     # "unconfirmed" when the staffing re-run does not fill the places the plan claims.
     status: TrainingPlanStatus | None
@@ -204,10 +204,6 @@ class TrainingPlan(BaseModel):
     completed_count: int
     created_at: str
     created_by: str
-
-    @classmethod
-    def of(cls, message: matching_pb2.TrainingPlan) -> TrainingPlan:
-        return from_message(cls, message)
 
 
 class Completion(RequestModel):
