@@ -120,7 +120,11 @@ async def _seed_key(tx: AsyncManagedTransaction, key: dict[str, Any]) -> dict[st
 
 
 FIND_KEY = "MATCH (k:ApiKey {hash: $hash}) RETURN k {.*} AS key"
-RECORD_AUDIT = "UNWIND $entries AS entry CREATE (a:AuditEntry) SET a = entry"
+# MERGE on the entry's id: a statement retried after a commit whose answer was
+# lost (either path below) finds its entries stored, not a constraint error.
+RECORD_AUDIT = (
+    "UNWIND $entries AS entry MERGE (a:AuditEntry {id: entry.id}) ON CREATE SET a = entry"
+)
 
 
 async def _find_key(tx: AsyncManagedTransaction, token_hash: str) -> dict[str, Any] | None:
