@@ -383,10 +383,10 @@ def warmup_note(warmup: MeasuredRun | None) -> str:
     if warmup is None:
         return "No warm-up ran before the measured runs: Neo4j's JVM was cold."
     return (
-        f"Both runs follow a {warmup.result.planned_s:.0f} s warm-up with the same mix and "
-        f"clients, not counted above: a new Neo4j process compiles its hot paths over its "
+        f"Both runs follow a {warmup.result.planned_s:.0f} s warm-up with the same mix and\n"
+        f"clients, not counted above: a new Neo4j process compiles its hot paths over its\n"
         f"first minute. During the warm-up the stack used **{warmup.stack_cpu_ms:.1f} ms** "
-        f"a request (Neo4j {warmup.cpu_ms.get('neo4j', 0.0):.1f}) at "
+        f"a request\n(Neo4j {warmup.cpu_ms.get('neo4j', 0.0):.1f}) at "
         f"{warmup.result.throughput:.1f} requests/s, with "
         f"{warmup.result.server_errors()} 5xx."
     )
@@ -440,7 +440,8 @@ when it was due. Answered: {o["requests"]:,}; latency p50 / p95 / p99:
 CPU per request (milliseconds of user and system time each process used over
 the run, from /proc, divided by the requests answered). Before the scoring index
 and the gateway's key cache, the same mix cost about 43 ms a request (Neo4j 19,
-skills 14, gateway 7, matching 4; measured 2026-11, the figure the issue starts from):
+skills 14, gateway 7, matching 4; measured 2026-11 with no warm-up, the figure the
+issue starts from; that code side by side with this bench: after this section):
 
 | process | closed loop ms | open loop ms |
 |---|---|---|
