@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import importlib.util
 import json
-import secrets
 import statistics
 import subprocess
 import sys
@@ -36,9 +35,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from deploy.demo_data import load_demo_data
 from deploy.local_neo4j import free_port
-from deploy.run_local import LocalStack, Ports
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from tests.bench import load_bench as lb
 from tests.support.neo4j_runtime import neo4j_for_tests
@@ -166,18 +163,7 @@ def main() -> None:
         return
     full_mix = dict(lb.MIX)
     with tempfile.TemporaryDirectory() as scratch, neo4j_for_tests(Path(scratch)) as graph:
-        stack = LocalStack(
-            run_dir=Path(scratch) / "stack",
-            ports=Ports.free(),
-            admin_key="bench_admin_" + secrets.token_urlsafe(24),
-            neo4j_uri=graph.uri,
-            extra_env={
-                "NEO4J_USER": graph.user,
-                "NEO4J_PASSWORD": graph.password,
-                "NEO4J_DATABASE": graph.database,
-                "LOG_LEVEL": "WARNING",
-            },
-        )
+        stack = lb.bench_stack(Path(scratch), graph)
         bare: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
         try:
             stack.start()
@@ -187,14 +173,7 @@ def main() -> None:
                     continue
                 port = free_port()
                 bare[name] = (f"http://127.0.0.1:{port}", start_bare(port, skills_address, fast))
-            lb.wait_until_warm(stack.gateway_url, stack.admin_key)
-            keys = load_demo_data(stack.gateway_url, stack.admin_key)
-            with httpx.Client(
-                base_url=stack.gateway_url,
-                headers={"Authorization": f"Bearer {stack.admin_key}"},
-                timeout=60,
-            ) as admin:
-                data = lb.workload(admin)
+            keys, data = lb.demo_workload(stack)
             asyncio.run(lb.run_load(stack.gateway_url, keys, data, args.clients, 5.0))
             servers = {
                 "gateway": (stack.gateway_url, stack.processes["gateway"].pid),

@@ -38,6 +38,7 @@ import httpx
 
 from deploy.demo_data import PEOPLE, load_demo_data, make_outcomes
 from deploy.run_local import LocalStack, Ports
+from services.common.settings import Neo4jSettings
 from tests.bench.procstat import cpu_seconds, pid_listening_on
 from tests.bench.report import write_section
 from tests.support.neo4j_runtime import neo4j_for_tests
@@ -156,6 +157,35 @@ def workload(client: httpx.Client) -> Workload:
         roles=[r["id"] for r in roles],
         outcomes=[o["id"] for o in make_outcomes()],
     )
+
+
+def bench_stack(scratch: Path, graph: Neo4jSettings) -> LocalStack:
+    """Every process of the stack on `graph`, as the load benches run it (not started)."""
+    return LocalStack(
+        run_dir=scratch / "stack",
+        ports=Ports.free(),
+        admin_key="bench_admin_" + secrets.token_urlsafe(24),
+        neo4j_uri=graph.uri,
+        extra_env={
+            "NEO4J_USER": graph.user,
+            "NEO4J_PASSWORD": graph.password,
+            "NEO4J_DATABASE": graph.database,
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+
+
+def demo_workload(stack: LocalStack) -> tuple[dict[str, str], Workload]:
+    """Once the started stack answers: the demo loaded, its personas' keys and
+    what the requests pick from."""
+    wait_until_warm(stack.gateway_url, stack.admin_key)
+    keys = load_demo_data(stack.gateway_url, stack.admin_key)
+    with httpx.Client(
+        base_url=stack.gateway_url,
+        headers={"Authorization": f"Bearer {stack.admin_key}"},
+        timeout=60,
+    ) as admin:
+        return keys, workload(admin)
 
 
 Request = Callable[[], Awaitable[httpx.Response]]
@@ -496,28 +526,10 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true", help="leave BENCHMARKS.md alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch, neo4j_for_tests(Path(scratch)) as graph:
-        stack = LocalStack(
-            run_dir=Path(scratch) / "stack",
-            ports=Ports.free(),
-            admin_key="bench_admin_" + secrets.token_urlsafe(24),
-            neo4j_uri=graph.uri,
-            extra_env={
-                "NEO4J_USER": graph.user,
-                "NEO4J_PASSWORD": graph.password,
-                "NEO4J_DATABASE": graph.database,
-                "LOG_LEVEL": "WARNING",
-            },
-        )
+        stack = bench_stack(Path(scratch), graph)
         try:
             stack.start()
-            wait_until_warm(stack.gateway_url, stack.admin_key)
-            keys = load_demo_data(stack.gateway_url, stack.admin_key)
-            with httpx.Client(
-                base_url=stack.gateway_url,
-                headers={"Authorization": f"Bearer {stack.admin_key}"},
-                timeout=60,
-            ) as admin:
-                data = workload(admin)
+            keys, data = demo_workload(stack)
             meter = CpuMeter(stack_pids(stack, graph.uri))
             runs = asyncio.run(all_runs(stack.gateway_url, keys, data, meter, args))
         finally:
