@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
 from services.common.errors import NotFound
-from services.common.grpc_server import GrpcServer, insecure_channel
+from services.common.grpc_server import GrpcServer, forwarding_request_ids, insecure_channel
 from services.common.logging import request_id_var
 from services.common.metrics import host_of, split_method, start_metrics_server
 from services.gateway.config import GatewaySettings
@@ -115,11 +115,12 @@ async def test_the_request_id_travels_on_unary_and_streaming_calls(
     probe: tuple[GrpcServer, grpc.aio.Channel],
 ) -> None:
     _, channel = probe
+    forwarding = forwarding_request_ids(channel)
     token = request_id_var.set("rid-42")
     try:
-        unary = await call(channel, "Echo")
+        unary = await call(forwarding, "Echo")
         streamed = [
-            item async for item in channel.unary_stream(f"/{SERVICE}/Stream")(b"", timeout=5)
+            item async for item in forwarding.unary_stream(f"/{SERVICE}/Stream")(b"", timeout=5)
         ]
     finally:
         request_id_var.reset(token)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import grpc
 
 from lps.matching.v1 import matching_pb2, matching_pb2_grpc
-from services.gateway.adapters.channels import forwarding_request_ids, service_channel
+from services.common.grpc_server import forwarding_request_ids
+from services.gateway.adapters.channels import service_channel
 from services.gateway.adapters.deadlines import Deadlines
 
 SERVICE = "lps.matching.v1.LearningService"

@@ -10,7 +10,8 @@ import grpc
 
 from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
-from services.gateway.adapters.channels import forwarding_request_ids, service_channel
+from services.common.grpc_server import forwarding_request_ids
+from services.gateway.adapters.channels import service_channel
 from services.gateway.adapters.deadlines import Deadlines
 from services.gateway.adapters.enums import SECTOR_TO_PROTO, SOURCE_TO_PROTO
 from services.gateway.adapters.health import is_serving

@@ -15,7 +15,7 @@ from lps.common.v1 import common_pb2
 from lps.skills.v1 import skills_pb2, skills_pb2_grpc
 from services.common.errors import InvalidArgument, NotFound
 from services.common.grpc_errors import domain_error_from_rpc
-from services.common.grpc_server import insecure_channel
+from services.common.grpc_server import forwarding_request_ids, insecure_channel
 from services.matching.adapters.vocabulary import COURSE_KINDS, SECTORS
 from services.matching.domain.gaps import ClosePerson, GapStep
 from services.matching.domain.model import Candidate, Clearance, EssentialSkill, Sector
@@ -166,7 +166,7 @@ class SkillsClient:
         self, channel: grpc.aio.Channel, timeout_s: float = 10.0, matrix_timeout_s: float = 60.0
     ) -> None:
         self.channel = channel
-        self.stub = skills_pb2_grpc.SkillsServiceStub(channel)  # type: ignore[no-untyped-call]
+        self.stub = skills_pb2_grpc.SkillsServiceStub(forwarding_request_ids(channel))  # type: ignore[no-untyped-call]
         self.timeout_s = timeout_s
         self.matrix_timeout_s = matrix_timeout_s
 

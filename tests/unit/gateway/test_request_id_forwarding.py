@@ -9,9 +9,9 @@ from typing import Any
 import grpc
 import pytest
 
-from services.common.grpc_server import GrpcServer
+from services.common.grpc_server import GrpcServer, forwarding_request_ids
 from services.common.logging import REQUEST_ID_HEADER, request_id_var
-from services.gateway.adapters.channels import forwarding_request_ids, service_channel
+from services.gateway.adapters.channels import service_channel
 
 SERVICE = "t.GatewayProbe"
 
